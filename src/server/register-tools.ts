@@ -1,0 +1,143 @@
+// The one wrapper every tool goes through. It registers the definitions with the SDK (so tools/list shows
+// their schemas) and then answers tools/call itself: the SDK's own validation would answer a bad argument
+// with zod's raw JSON, which an agent reads badly, so input is validated here with messages that name the
+// argument. Handler errors become isError results (see tool-errors.ts); answers are kept under a size cap.
+
+import { z } from "zod";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  McpError,
+  type CallToolResult,
+  type ServerNotification,
+  type ServerRequest,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
+import { createProgressSink } from "../progress/sink.js";
+import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
+import { RoughyError } from "../client/errors.js";
+
+export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** No answer goes over this many characters (text plus structured content): agents pay for every one. */
+export const MAX_RESULT_CHARS = 20_000;
+
+export type ContextFactory = (extra: Extra, parts: Pick<ToolContext, "progress" | "signal" | "progressToken">) => ToolContext;
+
+export type RegisterOptions = {
+  makeContext: ContextFactory;
+  /** Server-side log (stderr in the CLI) for internal failures; never shown to the agent. */
+  logInternal?: (message: string, error: unknown) => void;
+};
+
+function errorResult(message: string): CallToolResult {
+  return { content: [{ type: "text", text: message }], isError: true };
+}
+
+/** Shortens text blocks until the whole answer fits; structured content is the tool's to keep small. */
+export function capResult(result: CallToolResult): CallToolResult {
+  const size = (): number => JSON.stringify({ content: result.content, structuredContent: result.structuredContent }).length;
+  let over = size() - MAX_RESULT_CHARS;
+  if (over <= 0) return result;
+  for (let i = result.content.length - 1; i >= 0 && over > 0; i--) {
+    const block = result.content[i];
+    if (block?.type !== "text") continue;
+    const keep = Math.max(0, block.text.length - over - 200);
+    const cut = block.text.length - keep;
+    if (cut <= 0) continue;
+    block.text = `${block.text.slice(0, keep)}\n… (${cut} characters cut to keep the answer short)`;
+    over = size() - MAX_RESULT_CHARS;
+  }
+  return result;
+}
+
+/** Best effort: the numbers that turn "payment required" into "costs 3, balance 1". */
+async function paymentFacts(ctx: ToolContext, args: Record<string, unknown>): Promise<PaymentFacts> {
+  const facts: PaymentFacts = {};
+  try {
+    const client = await ctx.client();
+    facts.balance = (await client.credits.get()).balance;
+    if (typeof args.asset_id === "string") {
+      const asset = await client.assets.get(args.asset_id);
+      if (typeof asset.duration_seconds === "number") facts.cost = Math.ceil(asset.duration_seconds / 60);
+    }
+  } catch {
+    // the message still works without the numbers
+  }
+  return facts;
+}
+
+export function registerTools(mcp: McpServer, tools: readonly AnyToolDefinition[], options: RegisterOptions): void {
+  const byName = new Map<string, AnyToolDefinition>();
+  const schemas = new Map<string, { input: z.ZodObject; output: z.ZodObject }>();
+
+  const run = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+    const progressToken = extra._meta?.progressToken;
+    const sink = createProgressSink({
+      progressToken,
+      sendNotification: (n) => extra.sendNotification(n),
+      signal: extra.signal,
+    });
+    const ctx = options.makeContext(extra, { progress: sink, signal: extra.signal, progressToken });
+    try {
+      const output = await tool.handler(args, ctx);
+      const checked = schemas.get(tool.name)?.output.safeParse(output.data);
+      if (checked && !checked.success) {
+        // A tool bug, not the agent's: answer generically rather than send a result the client would reject.
+        options.logInternal?.(`tool ${tool.name} returned data that does not match its output schema`, checked.error);
+        return errorResult("The tool produced an invalid answer (a server bug); the server log has the details.");
+      }
+      sink.flush();
+      return capResult({
+        content: [{ type: "text", text: output.summary }, ...(output.content ?? [])],
+        structuredContent: output.data as Record<string, unknown>,
+      });
+    } catch (error) {
+      const facts =
+        error instanceof RoughyError && (error.code === "asset_payment_required" || error.code === "insufficient_credits")
+          ? await paymentFacts(ctx, args)
+          : undefined;
+      const described = describeError(error, args, facts);
+      if (described.internal) {
+        options.logInternal?.(`tool ${tool.name} failed`, error);
+        const detail = error instanceof RoughyError ? `${error.code}${error.requestId ? ` request ${error.requestId}` : ""}` : "internal";
+        ctx.log("error", `${tool.name} failed (${detail})`);
+      }
+      return errorResult(described.message);
+    } finally {
+      sink.close();
+    }
+  };
+
+  for (const tool of tools) {
+    byName.set(tool.name, tool);
+    schemas.set(tool.name, { input: z.object(tool.inputSchema).strict(), output: z.object(tool.outputSchema) });
+    mcp.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: tool.inputSchema,
+        outputSchema: tool.outputSchema,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
+      (args: Record<string, unknown>, extra: Extra) => run(tool, args, extra),
+    );
+  }
+
+  // Replaces the SDK's tools/call handler (registered above) so that validation messages are ours.
+  mcp.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const tool = byName.get(request.params.name);
+    if (!tool) {
+      throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
+    }
+    const input = request.params.arguments ?? {};
+    const parsed = schemas.get(tool.name)!.input.safeParse(input);
+    if (!parsed.success) {
+      return errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);
+    }
+    return run(tool, parsed.data as Record<string, unknown>, extra);
+  });
+}

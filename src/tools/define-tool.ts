@@ -1,0 +1,84 @@
+// The shape every tool is written in. A tool is data (name, schemas, annotations, description) plus one
+// handler that returns data and a summary; the wrapper in src/server/register-tools.ts does everything
+// else (validation with readable messages, error mapping, size limits), so handlers never catch.
+
+import type { z } from "zod";
+import type { ContentBlock, ElicitRequestFormParams, ElicitResult, LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
+import type { RoughyClient } from "../client/index.js";
+import type { ProgressSink } from "../progress/sink.js";
+import type { FileAccess } from "../files/allowed-dirs.js";
+import type { JobManager } from "../jobs/manager.js";
+
+export type { ProgressSink };
+
+/** All four hints, always set: a client decides on confirmation prompts from them. */
+export type ToolAnnotations = {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+};
+
+export type { JobManager };
+
+export type BackendMode = "sandbox" | "remote";
+
+export interface ToolContext {
+  /** The backend, started or connected on first use (the sandbox is started lazily). */
+  client(): Promise<RoughyClient>;
+  /** Aborted when the client cancels the call or the connection closes. */
+  signal: AbortSignal;
+  /** notifications/progress for this call; a no-op when the client sent no progress token. */
+  progress: ProgressSink;
+  /** A logging notification to the client (never include an API key). */
+  log(level: LoggingLevel, message: string): void;
+  /** Local file access, confined to the allowed directories. */
+  files: FileAccess;
+  /** Present only when the client declared the elicitation capability. */
+  elicit?: (params: ElicitRequestFormParams) => Promise<ElicitResult>;
+  /** Background jobs of this server (cut_to_script); shared by every call. */
+  jobs: JobManager;
+  mode: BackendMode;
+  /** The raw progress token, for work that outlives the call's own sink (jobs). */
+  progressToken?: string | number;
+}
+
+export type ToolOutput<O> = {
+  /** structuredContent; must match the output schema. */
+  data: O;
+  /** A short text summary that ends with the next step. */
+  summary: string;
+  /** Extra content blocks after the summary (resource links, inline exports). */
+  content?: ContentBlock[];
+};
+
+export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O extends z.ZodRawShape = z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  inputSchema: I;
+  outputSchema: O;
+  annotations: ToolAnnotations;
+  handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.output<z.ZodObject<O>>>>;
+}
+
+/** Identity helper: lets TypeScript infer the handler's argument and result types from the schemas. */
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  definition: ToolDefinition<I, O>,
+): ToolDefinition<I, O> {
+  return definition;
+}
+
+/**
+ * A problem the agent can fix, raised by a tool or a file check: the message is shown as is, so it must
+ * name the argument, the value and the next step.
+ */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ToolError";
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyToolDefinition = ToolDefinition<any, any>;

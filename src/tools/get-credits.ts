@@ -1,0 +1,58 @@
+// get_credits: the balance, the recent ledger and the account, in one read. Reading the balance is also
+// the documented way to check that an API key works, so this is the first call an agent makes.
+
+import { z } from "zod";
+import { defineTool } from "./define-tool.js";
+
+const ledgerEntry = z.object({
+  kind: z.string(),
+  amount: z.number(),
+  asset_id: z.string().nullable(),
+  minutes: z.number().nullable(),
+  balance_after: z.number().nullable(),
+  created_at: z.string(),
+});
+
+export const getCredits = defineTool({
+  name: "get_credits",
+  title: "Credits and account",
+  description:
+    "Shows the credit balance (1 credit per source minute, charged once per uploaded file; cuts, exports and renders are free), the latest ledger entries and the account. Free. Use before upload_media to check funds.",
+  inputSchema: {
+    ledger_limit: z.number().int().min(0).max(50).optional().describe("ledger entries to include, 0-50 (default 10)"),
+  },
+  outputSchema: {
+    balance: z.number(),
+    currency: z.string(),
+    account: z.object({ id: z.string(), email: z.string().nullable(), name: z.string().nullable() }).nullable(),
+    ledger: z.array(ledgerEntry),
+    ledger_total: z.number(),
+    mode: z.enum(["sandbox", "remote"]),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const client = await ctx.client();
+    const limit = args.ledger_limit ?? 10;
+    const [credits, ledger, me] = await Promise.all([
+      client.credits.get(),
+      limit > 0 ? client.credits.ledger({ limit }) : client.credits.ledger({ limit: 1 }),
+      // users/me is [inferred]: a backend without it still answers the balance.
+      client.users.me().catch(() => null),
+    ]);
+    const entries = (limit > 0 ? ledger.items : []).map((e) => ({
+      kind: String(e.kind),
+      amount: e.amount,
+      asset_id: e.asset_id ?? null,
+      minutes: e.minutes ?? null,
+      balance_after: e.balance_after ?? null,
+      created_at: e.created_at,
+    }));
+    const account = me ? { id: me.id, email: me.email ?? null, name: me.name ?? null } : null;
+    const who = account?.email ? ` for ${account.email}` : "";
+    const where = ctx.mode === "sandbox" ? " (offline sandbox: credits are simulated)" : "";
+    return {
+      data: { balance: credits.balance, currency: credits.currency ?? "credits", account, ledger: entries, ledger_total: ledger.total, mode: ctx.mode },
+      summary: `Balance: ${credits.balance} ${credits.currency ?? "credits"}${who}${where}; ${ledger.total} ledger entries (${entries.length} shown). Next: estimate_cost for a file, then upload_media.`,
+    };
+  },
+});

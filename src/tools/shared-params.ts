@@ -1,0 +1,42 @@
+// Parameters that several tools share, defined once so that their descriptions and validation messages
+// read the same everywhere (and cost tools/list bytes once per use, not per variant).
+
+import { z } from "zod";
+
+/** An id parameter whose validation message says which tool gives that id. */
+function idParam(what: string, source: string) {
+  return z.guid({ error: `must be a ${what} id (a UUID) as returned by ${source}` }).describe(`${what} id (from ${source})`);
+}
+
+export const cutId = idParam("cut", "create_cut or list kind=cuts");
+export const assetId = idParam("asset", "upload_media or list kind=assets");
+export const projectId = idParam("project", "create_project or list kind=projects");
+export const renderId = idParam("render", "create_render or list kind=renders");
+export const webhookId = idParam("webhook", "manage_webhooks or list kind=webhooks");
+
+export const EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio"] as const;
+export const SUBTITLE_FORMATS = ["srt", "vtt"] as const;
+export const ALL_EXPORT_FORMATS = [...EXPORT_FORMATS, ...SUBTITLE_FORMATS] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];
+export type AnyExportFormat = (typeof ALL_EXPORT_FORMATS)[number];
+
+export const format = z
+  .enum(ALL_EXPORT_FORMATS)
+  .describe("edl (CMX-3600), xmeml (Premiere/Resolve), fcpxml (Final Cut), otio (JSON), srt or vtt (subtitles)");
+
+export const RENDER_OUTPUTS = ["mp4", "mov", "m4a", "mp3"] as const;
+export const renderOutput = z.enum(RENDER_OUTPUTS).describe("mp4/mov video or m4a/mp3 audio");
+
+export const limit = z.number().int().min(1).max(100).optional().describe("page size, 1-100 (default 20)");
+export const offset = z.number().int().min(0).optional().describe("items to skip (default 0)");
+
+export const MAX_WAIT_SECONDS = 50;
+export const waitSeconds = z
+  .number()
+  .min(0)
+  .max(MAX_WAIT_SECONDS)
+  .optional()
+  .describe(`wait up to this many seconds (0-${MAX_WAIT_SECONDS}) for a final state; default 0`);
+
+export const overwrite = z.boolean().optional().describe("replace an existing file (default false)");
