@@ -23,7 +23,7 @@ export interface FollowClient {
     subscribe(
       assetId: string,
       options: { signal: AbortSignal; lastEventId?: string; onEvent: (event: LiveEvent) => void },
-    ): Promise<{ supported: boolean }>;
+    ): Promise<{ supported: boolean; done?: Promise<unknown> }>;
   };
 }
 
@@ -68,10 +68,9 @@ const POLL_MAX_MS = 5_000;
 const POLL_GROWTH = 1.6;
 /** Reconnects of a dropped stream before polling takes over for good. */
 const MAX_RECONNECTS = 2;
-/** While on SSE, a GET shortly after connecting and then now and then: covers a change made before the
- *  stream was open, and a stream that stalls without closing. */
-const SSE_CHECK_FIRST_MS = 750;
-const SSE_CHECK_EVERY_MS = 10_000;
+/** While on SSE, a GET right after the stream opens and then now and then: covers a change made before
+ *  the stream was open, and a stream that stalls or silently reconnects. */
+const SSE_CHECK_EVERY_MS = 5_000;
 
 /** A short line a person can read, for the sink and for tool summaries. */
 export function describeState(kind: FollowKind, resource: Followable): string {
@@ -215,7 +214,9 @@ export async function follow<C extends FollowClient, K extends FollowKind>(
       const stopStream = () => stream.abort(signal.reason);
       signal.addEventListener("abort", stopStream, { once: true });
       let sawEvent = false;
-      const ended = client.events
+      // subscribe() resolves once the stream is open (its `done` settles when it ends for good), answers
+      // { supported: false } on 404, and rejects when the first connection fails: that counts as a drop.
+      const outcome = await client.events
         .subscribe(assetId as string, {
           signal: stream.signal,
           ...(lastEventId !== undefined ? { lastEventId } : {}),
@@ -228,36 +229,38 @@ export async function follow<C extends FollowClient, K extends FollowKind>(
             if (observe(data, "sse")) stream.abort();
           },
         })
-        .then((r) => (r.supported ? ("ended" as const) : ("unsupported" as const)))
-        .catch(() => "ended" as const);
-
-      // Reconcile with a GET shortly after connecting and then periodically, until the stream ends.
-      let streamOver = false;
-      let checkError: unknown;
-      const checks = (async () => {
-        let delay = SSE_CHECK_FIRST_MS;
-        while (!streamOver && !finished && !signal.aborted) {
-          await sleep(delay, stream.signal);
-          if (streamOver || finished || stream.signal.aborted) return;
-          delay = SSE_CHECK_EVERY_MS;
-          try {
-            if (observe(await read(), "sse")) stream.abort();
-          } catch (error) {
-            if (!isTransient(error) && !signal.aborted) {
-              checkError = error;
-              stream.abort();
-              return;
+        .then(async (sub) => {
+          if (!sub.supported) return "unsupported" as const;
+          // Open: now a GET cannot miss a change (anything later arrives as an event). Then check now and
+          // then, which also covers a stream that stalls without closing or reconnects behind our back.
+          let streamOver = false;
+          let checkError: unknown;
+          const checks = (async () => {
+            let first = true;
+            while (!streamOver && !finished && !stream.signal.aborted) {
+              if (!first) await sleep(SSE_CHECK_EVERY_MS, stream.signal);
+              first = false;
+              if (streamOver || finished || stream.signal.aborted) return;
+              try {
+                if (observe(await read(), "sse")) stream.abort();
+              } catch (error) {
+                if (!isTransient(error) && !signal.aborted) {
+                  checkError = error;
+                  stream.abort();
+                  return;
+                }
+              }
             }
-          }
-        }
-      })();
+          })();
+          await (sub.done ?? new Promise<void>((resolve) => stream.signal.addEventListener("abort", () => resolve(), { once: true })));
+          streamOver = true;
+          stream.abort();
+          await checks;
+          if (checkError !== undefined) throw checkError;
+          return "ended" as const;
+        }, () => "ended" as const)
+        .finally(() => signal.removeEventListener("abort", stopStream));
 
-      const outcome = await ended;
-      streamOver = true;
-      stream.abort();
-      signal.removeEventListener("abort", stopStream);
-      await checks;
-      if (checkError !== undefined) throw checkError;
       if (finished || signal.aborted) break;
       if (outcome === "unsupported") {
         useSse = false;
