@@ -1,0 +1,240 @@
+// Uploading a local file as an asset: create the asset (which opens a TUS upload), stream the bytes with
+// tus-js-client from disk, and make an interrupted upload resumable, across a restart too, through the
+// resume store. The bytes are read range by range from the file, so memory stays flat whatever the size.
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { basename, resolve as resolvePath } from "node:path";
+import { Upload, type DetailedError } from "tus-js-client";
+import {
+  ConnectionError,
+  errorFromResponse,
+  NotFoundError,
+  RoughyError,
+  ValidationError,
+  redact,
+} from "./errors.js";
+import { TUS_VERSION } from "./endpoints.js";
+import { abortReason, type HttpCore } from "./http.js";
+import { parseRetryAfter } from "./retry.js";
+import { FileResumeStore, resumeKey, type ResumeStore } from "./resume-store.js";
+import type { Asset } from "./schemas.js";
+
+/** The smallest upload the API takes ("Upload-Length must be at least 64 bytes"). */
+export const MIN_UPLOAD_BYTES = 64;
+/** Bytes per PATCH: big enough to amortise a request, small enough that a lost chunk costs little. */
+export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
+export interface UploadFileOptions {
+  path: string;
+  projectId: string;
+  filename?: string;
+  language?: string;
+  onProgress?: (bytesSent: number, bytesTotal: number) => void;
+  onAssetCreated?: (asset: Asset) => void;
+  signal?: AbortSignal;
+  resumeStore?: ResumeStore;
+}
+
+export interface UploadResult {
+  asset: Asset;
+  resumed: boolean;
+  bytesSkipped: number;
+}
+
+/** What the uploader needs from the rest of the client. */
+export interface UploadDeps {
+  http: HttpCore;
+  createAsset(body: { project_id: string; size_bytes: number; filename?: string; language?: string }, signal?: AbortSignal): Promise<Asset>;
+  getAsset(id: string, signal?: AbortSignal): Promise<Asset>;
+  /** Absolute transfer URL of an asset (its upload_url resolved against the API). */
+  transferUrl(asset: Asset): string | null;
+  /** Whether the bearer key may be sent to this URL. */
+  isTrusted(url: string): boolean;
+  defaultResumeStore?: ResumeStore;
+  /** TUS retry delays; tests shorten them. */
+  retryDelays?: number[];
+}
+
+function invalidFile(path: string, message: string): ValidationError {
+  return new ValidationError({
+    status: null,
+    code: "validation_error",
+    message,
+    fields: [{ field: "path", message }],
+  });
+}
+
+export class Uploads {
+  private fallbackStore: ResumeStore | undefined;
+
+  constructor(private readonly deps: UploadDeps) {}
+
+  private get store(): ResumeStore {
+    this.fallbackStore ??= this.deps.defaultResumeStore ?? new FileResumeStore();
+    return this.fallbackStore;
+  }
+
+  async uploadFile(o: UploadFileOptions): Promise<UploadResult> {
+    const path = resolvePath(o.path);
+    // Everything that can be known locally is checked before an asset (and its charge) exists.
+    let st;
+    try {
+      st = await stat(path);
+    } catch {
+      throw invalidFile(path, `No readable file at ${path}.`);
+    }
+    if (!st.isFile()) throw invalidFile(path, `${path} is not a regular file.`);
+    if (st.size < MIN_UPLOAD_BYTES) {
+      throw invalidFile(path, `${path} is ${st.size} bytes; an upload must be at least ${MIN_UPLOAD_BYTES} bytes.`);
+    }
+    if (o.signal?.aborted) throw abortReason(o.signal);
+
+    const store = o.resumeStore ?? this.store;
+    const key = resumeKey(path, st.size, st.mtimeMs);
+    let asset: Asset | undefined;
+    let resumed = false;
+
+    const previous = await store.get(key);
+    if (previous && previous.projectId === o.projectId) {
+      try {
+        const a = await this.deps.getAsset(previous.assetId, o.signal);
+        if (a.state === "pending_upload" && this.deps.transferUrl(a)) {
+          asset = a;
+          resumed = true;
+        } else {
+          // The bytes all arrived before (the process died before it could forget the entry).
+          await store.delete(key);
+          return { asset: a, resumed: true, bytesSkipped: st.size };
+        }
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        await store.delete(key);
+      }
+    }
+
+    if (!asset) {
+      asset = await this.deps.createAsset(
+        {
+          project_id: o.projectId,
+          size_bytes: st.size,
+          filename: o.filename ?? basename(path),
+          ...(o.language ? { language: o.language } : {}),
+        },
+        o.signal,
+      );
+      o.onAssetCreated?.(asset);
+    }
+    const uploadUrl = this.deps.transferUrl(asset);
+    if (!uploadUrl) {
+      throw new RoughyError({
+        status: null,
+        code: "invalid_response",
+        message: `Asset ${asset.id} is ${asset.state} and carries no upload URL to send the bytes to.`,
+      });
+    }
+    if (!resumed) {
+      await store.set(key, {
+        uploadUrl,
+        assetId: asset.id,
+        projectId: o.projectId,
+        size: st.size,
+        createdAt: new Date().toISOString(),
+      });
+    }
+
+    let bytesSkipped = 0;
+    try {
+      bytesSkipped = await this.transfer(path, st.size, uploadUrl, o);
+    } catch (err) {
+      if (err instanceof NotFoundError) await store.delete(key);
+      throw err;
+    }
+    await store.delete(key);
+    const final = await this.deps.getAsset(asset.id, o.signal);
+    return { asset: final, resumed, bytesSkipped };
+  }
+
+  /** Runs the TUS transfer; resolves with the offset the server already had. */
+  private transfer(path: string, size: number, uploadUrl: string, o: UploadFileOptions): Promise<number> {
+    const http = this.deps.http;
+    const secrets = [http.opts.apiKey];
+    const headers: Record<string, string> = { "User-Agent": http.opts.userAgent };
+    if (this.deps.isTrusted(uploadUrl)) headers.Authorization = http.authorization;
+
+    return new Promise<number>((resolve, reject) => {
+      let initialOffset: number | null = null;
+      let settled = false;
+      const source = createReadStream(path);
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        o.signal?.removeEventListener("abort", onAbort);
+        source.destroy();
+        fn();
+      };
+      const upload = new Upload(source, {
+        uploadUrl,
+        uploadSize: size,
+        chunkSize: UPLOAD_CHUNK_BYTES,
+        headers,
+        retryDelays: this.deps.retryDelays ?? [0, 1000, 3000, 5000],
+        storeFingerprintForResuming: false,
+        removeFingerprintOnSuccess: false,
+        onAfterResponse: (req, res) => {
+          if (initialOffset === null && req.getMethod() === "HEAD" && res.getStatus() < 300) {
+            initialOffset = Number(res.getHeader("Upload-Offset") ?? 0) || 0;
+          }
+        },
+        onProgress: (sent, total) => o.onProgress?.(sent, total),
+        onSuccess: () => finish(() => resolve(initialOffset ?? 0)),
+        onError: (err) => finish(() => reject(toRoughyError(err, secrets))),
+      });
+      // Abort keeps the upload on the server (no terminate): the next uploadFile resumes it.
+      const onAbort = () => {
+        void upload.abort(false).finally(() => finish(() => reject(abortReason(o.signal as AbortSignal))));
+      };
+      if (o.signal?.aborted) return finish(() => reject(abortReason(o.signal as AbortSignal)));
+      o.signal?.addEventListener("abort", onAbort, { once: true });
+      upload.start();
+    });
+  }
+
+  /** Cancels an upload (TUS DELETE), which removes its asset. */
+  async cancel(uploadUrl: string, signal?: AbortSignal): Promise<void> {
+    const http = this.deps.http;
+    if (!this.deps.isTrusted(uploadUrl)) {
+      // The key only goes to the API or to transfer URLs the API handed out.
+      throw new ValidationError({
+        status: null,
+        code: "validation_error",
+        message: `Not a Roughy upload URL: ${new URL(uploadUrl).origin} is not the API's host.`,
+        fields: [{ field: "upload_url", message: "not a Roughy upload URL" }],
+      });
+    }
+    await http.empty(
+      { method: "DELETE", path: "/" },
+      { url: uploadUrl, signal, headers: { authorization: http.authorization, "tus-resumable": TUS_VERSION } },
+    );
+  }
+}
+
+/** Turns a tus-js-client failure into the client's error hierarchy. */
+function toRoughyError(err: Error | DetailedError, secrets: string[]): RoughyError {
+  const d = err as Partial<DetailedError>;
+  const res = d.originalResponse;
+  if (res) {
+    const status = res.getStatus();
+    return errorFromResponse({
+      status,
+      header: (name) => res.getHeader(name) ?? undefined,
+      bodyText: res.getBody() ?? "",
+      retryAfter: parseRetryAfter(res.getHeader("Retry-After")),
+      secrets,
+    });
+  }
+  return new ConnectionError({
+    message: `The upload was interrupted: ${redact(String(d.causingError?.message ?? err.message), secrets)}. Run it again to resume.`,
+    maybeProcessed: true,
+    cause: err,
+  });
+}
