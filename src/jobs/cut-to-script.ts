@@ -1,0 +1,497 @@
+// The composite job behind the cut_to_script tool: upload → wait until cuttable → cut → exports saved as
+// files → render → download. Each step records its ids the moment they are known, so an agent can always
+// pick up by hand; a failure names the step, the API code and what to do next; cancel stops the work and
+// removes what is half-made on the service (an in-flight render is canceled, an unfinished cut deleted)
+// but keeps a partial upload, which is resumable and costs nothing until it completes.
+
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { Asset, Cut, Render, RoughyClient } from "../client/index.js";
+import type { FileAccess } from "../files/allowed-dirs.js";
+import { follow } from "../progress/follow.js";
+import { phaseScale } from "../progress/sink.js";
+import { JobStepError, type JobContext } from "./manager.js";
+
+export const CUT_EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio"] as const;
+export const CUT_SUBTITLE_FORMATS = ["srt", "vtt"] as const;
+export type CutJobExport = (typeof CUT_EXPORT_FORMATS)[number] | (typeof CUT_SUBTITLE_FORMATS)[number];
+export type CutJobOutput = "mp4" | "mov" | "m4a" | "mp3" | "none";
+
+export const DEFAULT_EXPORTS: readonly CutJobExport[] = ["xmeml", "srt"];
+export const DEFAULT_OUTPUT: CutJobOutput = "mp4";
+
+/** File extensions for the saved exports: what an editor expects to open. */
+export const EXPORT_EXTENSIONS: Readonly<Record<CutJobExport, string>> = {
+  edl: "edl",
+  xmeml: "xml",
+  fcpxml: "fcpxml",
+  otio: "otio",
+  srt: "srt",
+  vtt: "vtt",
+};
+
+/** Audio-only sources have no frame rate; frame-based formats then need one. 25 is the PAL/EBU default. */
+const AUDIO_FRAME_RATE = 25;
+
+export type CutJobInput = {
+  /** An absolute, already access-checked path to a local media file; or assetId. */
+  sourcePath?: string;
+  assetId?: string;
+  projectId?: string;
+  projectName?: string;
+  script?: string | null;
+  exports: readonly CutJobExport[];
+  output: CutJobOutput;
+  /** An absolute, already access-checked directory to write into. */
+  outputDir: string;
+  /** Writes go through the file-access module: temp name, then a no-clobber move. */
+  files: FileAccess;
+  /** The base of the output file names (without extension). */
+  baseName: string;
+  language?: string;
+  frameRate?: number;
+};
+
+export type SegmentSummary = {
+  count: number;
+  kept_seconds: number;
+  source_seconds: number | null;
+  kept_ratio: number | null;
+  first: { start: number; end: number }[];
+};
+
+export type CutJobDetail = {
+  project_id: string | null;
+  project_created: boolean;
+  asset_id: string | null;
+  asset_state: string | null;
+  upload: { bytes_sent: number; bytes_total: number; resumed: boolean; bytes_skipped: number } | null;
+  cut_id: string | null;
+  cut_state: string | null;
+  cut_created: boolean | null;
+  segments: SegmentSummary | null;
+  exports: { format: CutJobExport; path: string; bytes: number }[];
+  render_id: string | null;
+  render_state: string | null;
+  render_path: string | null;
+  render_bytes: number | null;
+  notes: string[];
+};
+
+export function emptyDetail(): CutJobDetail {
+  return {
+    project_id: null,
+    project_created: false,
+    asset_id: null,
+    asset_state: null,
+    upload: null,
+    cut_id: null,
+    cut_state: null,
+    cut_created: null,
+    segments: null,
+    exports: [],
+    render_id: null,
+    render_state: null,
+    render_path: null,
+    render_bytes: null,
+    notes: [],
+  };
+}
+
+/** Relative wall time of each step, for the job's single 0..100 bar (see phaseScale). */
+const WEIGHTS_WITH_UPLOAD = { upload: 35, prepare: 20, cut: 15, exports: 5, render: 20, download: 5 } as const;
+
+function abortIfNeeded(signal: AbortSignal): void {
+  if (signal.aborted) throw signal.reason ?? new Error("aborted");
+}
+
+/** Stops waiting on abort. */
+function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason ?? new Error("aborted"));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return raceAbort(new Promise((resolve) => setTimeout(resolve, ms).unref?.()), signal);
+}
+
+/** Picks a name in dir that does not exist yet: never overwrite a user's file (the final move re-checks). */
+async function freePath(dir: string, base: string, ext: string): Promise<string> {
+  for (let i = 0; i < 1000; i++) {
+    const candidate = path.join(dir, `${base}${i === 0 ? "" : `-${i}`}.${ext}`);
+    try {
+      await fs.access(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+  throw new JobStepError("exports", "file_exists", `Too many files named ${base}.* in ${dir}`, "Choose another output_dir.");
+}
+
+/** The kept segments, read from the OTIO export (the API's machine-readable form of a cut). */
+export function summarizeOtio(otioJson: string, sourceSeconds: number | null): SegmentSummary | null {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(otioJson);
+  } catch {
+    return null;
+  }
+  const segments: { start: number; end: number }[] = [];
+  const seconds = (rt: unknown): number | null => {
+    const r = rt as { value?: unknown; rate?: unknown } | null;
+    if (!r || typeof r.value !== "number" || typeof r.rate !== "number" || r.rate <= 0) return null;
+    return r.value / r.rate;
+  };
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== "object") return;
+    const n = node as Record<string, unknown>;
+    const schema = typeof n.OTIO_SCHEMA === "string" ? n.OTIO_SCHEMA : "";
+    if (schema.startsWith("Clip")) {
+      const range = n.source_range as { start_time?: unknown; duration?: unknown } | null;
+      const start = seconds(range?.start_time);
+      const duration = seconds(range?.duration);
+      if (start !== null && duration !== null) segments.push({ start, end: start + duration });
+      return;
+    }
+    if (schema.startsWith("Track")) {
+      for (const child of (n.children as unknown[]) ?? []) visit(child);
+      return;
+    }
+    for (const key of ["tracks", "children"]) {
+      const value = n[key];
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === "object") visit(value);
+    }
+  };
+  visit(doc);
+  // Video and audio tracks repeat the same spans: keep each span once.
+  const unique = new Map<string, { start: number; end: number }>();
+  for (const s of segments) unique.set(`${s.start.toFixed(3)}-${s.end.toFixed(3)}`, s);
+  const list = [...unique.values()].sort((a, b) => a.start - b.start);
+  const kept = list.reduce((acc, s) => acc + (s.end - s.start), 0);
+  const r3 = (n: number) => Math.round(n * 1000) / 1000;
+  return {
+    count: list.length,
+    kept_seconds: r3(kept),
+    source_seconds: sourceSeconds,
+    kept_ratio: sourceSeconds ? r3(kept / sourceSeconds) : null,
+    first: list.slice(0, 5).map((s) => ({ start: r3(s.start), end: r3(s.end) })),
+  };
+}
+
+function apiCode(error: unknown): { code: string; message: string; requestId: string | null; retryAfter: number | null } {
+  const e = error as { code?: unknown; message?: unknown; requestId?: unknown; retryAfter?: unknown } | null;
+  return {
+    code: typeof e?.code === "string" ? e.code : "internal_error",
+    message: typeof e?.message === "string" ? e.message : String(error),
+    requestId: typeof e?.requestId === "string" ? e.requestId : null,
+    retryAfter: typeof e?.retryAfter === "number" ? e.retryAfter : null,
+  };
+}
+
+/** Wraps a step so that an API failure becomes a JobStepError naming the step and the next move. */
+async function step<T>(name: string, nextStep: (code: string) => string, fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (signal.aborted || error instanceof JobStepError) throw error;
+    const e = apiCode(error);
+    throw new JobStepError(name, e.code, e.message, nextStep(e.code), e.requestId);
+  }
+}
+
+export async function runCutToScript(client: RoughyClient, input: CutJobInput, ctx: JobContext<CutJobDetail>): Promise<void> {
+  const { signal } = ctx;
+  const scale = phaseScale(ctx.sink, WEIGHTS_WITH_UPLOAD);
+  const record = (detail: Partial<CutJobDetail>, stepName?: string) =>
+    ctx.update(stepName ? { step: stepName, detail } : { detail });
+  const note = (text: string) => record({ notes: [...ctx.detail().notes, text] });
+
+  let cleanup: (() => Promise<void>) | undefined;
+  try {
+    // 1. The asset: upload the file, or use the one given.
+    let asset: Asset;
+    if (input.sourcePath) {
+      const sourcePath = input.sourcePath;
+      let projectId = input.projectId ?? null;
+      if (!projectId) {
+        record({}, "project");
+        const name = input.projectName ?? input.baseName;
+        // Reuse a project of that name: a rerun after a cancel then resumes its upload in the same place.
+        const found = await step(
+          "project",
+          () => "Pass an existing project_id instead, or retry.",
+          async () => {
+            const page = await client.projects.list({ limit: 100, signal });
+            const existing = page.items.find((p) => p.name === name);
+            if (existing) return { project: existing, created: false };
+            const project = await client.projects.create({ name, description: "Created by roughy-mcp cut_to_script" }, { signal });
+            return { project, created: true };
+          },
+          signal,
+        );
+        projectId = found.project.id;
+        record({ project_id: found.project.id, project_created: found.created });
+      } else {
+        record({ project_id: projectId });
+      }
+      const uploadSink = scale.phase("upload");
+      record({}, "upload");
+      uploadSink.report("Uploading");
+      const stat = await fs.stat(sourcePath);
+      const total = stat.size;
+      const upload = await step(
+        "upload",
+        (code) =>
+          code === "payload_too_large"
+            ? "The file is too large for the API: trim it first."
+            : "Call cut_to_script again with the same file: the upload resumes where it stopped.",
+        () =>
+          client.uploads.uploadFile({
+            path: sourcePath,
+            projectId: projectId as string,
+            filename: path.basename(sourcePath),
+            ...(input.language ? { language: input.language } : {}),
+            signal,
+            onAssetCreated: (created: Asset) => record({ asset_id: created.id, asset_state: created.state }),
+            onProgress: (sent: number, bytesTotal: number) => {
+              const t = bytesTotal || total;
+              uploadSink.report(`Uploading ${formatBytes(sent)} of ${formatBytes(t)} (${Math.floor((sent / Math.max(1, t)) * 100)}%)`, sent, t);
+              record({ upload: { bytes_sent: sent, bytes_total: t, resumed: ctx.detail().upload?.resumed ?? false, bytes_skipped: ctx.detail().upload?.bytes_skipped ?? 0 } });
+            },
+          }),
+        signal,
+      );
+      asset = upload.asset;
+      record({
+        asset_id: asset.id,
+        asset_state: asset.state,
+        upload: { bytes_sent: total, bytes_total: total, resumed: upload.resumed, bytes_skipped: upload.bytesSkipped },
+      });
+      uploadSink.report(upload.resumed ? `Upload resumed and finished (${formatBytes(upload.bytesSkipped)} skipped)` : "Upload finished", total, total);
+    } else {
+      const assetId = input.assetId as string;
+      record({ asset_id: assetId }, "prepare");
+      asset = await step("prepare", () => "Check the asset_id with list kind=assets.", () => client.assets.get(assetId, { signal }), signal);
+      record({ project_id: asset.project_id, asset_state: asset.state });
+      if (asset.state === "pending_upload") {
+        throw new JobStepError(
+          "prepare",
+          "asset_not_ready",
+          `Asset ${asset.id} is still waiting for its upload.`,
+          "Finish the upload with upload_media (it resumes), then call cut_to_script with this asset_id.",
+        );
+      }
+    }
+
+    // 2. Wait until the asset is cuttable (prepared and paid).
+    record({}, "prepare");
+    const prepared = await follow(client, "asset", asset.id, { signal, sink: scale.phase("prepare") });
+    asset = prepared.resource;
+    record({ asset_state: asset.state });
+    if (asset.state === "pending_payment") {
+      throw new JobStepError(
+        "prepare",
+        "asset_payment_required",
+        `Asset ${asset.id} is prepared but the credit balance does not cover its charge.`,
+        `Top up credits (check with get_credits), then call cut_to_script with asset_id=${asset.id}.`,
+      );
+    }
+    if (asset.state === "failed") {
+      throw new JobStepError(
+        "prepare",
+        asset.error_code ?? "asset_failed",
+        asset.error_message ?? `Asset ${asset.id} failed to prepare.`,
+        "Check that the file is a playable video or audio file, then upload it again.",
+      );
+    }
+
+    // 3. The cut. POST /v1/cuts is idempotent on (asset, script): a rerun reuses a finished cut for free.
+    abortIfNeeded(signal);
+    record({}, "cut");
+    const cutSink = scale.phase("cut");
+    cutSink.report(input.script ? "Starting the cut to your script" : "Starting a scriptless cut");
+    const created = await step(
+      "cut",
+      (code) =>
+        code === "asset_processing"
+          ? `The asset is still preparing: call cut_to_script again with asset_id=${asset.id} in a minute.`
+          : code === "asset_payment_required"
+            ? `Top up credits, then call cut_to_script with asset_id=${asset.id}.`
+            : `Retry with cut_to_script asset_id=${asset.id}.`,
+      () => createCutWhenCuttable(client, asset.id, input.script ?? null, signal),
+      signal,
+    );
+    let cut: Cut = created.cut;
+    record({ cut_id: cut.id, cut_state: cut.state, cut_created: created.created });
+    if (cut.state !== "completed") {
+      cleanup = async () => {
+        // The user canceled before the cut finished: do not leave an unfinished cut behind.
+        await client.cuts.delete(cut.id).catch(() => {});
+        note(`Deleted the unfinished cut ${cut.id}.`);
+      };
+    }
+    const followed = await follow(client, "cut", cut.id, { signal, sink: cutSink });
+    cut = followed.resource;
+    cleanup = undefined;
+    record({ cut_state: cut.state });
+    if (cut.state === "failed") {
+      throw new JobStepError(
+        "cut",
+        cut.error_code ?? "cut_failed",
+        cut.error_message ?? `Cut ${cut.id} failed.`,
+        `Call cut_to_script again with asset_id=${asset.id} to start a fresh attempt${input.script ? ", or try without a script" : ""}.`,
+      );
+    }
+
+    // 4. Exports, saved as files. The OTIO export is also the segment list, so it is read even when not asked for.
+    record({}, "exports");
+    const exportSink = scale.phase("exports");
+    const isAudio = asset.media_type === "audio";
+    const frameRate = input.frameRate ?? (isAudio ? AUDIO_FRAME_RATE : undefined);
+    const wanted = [...new Set(input.exports)];
+    const otio = await step(
+      "exports",
+      () => `Fetch it with export_cut cut_id=${cut.id} format=otio.`,
+      () => client.cuts.export(cut.id, "otio", { signal }),
+      signal,
+    );
+    record({ segments: summarizeOtio(otio.content, asset.duration_seconds ?? null) });
+    if (isAudio && !input.frameRate && wanted.some((f) => f === "edl" || f === "xmeml" || f === "fcpxml")) {
+      note(`The source is audio only: frame-based exports use ${AUDIO_FRAME_RATE} fps (pass frame_rate to change).`);
+    }
+    const saved: CutJobDetail["exports"] = [];
+    for (const [i, format] of wanted.entries()) {
+      abortIfNeeded(signal);
+      exportSink.report(`Saving the ${format} export`, i, wanted.length);
+      const file =
+        format === "otio"
+          ? otio
+          : await step(
+              "exports",
+              () => `Fetch it later with export_cut cut_id=${cut.id} format=${format}.`,
+              () =>
+                format === "srt" || format === "vtt"
+                  ? subtitleWhenReady(client, cut.id, format, signal)
+                  : client.cuts.export(cut.id, format, { signal, ...(frameRate ? { frameRate } : {}) }),
+              signal,
+            );
+      const target = await freePath(input.outputDir, input.baseName, `rough-cut.${EXPORT_EXTENSIONS[format]}`);
+      await input.files.writeAtomic(target, file.content, { overwrite: false });
+      saved.push({ format, path: target, bytes: Buffer.byteLength(file.content) });
+      record({ exports: [...saved] });
+    }
+    exportSink.report(wanted.length ? `Saved ${wanted.length} export file(s)` : "No exports asked for", 1, 1);
+
+    // 5. Render and download.
+    if (input.output === "none") return;
+    abortIfNeeded(signal);
+    record({}, "render");
+    const renderSink = scale.phase("render");
+    const output = input.output;
+    let render: Render = await step(
+      "render",
+      () => `Start it by hand with create_render asset_id=${asset.id} cut_id=${cut.id} output=${output}.`,
+      () => client.renders.create({ asset_id: asset.id, cut_id: cut.id, output }, { signal }),
+      signal,
+    );
+    record({ render_id: render.id, render_state: render.state });
+    const renderId = render.id;
+    cleanup = async () => {
+      // Canceled mid-render: stop the render on the service too (it may already be terminal: ignore 409).
+      await client.renders.cancel(renderId).catch(() => {});
+      note(`Canceled the render ${renderId}.`);
+    };
+    const rendered = await follow(client, "render", render.id, { signal, sink: renderSink });
+    render = rendered.resource;
+    cleanup = undefined;
+    record({ render_state: render.state });
+    if (render.state !== "completed") {
+      throw new JobStepError(
+        "render",
+        render.error_code ?? (render.state === "canceled" ? "render_canceled" : "render_failed"),
+        render.error_message ?? `Render ${render.id} ended ${render.state}.`,
+        `Start a new render with create_render asset_id=${asset.id} cut_id=${cut.id} output=${output}.`,
+      );
+    }
+
+    record({}, "download");
+    const downloadSink = scale.phase("download");
+    const target = await freePath(input.outputDir, input.baseName, `rough-cut.${output}`);
+    const tmp = input.files.tempPathFor(target);
+    try {
+      const { bytes } = await step(
+        "download",
+        () => `Download it with download_render render_id=${render.id} (the signed URL is refreshed on each read).`,
+        () =>
+          client.renders.download(render, tmp, {
+            signal,
+            onProgress: (received: number, totalBytes?: number | null) =>
+              downloadSink.report(`Downloading ${formatBytes(received)}`, received, totalBytes || undefined),
+          }),
+        signal,
+      );
+      await input.files.commit(tmp, target, { overwrite: false });
+      record({ render_path: target, render_bytes: bytes });
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  } catch (error) {
+    if (signal.aborted && cleanup) await cleanup();
+    throw error;
+  }
+}
+
+/** POST /v1/cuts, backing off while the asset answers asset_processing (as the contract asks). */
+async function createCutWhenCuttable(
+  client: RoughyClient,
+  assetId: string,
+  script: string | null,
+  signal: AbortSignal,
+): Promise<{ cut: Cut; created: boolean }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.cuts.create({ asset_id: assetId, ...(script ? { script } : {}) }, { signal });
+    } catch (error) {
+      const e = apiCode(error);
+      if (e.code !== "asset_processing" || attempt >= 30) throw error;
+      await sleep(Math.min(10, Math.max(1, e.retryAfter ?? 2)) * 1000, signal);
+    }
+  }
+}
+
+/** The subtitle is generated after the cut completes: 409 modifier_not_ready means wait and retry. */
+async function subtitleWhenReady(client: RoughyClient, cutId: string, format: "srt" | "vtt", signal: AbortSignal) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await client.cuts.exportSubtitle(cutId, format, { signal });
+    } catch (error) {
+      const e = apiCode(error);
+      if (e.code !== "modifier_not_ready" || attempt >= 60) throw error;
+      await sleep(Math.min(10, Math.max(0.5, e.retryAfter ?? 1)) * 1000, signal);
+    }
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GB`;
+}

@@ -1,0 +1,145 @@
+// wait: the one bounded way for an agent to let time pass on something slow (asset preparation, a cut, a
+// render, a cut_to_script job) while its client shows progress. It never blocks past wait_seconds, never
+// fails for a timeout, and answers the state plus what to call next.
+
+import { z } from "zod";
+import { defineTool, ToolError } from "./define-tool.js";
+import { MAX_WAIT_SECONDS } from "./shared-params.js";
+import { follow, describeState, isTerminal, type Followable, type FollowKind } from "../progress/follow.js";
+import { jobManagerFor } from "../jobs/index.js";
+import { jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
+import type { CutJobDetail } from "../jobs/cut-to-script.js";
+
+const DEFAULT_WAIT_SECONDS = 30;
+
+const resourceOutput = z.object({
+  id: z.string(),
+  state: z.string(),
+  asset_id: z.string().nullable(),
+  cut_id: z.string().nullable(),
+  filename: z.string().nullable(),
+  duration_seconds: z.number().nullable(),
+  cuttable: z.boolean().nullable(),
+  output: z.string().nullable(),
+  progress: z.number().nullable(),
+  error_code: z.string().nullable(),
+  error_message: z.string().nullable(),
+});
+
+type Resource = Followable & Record<string, unknown>;
+
+function pick(r: Resource) {
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  const num = (v: unknown) => (typeof v === "number" ? v : null);
+  return {
+    id: r.id,
+    state: r.state,
+    asset_id: str(r.asset_id),
+    cut_id: str(r.cut_id),
+    filename: str(r.filename),
+    duration_seconds: num(r.duration_seconds),
+    cuttable: typeof r.cuttable === "boolean" ? r.cuttable : null,
+    output: str(r.output),
+    progress: num(r.progress),
+    error_code: str(r.error_code),
+    error_message: str(r.error_message),
+  };
+}
+
+/** What to call after a wait, by kind and state: the agent should never have to guess. */
+export function nextStep(kind: FollowKind, r: Resource, timedOut: boolean): string {
+  const again = `call wait with kind=${kind}, id=${r.id} again`;
+  if (timedOut && !isTerminal(kind, r.state)) return `Still ${r.state}: ${again}.`;
+  switch (`${kind}:${r.state}`) {
+    case "asset:ready":
+      return `Cut it: create_cut with asset_id=${r.id} (add a script to cut to it), or cut_to_script with asset_id=${r.id}.`;
+    case "asset:pending_payment":
+      return `Top up credits (get_credits shows the balance), then ${again}.`;
+    case "asset:failed":
+      return "Check that the file is playable media, then upload it again with upload_media.";
+    case "asset:pending_upload":
+      return "Finish the upload with upload_media (it resumes where it stopped).";
+    case "cut:completed":
+      return `Export it with export_cut cut_id=${r.id}, or render it with create_render asset_id=${String(r.asset_id)} cut_id=${r.id}.`;
+    case "cut:failed":
+      return `Start a fresh attempt with create_cut asset_id=${String(r.asset_id)} (perhaps without a script).`;
+    case "render:completed":
+      return `Download it with download_render render_id=${r.id}.`;
+    case "render:failed":
+    case "render:canceled":
+      return `Start a new render with create_render asset_id=${String(r.asset_id)}.`;
+  }
+  return `Not final yet: ${again}.`;
+}
+
+export const wait = defineTool({
+  name: "wait",
+  title: "Wait for an asset, cut, render or job",
+  description:
+    "Waits (at most wait_seconds, default 30, max 50) for an asset to be ready, a cut or render to finish, or a cut_to_script job to complete, with progress; answers the state and the next step. Free. Ids come from upload_media, create_cut, create_render or cut_to_script.",
+  inputSchema: {
+    kind: z.enum(["asset", "cut", "render", "job"]).describe("what id names"),
+    id: z.string().min(1).max(100).describe("the asset, cut, render or job id"),
+    wait_seconds: z
+      .number()
+      .min(0)
+      .max(MAX_WAIT_SECONDS)
+      .optional()
+      .describe(`wait up to this many seconds (0-${MAX_WAIT_SECONDS}, default ${DEFAULT_WAIT_SECONDS}); 0 just reads the state`),
+  },
+  outputSchema: {
+    kind: z.enum(["asset", "cut", "render", "job"]),
+    id: z.string(),
+    state: z.string(),
+    done: z.boolean().describe("true when the state is final and waiting longer changes nothing"),
+    timed_out: z.boolean(),
+    resource: resourceOutput.nullable(),
+    job: jobOutput.nullable(),
+    next_step: z.string(),
+  },
+  // Waiting changes nothing on the service; a job keeps running when the wait ends or is cancelled.
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const timeoutMs = (args.wait_seconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+
+    if (args.kind === "job") {
+      const jobs = jobManagerFor(ctx.jobs);
+      const waited = await jobs.wait<CutJobDetail>(args.id, { signal: ctx.signal, timeoutMs, sink: ctx.progress });
+      if (!waited) {
+        throw new ToolError(
+          `No job with id "${args.id}" on this server (jobs live until the server restarts). Start one with cut_to_script, or use the asset/cut/render ids it reported with kind=asset|cut|render.`,
+        );
+      }
+      const job = waited.job;
+      const summary = jobSummary(job);
+      return {
+        data: {
+          kind: "job" as const,
+          id: job.id,
+          state: job.status,
+          done: job.status !== "running",
+          timed_out: waited.timedOut,
+          resource: null,
+          job: jobToOutput(job),
+          next_step: summary.slice(summary.lastIndexOf("Next: ") + 6),
+        },
+        summary,
+      };
+    }
+
+    if (!z.guid().safeParse(args.id).success) {
+      throw new ToolError(`id "${args.id}" is not a ${args.kind} id (a UUID). Ids come from upload_media, create_cut, create_render or list.`);
+    }
+    const client = await ctx.client();
+    const kind = args.kind;
+    const result = await follow(client, kind, args.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs });
+    const r = result.resource as Resource;
+    const step = nextStep(kind, r, result.timedOut);
+    const done = isTerminal(kind, r.state);
+    const waitedFor = result.timedOut ? ` after ${args.wait_seconds ?? DEFAULT_WAIT_SECONDS} s` : "";
+    return {
+      data: { kind, id: r.id, state: r.state, done, timed_out: result.timedOut, resource: pick(r), job: null, next_step: step },
+      summary: `${kind} ${r.id}: ${describeState(kind, r)}${waitedFor}. Next: ${step}`,
+    };
+  },
+});
