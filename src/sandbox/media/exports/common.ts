@@ -1,0 +1,140 @@
+// What every edit-decision writer shares: the input shape, and one place that turns seconds into
+// the frame plan (exact rate, snapped segments, source timecode offset, drop-frame choice) so that
+// the four formats cannot disagree on timing.
+import type { Segment } from "../types.js";
+import {
+  type FramedSegment,
+  type FrameRate,
+  isDropFrameTimecode,
+  secondsToFrames,
+  snapSegments,
+  timecodeToFrames,
+  toFrameRate,
+} from "../timecode.js";
+
+export type ExportFormat = "edl" | "xmeml" | "fcpxml" | "otio";
+
+export interface ExportSource {
+  filename: string;
+  /** Seconds. */
+  duration: number;
+  media_type: "video" | "audio";
+  frame_rate: number | null;
+  width?: number;
+  height?: number;
+  sample_rate?: number;
+  /** The media's own timecode at its first frame ("01:00:00:00", "00:59:59;29"), if it has one. */
+  start_timecode?: string | null;
+  has_audio?: boolean;
+  has_video?: boolean;
+}
+
+export interface ExportInput {
+  /** Kept spans on the source timeline, seconds, end exclusive, in record order. */
+  segments: Segment[];
+  source: ExportSource;
+  /** The fps to write: the source's own, or the user's `frame_rate` for audio-only media. */
+  frameRate: number;
+  title: string;
+}
+
+export interface ExportFile {
+  body: string;
+  contentType: string;
+  extension: string;
+}
+
+export interface ExportPlan {
+  rate: FrameRate;
+  events: FramedSegment[];
+  /** Media length in frames. */
+  mediaFrames: number;
+  /** Sequence length in frames (the sum of the event durations). */
+  recordFrames: number;
+  /** Frame number of the media's first frame on its own timecode (0 when it has none). */
+  sourceStartFrames: number;
+  /** Record timecode starts at 01:00:00:00, as broadcast and NLE conventions expect. */
+  recordStartFrames: number;
+  /**
+   * Drop-frame timecode only when the media's own timecode is drop-frame: source timecode must
+   * match the media's labels for relinking, and one mode governs a whole EDL. Media without
+   * timecode get non-drop, which every reader handles and which counts frames without gaps
+   * (the checked reference example is 29.97 non-drop).
+   */
+  dropFrame: boolean;
+  hasVideo: boolean;
+  hasAudio: boolean;
+  title: string;
+  filename: string;
+  /** The filename without its extension (FCPXML asset names). */
+  baseName: string;
+  width: number;
+  height: number;
+  sampleRate: number;
+}
+
+export const RECORD_START_TIMECODE = "01:00:00:00";
+
+export function planExport(input: ExportInput): ExportPlan {
+  const rate = toFrameRate(input.frameRate);
+  const src = input.source;
+  const mediaFrames = Math.max(0, secondsToFrames(src.duration, rate));
+  const events = snapSegments(input.segments, rate, mediaFrames);
+  const tc = src.start_timecode ?? null;
+  const dropFrame = rate.dropFrameCapable && isDropFrameTimecode(tc);
+  let sourceStartFrames = 0;
+  if (tc) {
+    try {
+      sourceStartFrames = timecodeToFrames(tc, rate);
+    } catch {
+      // A timecode track that does not fit the rate (e.g. probed from a stream of another rate)
+      // is ignored rather than failing the export.
+      sourceStartFrames = 0;
+    }
+  }
+  const hasVideo = src.media_type === "video" ? src.has_video !== false : false;
+  const hasAudio = src.has_audio ?? true;
+  const recordStartFrames = timecodeToFrames(dropFrame ? "01:00:00;00" : RECORD_START_TIMECODE, rate);
+  const filename = src.filename || "media";
+  const dot = filename.lastIndexOf(".");
+  return {
+    rate,
+    events,
+    mediaFrames,
+    recordFrames: events.reduce((n, e) => n + (e.recOut - e.recIn), 0),
+    sourceStartFrames,
+    recordStartFrames,
+    dropFrame,
+    hasVideo,
+    hasAudio: hasAudio || !hasVideo,
+    title: input.title,
+    filename,
+    baseName: dot > 0 ? filename.slice(0, dot) : filename,
+    width: src.width ?? 1920,
+    height: src.height ?? 1080,
+    sampleRate: src.sample_rate ?? 48000,
+  };
+}
+
+export function xmlEscape(value: string): string {
+  return value
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&apos;")
+    // Control characters other than tab/newline are not allowed in XML 1.0 at all.
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+}
+
+/** The filename as a URL path segment; the sandbox knows only the name, not the user's folder. */
+export function encodeFileName(filename: string): string {
+  return encodeURIComponent(filename).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** One line, no control characters: for names inside line-based formats. */
+export function singleLine(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+}

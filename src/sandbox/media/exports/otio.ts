@@ -1,0 +1,84 @@
+// OpenTimelineIO JSON writer (Timeline.1 / Stack.1 / Track.1 / Clip.2 / ExternalReference.1).
+// This is also the machine-readable form of a cut's segments for clients, so it follows the schema
+// OpenTimelineIO 0.18 writes, field for field, as in the checked reference example.
+import { type ExportPlan, encodeFileName } from "./common.js";
+
+// OTIO stores times as doubles and writes them with a decimal point ("30.0"); JSON.stringify would
+// write 30. Doubles are tagged during building and unwrapped after serialisation.
+const DOUBLE_TAG = "\uE000double:";
+
+function double(value: number): string {
+  return `${DOUBLE_TAG}${value}`;
+}
+
+function unwrapDoubles(json: string): string {
+  return json.replace(/"\uE000double:([^"]+)"/g, (_m, v: string) => (/^-?\d+$/.test(v) ? `${v}.0` : v));
+}
+
+export function renderOtio(plan: ExportPlan): string {
+  // A private-use character in a name could imitate the tag; names never need one.
+  const filename = plan.filename.replace(/\uE000/g, "");
+  // 30000/1001 in a double is 29.97002997002997, exactly what OTIO writes.
+  const rate = plan.rate.fps;
+  const rt = (value: number) => ({ OTIO_SCHEMA: "RationalTime.1", rate: double(rate), value: double(value) });
+  const range = (start: number, duration: number) => ({
+    OTIO_SCHEMA: "TimeRange.1",
+    start_time: rt(start),
+    duration: rt(duration),
+  });
+  const targetUrl = `file:///${encodeFileName(filename)}`;
+  const clip = (srcIn: number, srcOut: number) => ({
+    OTIO_SCHEMA: "Clip.2",
+    name: filename,
+    metadata: {},
+    // Source ranges are in the media's own time, so they carry its start timecode, as does the
+    // reference's available_range.
+    source_range: range(plan.sourceStartFrames + srcIn, srcOut - srcIn),
+    effects: [],
+    markers: [],
+    enabled: true,
+    media_references: {
+      DEFAULT_MEDIA: {
+        OTIO_SCHEMA: "ExternalReference.1",
+        name: filename,
+        metadata: {},
+        target_url: targetUrl,
+        available_range: range(plan.sourceStartFrames, plan.mediaFrames),
+        available_image_bounds: null,
+      },
+    },
+    active_media_reference_key: "DEFAULT_MEDIA",
+  });
+  const track = (name: string, kind: "Video" | "Audio") => ({
+    OTIO_SCHEMA: "Track.1",
+    name,
+    kind,
+    metadata: {},
+    source_range: null,
+    effects: [],
+    markers: [],
+    enabled: true,
+    children: plan.events.map((ev) => clip(ev.srcIn, ev.srcOut)),
+  });
+  const tracks = [
+    ...(plan.hasVideo ? [track("V1", "Video")] : []),
+    ...(plan.hasAudio ? [track("A1", "Audio")] : []),
+  ];
+  const timeline = {
+    OTIO_SCHEMA: "Timeline.1",
+    name: plan.title.replace(/\uE000/g, ""),
+    metadata: {},
+    global_start_time: rt(plan.recordStartFrames),
+    tracks: {
+      OTIO_SCHEMA: "Stack.1",
+      name: "tracks",
+      metadata: {},
+      source_range: null,
+      effects: [],
+      markers: [],
+      enabled: true,
+      children: tracks,
+    },
+  };
+  return unwrapDoubles(JSON.stringify(timeline, null, 4)) + "\n";
+}
