@@ -1,0 +1,183 @@
+// cut_to_script: the whole rough cut in one call (upload, prepare, cut to a script, export files, render,
+// download) as a server-side job, because that takes longer than a tool call should. The call states and
+// confirms the cost before anything is spent, waits a bounded time with progress, and answers either the
+// finished result or the job id to pass to `wait`.
+
+import { promises as fs, constants as fsConstants } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
+import { ALL_EXPORT_FORMATS, MAX_WAIT_SECONDS, RENDER_OUTPUTS, assetId, projectId } from "./shared-params.js";
+import { checkUploadable } from "../files/allowed-dirs.js";
+import { jobManagerFor } from "../jobs/index.js";
+import {
+  DEFAULT_EXPORTS,
+  DEFAULT_OUTPUT,
+  emptyDetail,
+  runCutToScript,
+  type CutJobDetail,
+  type CutJobExport,
+  type CutJobOutput,
+} from "../jobs/cut-to-script.js";
+import { jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
+import { creditsFor, probeDurationSeconds } from "../jobs/local-media.js";
+import type { JobSnapshot } from "../jobs/manager.js";
+
+const DEFAULT_WAIT_SECONDS = 45;
+const MAX_SCRIPT_CHARS = 100_000;
+
+/** States and confirms the cost; throws a ToolError that says cost and balance when not confirmed. */
+async function confirmSpend(
+  ctx: ToolContext,
+  facts: { credits: number; minutes: number; balance: number; file: string },
+  confirmed: boolean,
+): Promise<void> {
+  const cost = `Uploading ${facts.file} costs ${facts.credits} credit(s) (${facts.minutes.toFixed(1)} min of media, 1 credit per started minute); the balance is ${facts.balance}.`;
+  if (facts.balance < facts.credits) {
+    throw new ToolError(`${cost} That is not enough: top up credits first (get_credits shows the balance), then call cut_to_script again.`);
+  }
+  if (confirmed) return;
+  if (ctx.elicit) {
+    const answer = await ctx.elicit({
+      mode: "form",
+      message: `${cost} Cuts, exports and renders are free. Spend ${facts.credits} credit(s)?`,
+      requestedSchema: {
+        type: "object",
+        properties: { confirm: { type: "boolean", title: "Spend the credits", description: `Charge ${facts.credits} credit(s)` } },
+        required: ["confirm"],
+      },
+    });
+    if (answer.action === "accept" && answer.content?.confirm === true) return;
+    throw new ToolError(`${cost} The user did not confirm the charge, so nothing was uploaded or spent. Call again if they change their mind.`);
+  }
+  throw new ToolError(`${cost} Nothing was spent. Ask the user, then call cut_to_script again with confirm_cost: true.`);
+}
+
+/** Where the files go: output_dir when given (it must be an allowed, existing directory), else next to
+ *  the source when that folder is writable, else the first allowed directory. */
+async function resolveOutputDir(ctx: ToolContext, outputDir: string | undefined, sourcePath: string | undefined): Promise<string> {
+  if (outputDir) {
+    // The file-access module checks files; a probe name inside the folder checks the folder itself.
+    const probe = await ctx.files.resolveWritable(path.join(outputDir, ".roughy-output-check"), "output_dir", { overwrite: true });
+    const dir = path.dirname(probe);
+    const stat = await fs.stat(dir).catch(() => null);
+    if (!stat?.isDirectory()) throw new ToolError(`output_dir "${outputDir}" is not a directory; create it first or pick another.`);
+    return dir;
+  }
+  if (sourcePath) {
+    const dir = path.dirname(sourcePath);
+    const writable = await fs.access(dir, fsConstants.W_OK).then(() => true, () => false);
+    if (writable) return dir;
+  }
+  return ctx.files.defaultDir();
+}
+
+function toAnswer(job: JobSnapshot<CutJobDetail>, timedOut: boolean) {
+  const summary = jobSummary(job);
+  const nextStep = summary.slice(summary.lastIndexOf("Next: ") + 6);
+  return { data: { ...jobToOutput(job), timed_out: timedOut, next_step: nextStep }, summary };
+}
+
+export const cutToScript = defineTool({
+  name: "cut_to_script",
+  title: "Rough cut from a file, in one call",
+  description:
+    "Does everything: uploads a local file (or uses asset_id), cuts it to an optional script, saves edit files (default xmeml+srt) and renders (default mp4) next to the source. Costs 1 credit per source minute (confirmed first). Waits up to wait_seconds; if still running, call wait kind=job. cancel_job_id stops a job.",
+  inputSchema: {
+    file_path: z.string().min(1).optional().describe("local video/audio file to upload (or give asset_id)"),
+    asset_id: assetId.optional(),
+    project_id: projectId.optional(),
+    project_name: z.string().min(1).max(200).optional().describe("project to use or create when uploading (default: the file name)"),
+    script: z.string().max(MAX_SCRIPT_CHARS).optional().describe("the intended final message to cut to; omit for a scriptless cut"),
+    script_path: z.string().min(1).optional().describe("a local text file holding the script, instead of script"),
+    exports: z.array(z.enum(ALL_EXPORT_FORMATS)).max(6).optional().describe("edit/subtitle files to save (default xmeml, srt)"),
+    render: z.enum([...RENDER_OUTPUTS, "none"]).optional().describe("rendered output: mp4/mov/m4a/mp3, or none (default mp4)"),
+    output_dir: z.string().min(1).optional().describe("folder for the files (default: next to the source)"),
+    frame_rate: z.number().positive().max(120).optional().describe("fps for edl/xmeml/fcpxml of audio-only media (default 25)"),
+    language: z.string().min(2).max(16).optional().describe("spoken-language hint for the upload, e.g. en"),
+    confirm_cost: z.boolean().optional().describe("true when the user agreed to the credit cost"),
+    wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).optional().describe(`wait up to this long (0-${MAX_WAIT_SECONDS}, default ${DEFAULT_WAIT_SECONDS})`),
+    cancel_job_id: z.string().min(1).max(100).optional().describe("stop this running job instead of starting one"),
+  },
+  outputSchema: { ...jobOutput.shape, timed_out: z.boolean(), next_step: z.string() },
+  // Spends credits and creates assets, cuts, renders and files; never overwrites or deletes the user's
+  // things (a cancel removes only the unfinished cut or render this job started).
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(args, ctx) {
+    const jobs = jobManagerFor(ctx.jobs);
+
+    if (args.cancel_job_id) {
+      const job = await jobs.cancel(args.cancel_job_id);
+      if (!job) throw new ToolError(`No job with id "${args.cancel_job_id}" on this server; nothing to cancel.`);
+      return toAnswer(job as JobSnapshot<CutJobDetail>, false);
+    }
+
+    if (!args.file_path === !args.asset_id) {
+      throw new ToolError("Give exactly one of file_path (a local file to upload) or asset_id (an uploaded asset, from upload_media or list kind=assets).");
+    }
+    if (args.script !== undefined && args.script_path !== undefined) {
+      throw new ToolError("Give script or script_path, not both.");
+    }
+    let script: string | null = args.script?.trim() ? args.script : null;
+    if (args.script_path) {
+      const scriptFile = await ctx.files.resolveReadable(args.script_path, "script_path");
+      const text = await fs.readFile(scriptFile, "utf8");
+      if (text.length > MAX_SCRIPT_CHARS) throw new ToolError(`script_path "${args.script_path}" holds ${text.length} characters; the API takes at most ${MAX_SCRIPT_CHARS}.`);
+      script = text.trim() ? text : null;
+    }
+
+    const client = await ctx.client();
+    let sourcePath: string | undefined;
+    let baseName: string;
+    if (args.file_path) {
+      sourcePath = await ctx.files.resolveReadable(args.file_path, "file_path");
+      await checkUploadable(sourcePath, "file_path", args.file_path);
+      baseName = path.parse(sourcePath).name;
+      const seconds = await probeDurationSeconds(sourcePath, ctx.signal);
+      if (seconds === null) {
+        throw new ToolError(`file_path "${args.file_path}" does not look like video or audio (ffprobe found no duration). Give a media file.`);
+      }
+      const balance = (await client.credits.get({ signal: ctx.signal })).balance;
+      await confirmSpend(ctx, { credits: creditsFor(seconds), minutes: seconds / 60, balance, file: path.basename(sourcePath) }, args.confirm_cost === true);
+    } else {
+      // An existing asset was charged when it was prepared: nothing more to spend here.
+      const asset = await client.assets.get(args.asset_id as string, { signal: ctx.signal });
+      baseName = asset.filename ? path.parse(asset.filename).name : `asset-${asset.id.slice(0, 8)}`;
+    }
+    const outputDir = await resolveOutputDir(ctx, args.output_dir, sourcePath);
+
+    const exportsWanted = (args.exports ?? DEFAULT_EXPORTS) as CutJobExport[];
+    const output = (args.render ?? DEFAULT_OUTPUT) as CutJobOutput;
+    const started = jobs.start<CutJobDetail>("cut_to_script", emptyDetail(), (jobCtx) =>
+      runCutToScript(
+        client,
+        {
+          ...(sourcePath ? { sourcePath } : { assetId: args.asset_id as string }),
+          ...(args.project_id ? { projectId: args.project_id } : {}),
+          ...(args.project_name ? { projectName: args.project_name } : {}),
+          ...(args.language ? { language: args.language } : {}),
+          ...(args.frame_rate ? { frameRate: args.frame_rate } : {}),
+          script,
+          exports: exportsWanted,
+          output,
+          outputDir,
+          baseName,
+          files: ctx.files,
+        },
+        jobCtx,
+      ),
+    );
+
+    const timeoutMs = (args.wait_seconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+    try {
+      const waited = await jobs.wait<CutJobDetail>(started.id, { signal: ctx.signal, timeoutMs, sink: ctx.progress });
+      const job = waited?.job ?? (started as JobSnapshot<CutJobDetail>);
+      return toAnswer(job, waited?.timedOut ?? false);
+    } catch (error) {
+      // The call that started the job was cancelled while it ran: that cancels the job too (a later
+      // `wait` being cancelled only stops the waiting).
+      if (ctx.signal.aborted) await jobs.cancel(started.id);
+      throw error;
+    }
+  },
+});
