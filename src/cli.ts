@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// The `roughy-mcp` command. Default: the MCP server over stdio (stdout is the protocol, so everything
+// human goes to stderr). `roughy-mcp sandbox ...` runs the offline API server on its own instead.
+
+import { parseArgs } from "node:util";
+
+const HELP = `roughy-mcp: MCP server for the Roughy rough-cut API
+
+Usage:
+  roughy-mcp [--allow-dir DIR]...     run the MCP server over stdio
+  roughy-mcp sandbox [options]        run the offline Roughy-compatible API server (see: roughy-mcp sandbox --help)
+  roughy-mcp --help | --version
+
+Environment:
+  ROUGHY_API_KEY / ROUGHY_API_KEY_FILE   use the Roughy API; without a key the embedded sandbox is used
+  ROUGHY_BASE_URL                        API origin (default https://api.roughy.ai)
+  ROUGHY_ALLOWED_DIRS                    directories for local files (path-delimited), used when the
+                                         client offers no MCP roots; default: the working directory
+  ROUGHY_SANDBOX_DIR                     sandbox data directory
+`;
+
+const VERSION = "0.1.0";
+
+async function main(argv: string[]): Promise<void> {
+  if (argv[0] === "sandbox") {
+    const { runSandboxCli } = await import("./sandbox/cli.js");
+    await runSandboxCli(argv.slice(1));
+    return;
+  }
+  let values: { "allow-dir"?: string[]; help?: boolean; version?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        "allow-dir": { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    process.stderr.write(`roughy-mcp: ${(error as Error).message}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (values.help) {
+    process.stderr.write(HELP);
+    return;
+  }
+  if (values.version) {
+    process.stderr.write(`${VERSION}\n`);
+    return;
+  }
+
+  const [{ StdioServerTransport }, { createServer }] = await Promise.all([
+    import("@modelcontextprotocol/sdk/server/stdio.js"),
+    import("./server/create-server.js"),
+  ]);
+  const server = createServer({
+    allowDirs: values["allow-dir"],
+    logger: (line) => process.stderr.write(`roughy-mcp: ${line}\n`),
+  });
+  const transport = new StdioServerTransport();
+  const shutdown = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
+  // The client closing stdin ends the session.
+  process.stdin.on("end", () => void shutdown());
+  await server.mcp.connect(transport);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`roughy-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

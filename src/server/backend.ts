@@ -1,0 +1,99 @@
+// Decides which Roughy the tools talk to, and connects to it only when a tool first needs it: with an API
+// key, the remote service; without one, the embedded sandbox started in-process on 127.0.0.1. Nothing here
+// runs before `initialize` answers (no file reads, no ffprobe, no network): heavy modules load on demand.
+
+import { promises as fs } from "node:fs";
+import type { RoughyClient } from "../client/index.js";
+import type { BackendMode } from "../tools/define-tool.js";
+
+export type BackendConfig = {
+  mode: BackendMode;
+  /** Where the key comes from, for remote mode: the key itself or a file holding it. */
+  apiKey?: string;
+  apiKeyFile?: string;
+  baseUrl?: string;
+  /** Sandbox data directory; the sandbox's own default when unset. */
+  sandboxDataDir?: string;
+};
+
+export interface Backend {
+  readonly mode: BackendMode;
+  /** The connected client; the first call starts the sandbox or reads the key file. */
+  client(): Promise<RoughyClient>;
+  /** Where the sandbox listens once started (sandbox mode only), for instructions and logs. */
+  sandboxUrl(): string | null;
+  close(): Promise<void>;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? v : undefined;
+}
+
+/** Reads the configuration from the environment; empty strings (an unfilled bundle setting) count as unset. */
+export function backendConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BackendConfig {
+  const apiKey = nonEmpty(env.ROUGHY_API_KEY);
+  const apiKeyFile = nonEmpty(env.ROUGHY_API_KEY_FILE);
+  const baseUrl = nonEmpty(env.ROUGHY_BASE_URL);
+  const sandboxDataDir = nonEmpty(env.ROUGHY_SANDBOX_DIR);
+  if (apiKey || apiKeyFile) return { mode: "remote", apiKey, apiKeyFile, baseUrl };
+  return { mode: "sandbox", sandboxDataDir };
+}
+
+export type BackendEvents = {
+  /** Called once when the embedded sandbox is up (to announce it to the user). */
+  onSandboxStarted?: (baseUrl: string, dataDir: string | undefined) => void;
+};
+
+export function createBackend(config: BackendConfig, events: BackendEvents = {}): Backend {
+  let pending: Promise<RoughyClient> | null = null;
+  let sandboxClose: (() => Promise<void>) | null = null;
+  let sandboxBaseUrl: string | null = null;
+  let closed = false;
+
+  const connect = async (): Promise<RoughyClient> => {
+    const { RoughyClient } = await import("../client/index.js");
+    const userAgent = "roughy-mcp";
+    if (config.mode === "remote") {
+      let apiKey = config.apiKey;
+      if (!apiKey && config.apiKeyFile) {
+        // Read at first use so that a missing file is a tool error the agent sees, not a crash at start.
+        apiKey = (await fs.readFile(config.apiKeyFile, "utf8")).trim();
+      }
+      if (!apiKey) throw new Error("ROUGHY_API_KEY_FILE is empty");
+      return new RoughyClient({ apiKey, baseUrl: config.baseUrl, userAgent });
+    }
+    // Loaded only here: the sandbox pulls in ffmpeg, SQLite and the TUS server.
+    const { startSandbox } = await import("../sandbox/index.js");
+    const sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dataDir: config.sandboxDataDir });
+    sandboxClose = () => sandbox.close();
+    sandboxBaseUrl = sandbox.baseUrl;
+    if (closed) {
+      await sandbox.close();
+      throw new Error("server closed");
+    }
+    events.onSandboxStarted?.(sandbox.baseUrl, config.sandboxDataDir);
+    return new RoughyClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl, userAgent });
+  };
+
+  return {
+    mode: config.mode,
+    client() {
+      if (!pending) {
+        pending = connect();
+        // A failed start (port, disk) may succeed on the next call: do not cache the failure.
+        pending.catch(() => {
+          pending = null;
+        });
+      }
+      return pending;
+    },
+    sandboxUrl: () => sandboxBaseUrl,
+    async close() {
+      closed = true;
+      const close = sandboxClose;
+      sandboxClose = null;
+      if (close) await close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// Builds one MCP server: the tools, the resources and their subscriptions, logging, and the per-call
+// context (lazy backend, progress, file access through roots, elicitation). Transport-agnostic: the CLI
+// connects it to stdio, tests to an in-memory pair. Nothing slow happens until a tool or resource needs it.
+
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { RootsListChangedNotificationSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
+import { TOOL_LIST } from "../tools/index.js";
+import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
+import { createFileAccess, parseAllowedDirsEnv, rootUriToPath, type FileAccess } from "../files/allowed-dirs.js";
+import { JobManager } from "../jobs/manager.js";
+import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
+import { registerTools } from "./register-tools.js";
+import { registerResources } from "../resources/register-resources.js";
+
+export const SERVER_NAME = "roughy-mcp";
+export const SERVER_VERSION = "0.1.0";
+
+export type CreateServerOptions = {
+  /** Backend configuration; default: from the environment (ROUGHY_API_KEY, ROUGHY_BASE_URL, ...). */
+  backend?: BackendConfig;
+  env?: NodeJS.ProcessEnv;
+  /** --allow-dir values; used when the client offers no roots. Default: ROUGHY_ALLOWED_DIRS. */
+  allowDirs?: string[];
+  cwd?: string;
+  /** Server-side diagnostics (stderr in the CLI). Never receives an API key. */
+  logger?: (line: string) => void;
+  /** The tools to serve; default: all of them (tests may pass a subset). */
+  tools?: readonly AnyToolDefinition[];
+  /** How often a subscribed resource is re-read when live events are unavailable. */
+  subscriptionPollMs?: number;
+};
+
+export type RoughyServer = {
+  mcp: McpServer;
+  backend: Backend;
+  jobs: JobManager;
+  files: FileAccess;
+  close(): Promise<void>;
+};
+
+function instructions(mode: Backend["mode"]): string {
+  const backend =
+    mode === "sandbox"
+      ? "Backend: the embedded offline sandbox (no ROUGHY_API_KEY is set). It starts on the first tool call, does real media work locally and simulates credits; nothing leaves this machine."
+      : "Backend: the Roughy API (an API key is configured). Uploading spends credits: 1 per source minute, rounded up; everything else is free.";
+  return [
+    "Roughy turns raw interview footage into a rough cut (drops filler, restarts, off-topic asides).",
+    "Flow: estimate_cost (free) -> upload_media (charges once per file) -> create_cut (optional script = the intended message) -> export_cut (EDL/XML/OTIO/SRT/VTT) or create_render -> download_render. cut_to_script does it all as one background job.",
+    "Long steps: pass wait_seconds, or call wait. Ids come from the tool that created the object or from list.",
+    backend,
+  ].join("\n");
+}
+
+export function createServer(options: CreateServerOptions = {}): RoughyServer {
+  const env = options.env ?? process.env;
+  const logger = options.logger ?? (() => {});
+  const mcp = new McpServer(
+    { name: SERVER_NAME, title: "Roughy", version: SERVER_VERSION },
+    {
+      capabilities: { logging: {}, resources: { subscribe: true, listChanged: true }, completions: {} },
+      instructions: instructions(options.backend?.mode ?? backendConfigFromEnv(env).mode),
+    },
+  );
+
+  const sendLog = (level: LoggingLevel, message: string): void => {
+    // Only once connected: a log before initialize has nowhere to go.
+    if (!mcp.isConnected()) return;
+    mcp.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => {});
+  };
+
+  const backend = createBackend(options.backend ?? backendConfigFromEnv(env), {
+    onSandboxStarted(baseUrl) {
+      const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated).`;
+      logger(line);
+      sendLog("notice", line);
+    },
+  });
+
+  // Roots are asked for on demand and kept until the client says they changed.
+  let rootsCache: Promise<string[] | null> | null = null;
+  const roots = (): Promise<string[] | null> => {
+    if (!mcp.server.getClientCapabilities()?.roots) return Promise.resolve(null);
+    if (!rootsCache) {
+      rootsCache = mcp.server
+        .listRoots(undefined, { timeout: 10_000 })
+        .then((r) => r.roots.map((root) => rootUriToPath(root.uri)).filter((p): p is string => p !== null))
+        .catch(() => {
+          rootsCache = null;
+          return null;
+        });
+    }
+    return rootsCache;
+  };
+  mcp.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
+    rootsCache = null;
+  });
+
+  const files = createFileAccess({
+    roots,
+    configured: options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS),
+    cwd: options.cwd,
+  });
+  const jobs = new JobManager();
+
+  registerTools(mcp, options.tools ?? TOOL_LIST, {
+    makeContext(extra, parts): ToolContext {
+      const ctx: ToolContext = {
+        client: () => backend.client(),
+        signal: parts.signal,
+        progress: parts.progress,
+        progressToken: parts.progressToken,
+        log: sendLog,
+        files,
+        jobs,
+        mode: backend.mode,
+      };
+      if (mcp.server.getClientCapabilities()?.elicitation) {
+        ctx.elicit = (params) => mcp.server.elicitInput(params, { signal: extra.signal, relatedRequestId: extra.requestId });
+      }
+      return ctx;
+    },
+    logInternal(message, error) {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      logger(`${message}: ${detail}`);
+    },
+  });
+
+  const resources = registerResources(mcp, {
+    client: () => backend.client(),
+    log: sendLog,
+    pollMs: options.subscriptionPollMs,
+  });
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    if (!closing) {
+      closing = (async () => {
+        resources.close();
+        await jobs.closeAll().catch(() => {});
+        await mcp.close().catch(() => {});
+        await backend.close().catch((error: unknown) => logger(`closing the sandbox failed: ${String(error)}`));
+      })();
+    }
+    return closing;
+  };
+  const previous = mcp.server.onclose;
+  mcp.server.onclose = () => {
+    previous?.();
+    void close();
+  };
+
+  return { mcp, backend, jobs, files, close };
+}

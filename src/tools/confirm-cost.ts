@@ -1,0 +1,37 @@
+// Asks before money is spent. Where the client supports elicitation the user confirms in a form; other
+// clients must pass confirm_cost: true, which the agent should only do after telling the user the price.
+// Shared by upload_media and the cut_to_script job.
+
+import { ToolError, type ToolContext } from "./define-tool.js";
+
+export type CostQuote = {
+  credits: number;
+  balance: number;
+  /** What is being paid for, e.g. "Uploading interview.mp4 (3.2 min)". */
+  what: string;
+};
+
+export type CostDecision = { via: "free" | "sandbox" | "argument" | "elicitation" };
+
+export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "signal">, quote: CostQuote, confirmCost?: boolean): Promise<CostDecision> {
+  if (quote.credits <= 0) return { via: "free" };
+  // The sandbox's credits are simulated: nothing real is spent, so nothing to confirm.
+  if (ctx.mode === "sandbox") return { via: "sandbox" };
+  if (confirmCost === true) return { via: "argument" };
+  const shortfall = quote.balance < quote.credits ? ` The balance does not cover it: the asset will wait for payment until you top up.` : "";
+  const price = `${quote.what} costs ${quote.credits} credit(s); the balance is ${quote.balance}.${shortfall}`;
+  if (!ctx.elicit) {
+    throw new ToolError(`${price} Nothing was uploaded. Tell the user the cost, then call again with confirm_cost: true.`);
+  }
+  const answer = await ctx.elicit({
+    mode: "form",
+    message: `${price} Continue?`,
+    requestedSchema: {
+      type: "object",
+      properties: { confirm: { type: "boolean", title: "Spend the credits", description: `Spend ${quote.credits} credit(s)`, default: true } },
+      required: ["confirm"],
+    },
+  });
+  if (answer.action === "accept" && answer.content?.confirm === true) return { via: "elicitation" };
+  throw new ToolError(`The user did not confirm spending ${quote.credits} credit(s) (${answer.action}). Nothing was uploaded or charged.`);
+}

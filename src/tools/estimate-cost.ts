@@ -1,0 +1,43 @@
+// estimate_cost: the free look before anything is spent (the peer service cut.pro sets this bar): what a
+// local file will cost to upload, and whether the balance covers it.
+
+import { z } from "zod";
+import { defineTool } from "./define-tool.js";
+import { checkUploadable } from "../files/allowed-dirs.js";
+import { creditsFor, probeLocal } from "../files/probe-local.js";
+
+export const estimateCost = defineTool({
+  name: "estimate_cost",
+  title: "Estimate upload cost",
+  description:
+    "Free. Measures a local video/audio file and states what uploading it costs (1 credit per source minute, rounded up) against the current balance. Call before upload_media.",
+  inputSchema: {
+    path: z.string().describe("local file path (inside the allowed directories)"),
+  },
+  outputSchema: {
+    path: z.string(),
+    media_type: z.enum(["video", "audio"]),
+    duration_seconds: z.number(),
+    size_bytes: z.number(),
+    credits: z.number(),
+    balance: z.number(),
+    enough: z.boolean(),
+    mode: z.enum(["sandbox", "remote"]),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const real = await ctx.files.resolveReadable(args.path, "path");
+    const { size } = await checkUploadable(real, "path", args.path);
+    const info = await probeLocal(real, "path", ctx.signal);
+    const credits = creditsFor(info.duration_seconds);
+    const client = await ctx.client();
+    const { balance } = await client.credits.get({ signal: ctx.signal });
+    const enough = balance >= credits;
+    const minutes = (info.duration_seconds / 60).toFixed(1);
+    const next = enough ? "Next: upload_media with this path." : "Top up credits before upload_media (the upload would wait for payment).";
+    return {
+      data: { path: real, media_type: info.media_type, duration_seconds: info.duration_seconds, size_bytes: size, credits, balance, enough, mode: ctx.mode },
+      summary: `${info.media_type}, ${minutes} min: uploading costs ${credits} credit(s); balance ${balance}${ctx.mode === "sandbox" ? " (sandbox, simulated)" : ""}. ${next}`,
+    };
+  },
+});
