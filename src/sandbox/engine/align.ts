@@ -42,6 +42,11 @@ export function wordSimilarity(a: string, b: string): number {
 export interface AlignOptions {
   /** Above this many DP cells, the alignment runs in a band around the diagonal. */
   maxCells?: number;
+  /**
+   * Seconds of silence before each spoken token (0 inside a word). Leaving the script is cheaper after a pause:
+   * asides and fillers come after one, while a misheard script word is glued to its neighbours.
+   */
+  pauseBefore?: number[];
 }
 
 const MATCH_FLOOR = 0.5; // below this similarity a pair is a substitution, not a match
@@ -89,9 +94,10 @@ export function alignToScript(script: string[], spoken: string[], opts: AlignOpt
     const k = j - lo(i);
     return k < 0 || k >= width ? -1 : i * width + k;
   };
+  const pauses = opts.pauseBefore;
   const spokenGap = (i: number, j: number, open: boolean) => {
     if (i === 0 || i === n) return 0; // leading / trailing talk around the script is free
-    if (open) return SPOKEN_GAP_OPEN;
+    if (open) return SPOKEN_GAP_OPEN + 0.3 * Math.min(1, (pauses?.[j - 1] ?? 0) / 0.3);
     return isFiller(spoken[j - 1] as string) ? FILLER_GAP_EXTEND : SPOKEN_GAP_EXTEND;
   };
   const origin = at(0, 0);
@@ -118,7 +124,8 @@ export function alignToScript(script: string[], spoken: string[], opts: AlignOpt
         if (p >= 0) {
           const open = Math.max(M[p] as number, Y[p] as number) + SCRIPT_GAP_OPEN;
           const ext = (X[p] as number) + SCRIPT_GAP_EXTEND;
-          if (ext >= open) { X[c] = ext; bX[c] = 1; } else { X[c] = open; bX[c] = (M[p] as number) >= (Y[p] as number) ? 0 : 2; }
+          // on a tie a gap opens after the latest pair rather than extending an older gap: later takes win
+          if (ext > open) { X[c] = ext; bX[c] = 1; } else { X[c] = open; bX[c] = (M[p] as number) >= (Y[p] as number) ? 0 : 2; }
         }
       }
       if (j > 0) {
@@ -126,7 +133,7 @@ export function alignToScript(script: string[], spoken: string[], opts: AlignOpt
         if (p >= 0) {
           const open = Math.max(M[p] as number, X[p] as number) + spokenGap(i, j, true);
           const ext = (Y[p] as number) + spokenGap(i, j, false);
-          if (ext >= open) { Y[c] = ext; bY[c] = 2; } else { Y[c] = open; bY[c] = (M[p] as number) >= (X[p] as number) ? 0 : 1; }
+          if (ext > open) { Y[c] = ext; bY[c] = 2; } else { Y[c] = open; bY[c] = (M[p] as number) >= (X[p] as number) ? 0 : 1; }
         }
       }
     }

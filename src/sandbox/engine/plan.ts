@@ -129,9 +129,10 @@ export function findDoubtful(words: Word[], pause = 0.25, maxConfidence = 0.25):
 /**
  * Abandoned takes: a phrase (words between pauses of at least `pause` seconds, fillers ignored) that the next
  * phrase starts over ("Today our tool takes" ... "Today our tool turns hours of ..."), and a word or few said
- * twice in a row ("we we started"). The earlier take is the one returned for removal.
+ * twice in a row ("we we started"). The earlier take is the one returned for removal. `keepIf` vetoes a
+ * phrase restart (a scripted cut keeps a repeat that the script itself repeats).
  */
-export function findRestarts(words: Word[], skip: Set<number> = new Set(), pause = 0.3, window = 10): Set<number> {
+export function findRestarts(words: Word[], skip: Set<number> = new Set(), keepIf?: (repeatedStart: string[]) => boolean, pause = 0.3, window = 10): Set<number> {
   const out = new Set<number>();
   const phrases: number[][] = [];
   let cur: number[] = [];
@@ -150,14 +151,21 @@ export function findRestarts(words: Word[], skip: Set<number> = new Set(), pause
 
   for (let p = 0; p + 1 < phrases.length; p++) {
     const a = toks(phrases[p] as number[]);
-    const b = toks(phrases[p + 1] as number[]);
-    if (a.length === 0 || b.length < a.length) continue;
-    const gap = (words[(phrases[p + 1] as number[])[0] as number] as Word).start - (words[(phrases[p] as number[]).at(-1) as number] as Word).end;
-    if (gap > window) continue;
-    let k = 0;
-    while (k < a.length && wordSimilarity((a[k] as { t: string }).t, (b[k] as { t: string }).t) >= 0.7) k++;
-    const enough = a.length <= 2 ? k === a.length : k >= 2 && k >= Math.ceil(a.length / 2);
-    if (enough) for (const x of phrases[p] as number[]) out.add(x);
+    if (a.length === 0) continue;
+    const aEnd = (words[(phrases[p] as number[]).at(-1) as number] as Word).end;
+    // look a few phrases ahead: "Today our tool takes ... a ... um ... Today our tool turns"
+    for (let q = p + 1; q < Math.min(phrases.length, p + 4); q++) {
+      const b = toks(phrases[q] as number[]);
+      if ((words[(phrases[q] as number[])[0] as number] as Word).start - aEnd > window) break;
+      if (b.length < a.length) continue;
+      let k = 0;
+      while (k < a.length && wordSimilarity((a[k] as { t: string }).t, (b[k] as { t: string }).t) >= 0.7) k++;
+      const enough = a.length <= 2 ? k === a.length : k >= 2 && k >= Math.ceil(a.length / 2);
+      if (enough && (!keepIf || !keepIf(a.map((x) => x.t).slice(0, k)))) {
+        for (const x of phrases[p] as number[]) out.add(x);
+        break;
+      }
+    }
   }
 
   // stutters inside a phrase: the same 1 to 4 words twice in a row
@@ -182,21 +190,62 @@ export function planScriptless(words: Word[], duration: number, opts: PlanOption
   const drop = findFillers(words);
   for (const i of findDoubtful(words)) drop.add(i);
   for (const i of findRestarts(words, drop)) drop.add(i);
-  return segmentsFromWords(words, words.map((_, i) => !drop.has(i)), duration, opts, snapTo);
+  let keep = words.map((_, i) => !drop.has(i));
+  if (snapTo) keep = keepGlued(words, keep);
+  return segmentsFromWords(words, keep, duration, opts, snapTo);
+}
+
+/**
+ * Recogniser words only: a short dropped run glued to kept words on both sides (no pause either side) is kept.
+ * Inside fluent speech it is nearly always a misheard piece of a kept word ("tool" heard as "too of"), and a
+ * jump cut there would land inside a word.
+ */
+export function keepGlued(words: Word[], keep: boolean[], glue = 0.1, maxRun = 0.6): boolean[] {
+  const out = [...keep];
+  let i = 0;
+  while (i < words.length) {
+    if (keep[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < words.length && !keep[j]) j++;
+    const left = words[i - 1];
+    const right = words[j];
+    const first = words[i] as Word;
+    const last = words[j - 1] as Word;
+    if (left && right && first.start - left.end < glue && right.start - last.end < glue && last.end - first.start <= maxRun) {
+      for (let k = i; k < j; k++) out[k] = true;
+    }
+    i = j;
+  }
+  return out;
 }
 
 export function planScripted(words: Word[], script: string, duration: number, opts: PlanOptions = DEFAULT_PLAN, snapTo: Segment[] | null = null): CutPlan {
   const scriptTokens = tokenizeScript(script).map((t) => t.token);
+  const joined = ` ${scriptTokens.join(" ")} `;
+  // An abandoned take is taken out before aligning, unless the script says the same words twice itself.
+  const restarts = findRestarts(words, findFillers(words), (start) => {
+    const needle = ` ${start.join(" ")} `;
+    const at = joined.indexOf(needle);
+    return at >= 0 && joined.indexOf(needle, at + 1) >= 0;
+  });
   const spoken: string[] = [];
   const owner: number[] = [];
+  const pauseBefore: number[] = [];
+  let prevEnd = 0;
   words.forEach((w, i) => {
-    for (const t of tokensOf(w)) {
+    if (restarts.has(i)) return;
+    tokensOf(w).forEach((t, k) => {
       spoken.push(t);
       owner.push(i);
-    }
+      pauseBefore.push(k === 0 ? Math.max(0, w.start - prevEnd) : 0);
+    });
+    prevEnd = Math.max(prevEnd, w.end);
   });
-  const aligned = alignToScript(scriptTokens, spoken);
-  const keep = words.map(() => false);
+  const aligned = alignToScript(scriptTokens, spoken, { pauseBefore });
+  let keep = words.map(() => false);
   const matchedTokens = words.map(() => [] as number[]);
   aligned.forEach((a, k) => {
     if (a.scriptIndex < 0) return;
@@ -204,6 +253,7 @@ export function planScripted(words: Word[], script: string, duration: number, op
     keep[wi] = true;
     (matchedTokens[wi] as number[]).push(a.scriptIndex);
   });
+  if (snapTo) keep = keepGlued(words, keep);
   // Subtitles read better with the script's spelling where the recogniser misheard a word.
   const outWords = words.map((w, i) => {
     const m = matchedTokens[i] as number[];
@@ -277,7 +327,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 function snapStart(wordStart: number, current: number, silences: Segment[], breath: number): number {
   let best: Segment | null = null;
   for (const s of silences) {
-    if (s.end < wordStart - 0.2 || s.end > wordStart + 0.12) continue;
+    if (s.end < wordStart - 0.2 || s.end > wordStart + 0.15) continue;
     if (!best || Math.abs(s.end - wordStart) < Math.abs(best.end - wordStart)) best = s;
   }
   return best ? best.end - Math.min(breath, best.end - best.start) : current;
@@ -286,7 +336,7 @@ function snapStart(wordStart: number, current: number, silences: Segment[], brea
 function snapEnd(wordEnd: number, current: number, silences: Segment[], breath: number): number {
   let best: Segment | null = null;
   for (const s of silences) {
-    if (s.start < wordEnd - 0.12 || s.start > wordEnd + 0.2) continue;
+    if (s.start < wordEnd - 0.15 || s.start > wordEnd + 0.2) continue;
     if (!best || Math.abs(s.start - wordEnd) < Math.abs(best.start - wordEnd)) best = s;
   }
   return best ? best.start + Math.min(breath, best.end - best.start) : current;
