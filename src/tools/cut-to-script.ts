@@ -7,8 +7,10 @@ import { promises as fs, constants as fsConstants } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
+import { confirmCost } from "./confirm-cost.js";
 import { ALL_EXPORT_FORMATS, MAX_WAIT_SECONDS, RENDER_OUTPUTS, assetId, projectId } from "./shared-params.js";
 import { checkUploadable } from "../files/allowed-dirs.js";
+import { creditsFor, probeLocal } from "../files/probe-local.js";
 import { jobManagerFor } from "../jobs/index.js";
 import {
   DEFAULT_EXPORTS,
@@ -20,38 +22,10 @@ import {
   type CutJobOutput,
 } from "../jobs/cut-to-script.js";
 import { jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
-import { creditsFor, probeDurationSeconds } from "../jobs/local-media.js";
 import type { JobSnapshot } from "../jobs/manager.js";
 
 const DEFAULT_WAIT_SECONDS = 45;
 const MAX_SCRIPT_CHARS = 100_000;
-
-/** States and confirms the cost; throws a ToolError that says cost and balance when not confirmed. */
-async function confirmSpend(
-  ctx: ToolContext,
-  facts: { credits: number; minutes: number; balance: number; file: string },
-  confirmed: boolean,
-): Promise<void> {
-  const cost = `Uploading ${facts.file} costs ${facts.credits} credit(s) (${facts.minutes.toFixed(1)} min of media, 1 credit per started minute); the balance is ${facts.balance}.`;
-  if (facts.balance < facts.credits) {
-    throw new ToolError(`${cost} That is not enough: top up credits first (get_credits shows the balance), then call cut_to_script again.`);
-  }
-  if (confirmed) return;
-  if (ctx.elicit) {
-    const answer = await ctx.elicit({
-      mode: "form",
-      message: `${cost} Cuts, exports and renders are free. Spend ${facts.credits} credit(s)?`,
-      requestedSchema: {
-        type: "object",
-        properties: { confirm: { type: "boolean", title: "Spend the credits", description: `Charge ${facts.credits} credit(s)` } },
-        required: ["confirm"],
-      },
-    });
-    if (answer.action === "accept" && answer.content?.confirm === true) return;
-    throw new ToolError(`${cost} The user did not confirm the charge, so nothing was uploaded or spent. Call again if they change their mind.`);
-  }
-  throw new ToolError(`${cost} Nothing was spent. Ask the user, then call cut_to_script again with confirm_cost: true.`);
-}
 
 /** Where the files go: output_dir when given (it must be an allowed, existing directory), else next to
  *  the source when that folder is writable, else the first allowed directory. */
@@ -133,12 +107,17 @@ export const cutToScript = defineTool({
       sourcePath = await ctx.files.resolveReadable(args.file_path, "file_path");
       await checkUploadable(sourcePath, "file_path", args.file_path);
       baseName = path.parse(sourcePath).name;
-      const seconds = await probeDurationSeconds(sourcePath, ctx.signal);
-      if (seconds === null) {
-        throw new ToolError(`file_path "${args.file_path}" does not look like video or audio (ffprobe found no duration). Give a media file.`);
-      }
+      const info = await probeLocal(sourcePath, "file_path", ctx.signal);
+      const credits = creditsFor(info.duration_seconds);
       const balance = (await client.credits.get({ signal: ctx.signal })).balance;
-      await confirmSpend(ctx, { credits: creditsFor(seconds), minutes: seconds / 60, balance, file: path.basename(sourcePath) }, args.confirm_cost === true);
+      const what = `Uploading ${path.basename(sourcePath)} (${(info.duration_seconds / 60).toFixed(1)} min)`;
+      // Unlike upload_media, the job cannot finish on an unpaid asset: refuse now rather than fail later.
+      if (balance < credits) {
+        throw new ToolError(
+          `${what} costs ${credits} credit(s); the balance is ${balance}, which does not cover it. Nothing was uploaded. Top up credits, then call cut_to_script again.`,
+        );
+      }
+      await confirmCost(ctx, { credits, balance, what }, args.confirm_cost);
     } else {
       // An existing asset was charged when it was prepared: nothing more to spend here.
       const asset = await client.assets.get(args.asset_id as string, { signal: ctx.signal });
