@@ -1,0 +1,87 @@
+// `npm run bench`: builds, then runs every benchmark in turn and prints one table. Each figure stands beside
+// a baseline measured in the same run and its goal. A bench whose pieces are missing prints "n/a: <reason>".
+//   --only=upload,cold-start   run a subset (ids: upload, tool-overhead, progress, cold-start, context-cost, media)
+//   --write                    also write bench/RESULTS.md
+// BENCH_UPLOAD_MB shrinks the 1 GiB upload; BENCH_COLD_RUNS, BENCH_CALLS change sample sizes.
+
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { coldStart } from "./cold-start.js";
+import { contextCost } from "./context-cost.js";
+import { NotAvailable, ROOT } from "./lib/common.js";
+import { machine, markdownTable, notAvailable, type Bench, type Row } from "./lib/report.js";
+import { progressLatency } from "./progress-latency.js";
+import { sandboxMedia } from "./sandbox-media.js";
+import { toolOverhead } from "./tool-overhead.js";
+import { upload } from "./upload.js";
+
+const BENCHES: readonly Bench[] = [upload, toolOverhead, progressLatency, coldStart, contextCost, sandboxMedia];
+
+const NOTES = `## How each figure is measured
+
+- **upload**: a sparse file of BENCH_UPLOAD_MB (default 1024 MiB) in a temp dir. Measured: \`client.uploads.uploadFile\` (the path the upload tool uses: asset create + TUS PATCHes of 8 MiB from disk) into the sandbox on 127.0.0.1, from POST to the last byte acknowledged. Baseline: one streamed undici PUT of the same file to a trivial local server that writes the body to a file, so both sides read from disk and write to disk. Each side runs in its own child process (bench/upload-worker.ts); peak RSS is that process's \`maxRSS\` (resource usage), sampled memory included.
+- **tool-overhead**: the same cheap read (get a cut, else an asset, else the credits) N times through an MCP Client over stdio to \`node dist/cli.js\` (remote mode, pointed at the sandbox with its key) vs the same call made directly with the client library in this process. Warm-up calls are discarded.
+- **progress**: a tool call with a progress token that waits on a cut. The sandbox stamps \`completed_at\` (ms) when the cut completes; latency is the wall-clock time from that stamp to the arrival of the MCP progress notification that reports the completion. With SSE, then with the events path faulted to 404 (polling only), which is the baseline.
+- **cold-start**: spawn → \`initialize\` answer and spawn → \`tools/list\` answer, median of BENCH_COLD_RUNS spawns after one warm-up spawn, no API key (sandbox mode, started lazily). Baseline: bench/fixtures/minimal-server.mjs, the smallest SDK stdio server, spawned the same way.
+- **context-cost**: bytes of the \`tools/list\` result as JSON; tokens ≈ bytes/4. The ratio is the share of the 6,000-token budget.
+- **media**: the generated fixture (test/fixtures/interview.mp4) uploaded to the sandbox with its ground-truth transcript attached; cut time and mp4 render time are the sandbox's own \`started_at\` → \`completed_at\`, per minute of source. Baselines: \`ffmpeg -f null\` decode of the source (the floor for anything that reads the media) and a plain libx264/aac transcode of the whole file with the same ffmpeg.
+`;
+
+function parseArgs(argv: readonly string[]): { only: Set<string> | null; write: boolean } {
+  let only: Set<string> | null = null;
+  let write = false;
+  for (const arg of argv) {
+    if (arg === "--write") write = true;
+    else if (arg.startsWith("--only=")) only = new Set(arg.slice("--only=".length).split(",").filter(Boolean));
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return { only, write };
+}
+
+async function main(): Promise<void> {
+  const { only, write } = parseArgs(process.argv.slice(2));
+  const rows: Row[] = [];
+  for (const bench of BENCHES) {
+    if (only && !only.has(bench.id)) continue;
+    process.stderr.write(`bench ${bench.id}: running\n`);
+    const started = Date.now();
+    try {
+      rows.push(...(await bench.run()));
+    } catch (error) {
+      const reason = error instanceof NotAvailable ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`;
+      rows.push(notAvailable(bench.title.toLowerCase(), reason));
+      if (!(error instanceof NotAvailable)) process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    process.stderr.write(`bench ${bench.id}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+
+  const info = machine();
+  const table = markdownTable(rows);
+  process.stdout.write(`\n${table}\n\n${Object.entries(info).map(([k, v]) => `${k}: ${v}`).join("; ")}\n`);
+
+  if (write) {
+    const doc = [
+      "# Benchmark results",
+      "",
+      `One run of \`npm run bench -- --write\` on ${new Date().toISOString().slice(0, 10)}. Re-run to refresh; figures move with the machine.`,
+      "",
+      "| machine | |",
+      "|---|---|",
+      ...Object.entries(info).map(([k, v]) => `| ${k} | ${v} |`),
+      "",
+      table,
+      "",
+      NOTES,
+    ].join("\n");
+    writeFileSync(path.join(ROOT, "bench", "RESULTS.md"), doc);
+    process.stderr.write("wrote bench/RESULTS.md\n");
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
