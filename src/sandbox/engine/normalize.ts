@@ -48,11 +48,11 @@ export function yearToWords(n: number): string[] {
   return [...underHundred(hi), ...(lo < 10 ? ["oh", ONES[lo] as string] : underHundred(lo))];
 }
 
-function expandNumber(digits: string): string[] {
+function expandNumber(digits: string, grouped = false): string[] {
   const n = Number(digits);
   // Four digits between 1100 and 2099 are read as a year: interviews talk about years far more than about
   // "two thousand nineteen" of something.
-  if (digits.length === 4 && n >= 1100 && n < 2100) return yearToWords(n);
+  if (!grouped && digits.length === 4 && n >= 1100 && n < 2100) return yearToWords(n); // "1,500" is not a year
   if (digits.length > 1 && digits.startsWith("0")) return digits.split("").map((d) => ONES[Number(d)] as string);
   return numberToWords(n);
 }
@@ -65,7 +65,7 @@ export function normalizeWord(raw: string): string[] {
   for (const part of w.split(/[\s\-–—/]+/)) {
     const t = part.replace(/[^a-z0-9',.]/g, "").replace(/[.,]+$/, "").replace(/^'+|'+$/g, "");
     if (/^\d{1,3}(,\d{3})+$|^\d+$/.test(t)) {
-      out.push(...expandNumber(t.replace(/,/g, "")));
+      out.push(...expandNumber(t.replace(/,/g, ""), t.includes(",")));
       continue;
     }
     const m = /^(\d+)(st|nd|rd|th|s)$/.exec(t); // "1990s", "3rd": the number is what is said first

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { isFiller, normalizeWord, numberToWords, tokenizeScript, yearToWords } from "./normalize.js";
+
+describe("normalizeWord", () => {
+  it("lowercases and strips punctuation, keeping apostrophes inside words", () => {
+    expect(normalizeWord("Thanks,")).toEqual(["thanks"]);
+    expect(normalizeWord("“Don’t!”")).toEqual(["don't"]);
+    expect(normalizeWord("the(2)")).toEqual(["the"]);
+    expect(normalizeWord("—")).toEqual([]);
+  });
+  it("reads years and numbers as they are spoken", () => {
+    expect(normalizeWord("2019.")).toEqual(["twenty", "nineteen"]);
+    expect(normalizeWord("2005")).toEqual(["two", "thousand", "five"]);
+    expect(normalizeWord("1990s")).toEqual(["nineteen", "ninety"]);
+    expect(normalizeWord("42")).toEqual(["forty", "two"]);
+    expect(normalizeWord("1,500")).toEqual(["one", "thousand", "five", "hundred"]);
+    expect(normalizeWord("50%")).toEqual(["fifty", "percent"]);
+    expect(normalizeWord("well-known")).toEqual(["well", "known"]);
+  });
+  it("spells cardinals and years", () => {
+    expect(numberToWords(0)).toEqual(["zero"]);
+    expect(numberToWords(115)).toEqual(["one", "hundred", "fifteen"]);
+    expect(numberToWords(2_000_300)).toEqual(["two", "million", "three", "hundred"]);
+    expect(yearToWords(1905)).toEqual(["nineteen", "oh", "five"]);
+    expect(yearToWords(1900)).toEqual(["nineteen", "hundred"]);
+  });
+});
+
+describe("tokenizeScript", () => {
+  it("tags tokens with their sentence", () => {
+    const t = tokenizeScript("Hi there. We began in 2019!\nThen grew");
+    expect(t.map((x) => x.token)).toEqual(["hi", "there", "we", "began", "in", "twenty", "nineteen", "then", "grew"]);
+    expect(t.map((x) => x.sentence)).toEqual([0, 0, 1, 1, 1, 1, 1, 2, 2]);
+  });
+});
+
+describe("isFiller", () => {
+  it("knows the hesitation sounds and nothing else", () => {
+    for (const f of ["um", "uh", "er", "ah", "hmm"]) expect(isFiller(f)).toBe(true);
+    for (const w of ["so", "the", "like", "umbrella"]) expect(isFiller(w)).toBe(false);
+  });
+});

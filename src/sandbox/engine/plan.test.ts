@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import type { Word } from "../media/types.js";
+import { DEFAULT_PLAN, findDoubtful, findFillers, findRestarts, keepGlued, planFromPauses, planScripted, planScriptless, segmentsFromWords } from "./plan.js";
+
+/** Words from "text@start-end" specs. */
+const W = (...specs: string[]): Word[] =>
+  specs.map((s) => {
+    const [word, t] = s.split("@") as [string, string];
+    const [a, b] = t.split("-").map(Number) as [number, number];
+    return { word, start: a, end: b };
+  });
+const texts = (words: Word[], idx: Set<number>) => [...idx].sort((a, b) => a - b).map((i) => words[i]!.word);
+
+describe("findFillers / findDoubtful", () => {
+  it("finds hesitation words only", () => {
+    const w = W("so@0-0.2", "Um,@0.3-0.6", "we@0.7-0.9", "uh@1-1.2", "umbrella@1.3-1.8");
+    expect(texts(w, findFillers(w))).toEqual(["Um,", "uh"]);
+  });
+  it("flags lone low-confidence words between pauses, not confident or glued ones", () => {
+    const w = W("thanks@0-0.4", "them@1-1.4", "so@2-2.2", "we@2.25-2.4");
+    w[1]!.confidence = 0.03;
+    w[2]!.confidence = 0.1; // glued to "we"
+    expect(texts(w, findDoubtful(w))).toEqual(["them"]);
+  });
+});
+
+describe("findRestarts", () => {
+  it("drops an abandoned take that the next phrase starts over, across fillers", () => {
+    const w = W("today@0-0.4", "our@0.4-0.6", "tool@0.6-0.9", "takes@0.9-1.2", "um@2-2.3", "today@3-3.4", "our@3.4-3.6", "tool@3.6-3.9", "turns@3.9-4.2", "hours@4.2-4.6");
+    expect([...findRestarts(w, findFillers(w))].sort((a, b) => a - b)).toEqual([0, 1, 2, 3]);
+  });
+  it("leaves sentences that merely begin alike", () => {
+    const w = W("we@0-0.2", "started@0.2-0.6", "the@0.6-0.7", "company@0.7-1.2", "in@1.2-1.3", "twenty@1.3-1.6", "nineteen@1.6-2", "we@3-3.2", "started@3.2-3.6", "it@3.6-3.7", "because@3.7-4", "editing@4-4.4", "takes@4.4-4.7", "long@4.7-5");
+    expect(findRestarts(w).size).toBe(0);
+  });
+  it("drops the first copy of a stutter", () => {
+    const w = W("we@0-0.2", "we@0.25-0.45", "started@0.5-0.9");
+    expect([...findRestarts(w)]).toEqual([0]);
+  });
+  it("lets a veto keep a repeat", () => {
+    const w = W("we@0-0.2", "grew@0.2-0.5", "we@1-1.2", "grew@1.2-1.5", "again@1.5-1.9");
+    expect(findRestarts(w, new Set(), () => true).size).toBe(0);
+  });
+});
+
+describe("segmentsFromWords", () => {
+  it("pads with a breath, cuts long pauses down, never pads into a neighbouring word", () => {
+    const w = W("a@1-1.5", "b@1.6-2", "c@5-5.5", "x@5.5-6", "d@6-6.4");
+    const segs = segmentsFromWords(w, [true, true, true, false, true], 10);
+    // a+b joined (0.1 s pause), 3 s pause cut to a breath either side, the dropped glued "x" cut out exactly
+    expect(segs).toEqual([{ start: 0.75, end: 2.25 }, { start: 4.75, end: 5.5 }, { start: 6, end: 6.65 }]);
+  });
+  it("merges spans closer than minCut and drops tiny ones", () => {
+    const w = W("a@1-2", "x@2.05-2.1", "b@2.15-3", "c@8-8.05");
+    const segs = segmentsFromWords(w, [true, false, true, true], 10, { ...DEFAULT_PLAN, breath: 0 });
+    expect(segs).toEqual([{ start: 1, end: 3 }]);
+  });
+  it("snaps recogniser edges to detected pauses", () => {
+    const w = W("a@1.05-1.9");
+    const segs = segmentsFromWords(w, [true], 10, DEFAULT_PLAN, [{ start: 0, end: 1.1 }, { start: 1.96, end: 3 }]);
+    expect(segs).toEqual([{ start: 0.85, end: 2.21 }]);
+  });
+});
+
+describe("keepGlued", () => {
+  it("keeps a short dropped run glued inside fluent speech, not one after a pause", () => {
+    const w = W("our@0-0.3", "too@0.31-0.5", "of@0.51-0.6", "turns@0.61-1", "sorry@2-2.5", "hours@2.6-3");
+    expect(keepGlued(w, [true, true, false, true, false, true])).toEqual([true, true, true, true, false, true]);
+  });
+});
+
+describe("planScripted / planScriptless / planFromPauses", () => {
+  const words = W(
+    "Thanks@0.5-0.9", "for@0.9-1.1", "having@1.1-1.4", "me@1.4-1.6",
+    "um@2-2.4",
+    "we@3-3.2", "started@3.2-3.6", "in@3.6-3.7", "twenty@3.7-4", "nineteen@4-4.5",
+    "sorry@6-6.4", "where@6.4-6.6", "was@6.6-6.8", "I@6.8-7",
+    "it@8-8.2", "works@8.2-8.6",
+  );
+  it("keeps the script, drops the filler and the aside, and spells misheard words as the script does", () => {
+    const plan = planScripted(words, "Thanks for having me. We started in 2019. It works.", 10);
+    expect(plan.segments).toEqual([{ start: 0.25, end: 1.85 }, { start: 2.75, end: 4.75 }, { start: 7.75, end: 8.85 }]);
+    expect(plan.words).toHaveLength(words.length);
+  });
+  it("scriptless keeps the aside but drops the filler", () => {
+    expect(planScriptless(words, 10)).toEqual([{ start: 0.25, end: 1.85 }, { start: 2.75, end: 4.75 }, { start: 5.75, end: 7.25 }, { start: 7.75, end: 8.85 }]);
+  });
+  it("works from speech regions alone", () => {
+    expect(planFromPauses([{ start: 1, end: 2 }, { start: 2.3, end: 3 }, { start: 6, end: 6.05 }, { start: 7, end: 8 }], 10))
+      .toEqual([{ start: 0.75, end: 3.25 }, { start: 6.75, end: 8.25 }]);
+  });
+});
