@@ -252,6 +252,14 @@ export class HttpCore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (!this.ownsDispatcher) return;
+    // A graceful close waits for open streams (a live-event subscription nobody aborted): give it a moment,
+    // then cut them, so that closing a client never hangs.
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = this.dispatcher.close().then(() => true);
+    const late = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 1000)));
+    const closed = await Promise.race([graceful, late]);
+    clearTimeout(timer);
+    if (!closed) await this.dispatcher.destroy();
   }
 }
