@@ -1,0 +1,241 @@
+// Renders: flattens a source through the kept segments of a cut (or whole) into mp4, mov, m4a or mp3 with
+// ffmpeg. Everything happens in one filter graph (trim/atrim per segment, then concat), so each segment's audio
+// and video start together at every join; segment boundaries are snapped to whole video frames first, so that
+// the audio is cut at exactly the instant the video is and the output lasts exactly the kept frames.
+import { randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { ProcessAbortedError, ffmpegBinary, runProcess } from "./ffmpeg.js";
+import type { MediaInfo, Segment } from "./types.js";
+
+export type RenderOutput = "mp4" | "mov" | "m4a" | "mp3";
+export const RENDER_OUTPUTS: readonly RenderOutput[] = ["mp4", "mov", "m4a", "mp3"];
+
+export type RenderErrorCode = "unsupported_output" | "no_segments" | "ffmpeg_failed";
+
+export class RenderError extends Error {
+  constructor(
+    readonly code: RenderErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RenderError";
+  }
+}
+
+export class RenderAbortedError extends Error {
+  constructor() {
+    super("render canceled");
+    this.name = "RenderAbortedError";
+  }
+}
+
+export interface RenderOptions {
+  input: string;
+  info: MediaInfo;
+  segments: Segment[] | null;
+  output: RenderOutput;
+  outPath: string;
+  onProgress?: (pct: number) => void;
+  signal?: AbortSignal;
+}
+
+const VIDEO_OUTPUTS = new Set<RenderOutput>(["mp4", "mov"]);
+
+/**
+ * Why `output` cannot be made from this media, or null. An audio-only source is not rendered to a video
+ * container (no black or still picture is invented): the API answers 422 on `body.output` instead, which tells
+ * an agent plainly to pick m4a or mp3.
+ */
+export function renderOutputProblem(info: MediaInfo, output: string): string | null {
+  if (!(RENDER_OUTPUTS as readonly string[]).includes(output)) return `output must be one of ${RENDER_OUTPUTS.join(", ")}`;
+  if (VIDEO_OUTPUTS.has(output as RenderOutput) && !info.has_video) {
+    return `This asset is audio-only, so it cannot be rendered to ${output}; choose m4a or mp3.`;
+  }
+  if (!VIDEO_OUTPUTS.has(output as RenderOutput) && !info.has_audio) {
+    return `This asset has no audio track, so it cannot be rendered to ${output}; choose mp4 or mov.`;
+  }
+  return null;
+}
+
+/** The unit boundaries snap to: one video frame, else one audio sample, else a millisecond. */
+function timeGrid(info: MediaInfo): { num: number; den: number } {
+  if (info.has_video) {
+    if (info.frame_rate_num && info.frame_rate_den) return { num: info.frame_rate_num, den: info.frame_rate_den };
+    if (info.frame_rate) return { num: Math.round(info.frame_rate * 1000), den: 1000 };
+    return { num: 25, den: 1 };
+  }
+  return { num: info.sample_rate ?? 1000, den: 1 };
+}
+
+interface Span {
+  /** In grid units (frames for video). */
+  from: number;
+  to: number;
+}
+
+/** Sorted, clamped, merged spans in whole grid units; empty spans dropped. */
+function snapSegments(info: MediaInfo, segments: Segment[]): Span[] {
+  const { num, den } = timeGrid(info);
+  const units = (t: number) => Math.round((t * num) / den);
+  // The last whole unit of the source: a frame that starts before the end exists.
+  const total = Math.floor((info.duration * num) / den + 1e-6);
+  const spans = segments
+    .filter((s) => Number.isFinite(s.start) && Number.isFinite(s.end))
+    .map((s) => ({ from: Math.max(0, units(s.start)), to: Math.min(total, units(s.end)) }))
+    .filter((s) => s.to > s.from)
+    .sort((a, b) => a.from - b.from);
+  const merged: Span[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s.from <= last.to) last.to = Math.max(last.to, s.to);
+    else merged.push({ ...s });
+  }
+  return merged;
+}
+
+/** The output's duration in seconds: the sum of the frame-snapped kept segments, or the source's. */
+export function renderedDuration(info: MediaInfo, segments: Segment[] | null): number {
+  if (segments === null) return info.duration;
+  const { num, den } = timeGrid(info);
+  return snapSegments(info, segments).reduce((sum, s) => sum + ((s.to - s.from) * den) / num, 0);
+}
+
+const sec = (units: number, grid: { num: number; den: number }) => ((units * grid.den) / grid.num).toFixed(9);
+
+/**
+ * One graph for the whole render. Video keeps frames `from`..`to-1` exactly: its trim window is offset by half
+ * a frame, so float rounding of a frame's timestamp cannot include or drop a boundary frame. Audio is cut at
+ * the exact frame instants, sample-accurate. Each segment restarts at 0 and concat lays them end to end,
+ * padding the shorter stream of a segment, so a join can never shift audio against video.
+ */
+function buildGraph(info: MediaInfo, spans: Span[] | null, video: boolean, audio: boolean): string {
+  const grid = timeGrid(info);
+  const parts: string[] = [];
+  // libx264 with yuv420p needs even dimensions.
+  const vOut = "scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p";
+  if (spans === null) {
+    // No timestamp reset: ffmpeg already starts the file at 0, and resetting each stream on its own would
+    // shift a stream that starts later than the other.
+    if (video) parts.push(`[0:v:0]${vOut}[vout]`);
+    if (audio) parts.push(`[0:a:0]anull[aout]`);
+    return parts.join(";\n");
+  }
+  const n = spans.length;
+  if (video) parts.push(n > 1 ? `[0:v:0]split=${n}${spans.map((_, i) => `[vs${i}]`).join("")}` : `[0:v:0]null[vs0]`);
+  if (audio) parts.push(n > 1 ? `[0:a:0]asplit=${n}${spans.map((_, i) => `[as${i}]`).join("")}` : `[0:a:0]anull[as0]`);
+  spans.forEach((s, i) => {
+    // Both streams are shifted by the segment's own start (not each stream's first timestamp), so a stream
+    // that begins late in the source keeps its offset.
+    const origin = sec(s.from, grid);
+    if (video) {
+      const start = Math.max(0, s.from - 0.5);
+      parts.push(`[vs${i}]trim=start=${sec(start, grid)}:end=${sec(s.to - 0.5, grid)},setpts=PTS-${origin}/TB[v${i}]`);
+    }
+    if (audio) parts.push(`[as${i}]atrim=start=${origin}:end=${sec(s.to, grid)},asetpts=PTS-${origin}/TB[a${i}]`);
+  });
+  const inputs = spans.map((_, i) => `${video ? `[v${i}]` : ""}${audio ? `[a${i}]` : ""}`).join("");
+  const v = video ? 1 : 0;
+  const a = audio ? 1 : 0;
+  if (video) {
+    parts.push(`${inputs}concat=n=${n}:v=${v}:a=${a}[vcat]${audio ? "[aout]" : ""}`);
+    parts.push(`[vcat]${vOut}[vout]`);
+  } else {
+    parts.push(`${inputs}concat=n=${n}:v=0:a=1[aout]`);
+  }
+  return parts.join(";\n");
+}
+
+function codecArgs(info: MediaInfo, output: RenderOutput, audio: boolean): string[] {
+  const aac = ["-c:a", "aac", "-b:a", "128k"];
+  switch (output) {
+    case "mp4":
+    case "mov": {
+      // veryfast: a sandbox render should be quick; quality is not what it demonstrates.
+      const grid = timeGrid(info);
+      const args = ["-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"];
+      // Constant frame rate at the source's exact rate: concat's timestamps are already on that grid, so no
+      // frame is duplicated or dropped.
+      args.push("-r", `${grid.num}/${grid.den}`);
+      if (audio) args.push("-map", "[aout]", ...aac);
+      if (output === "mp4") args.push("-movflags", "+faststart", "-f", "mp4");
+      else args.push("-f", "mov");
+      return args;
+    }
+    case "m4a":
+      return ["-map", "[aout]", "-vn", ...aac, "-movflags", "+faststart", "-f", "ipod"];
+    case "mp3":
+      return ["-map", "[aout]", "-vn", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"];
+  }
+}
+
+/**
+ * Renders to `outPath` through a temp file beside it, renamed on success. Progress is ffmpeg's own
+ * `-progress` output time against the expected duration, monotonic, 100 only once the file is in place.
+ * An abort kills ffmpeg, removes the partial file and rejects with RenderAbortedError.
+ */
+export async function renderMedia(opts: RenderOptions): Promise<void> {
+  const { info, output, outPath, signal } = opts;
+  const problem = renderOutputProblem(info, output);
+  if (problem) throw new RenderError("unsupported_output", problem);
+  if (signal?.aborted) throw new RenderAbortedError();
+
+  const video = VIDEO_OUTPUTS.has(output);
+  const audio = info.has_audio;
+  const spans = opts.segments === null ? null : snapSegments(info, opts.segments);
+  if (spans !== null && spans.length === 0) throw new RenderError("no_segments", "the cut keeps nothing of the source");
+  const expected = renderedDuration(info, opts.segments);
+
+  const dir = path.dirname(outPath);
+  const tag = randomBytes(6).toString("hex");
+  const tmpPath = path.join(dir, `.${path.basename(outPath)}.${tag}.part`);
+  const graphPath = path.join(dir, `.${path.basename(outPath)}.${tag}.graph`);
+  await fs.writeFile(graphPath, buildGraph(info, spans, video, audio));
+
+  let reported = -1;
+  const report = (pct: number) => {
+    if (pct > reported) {
+      reported = pct;
+      opts.onProgress?.(pct);
+    }
+  };
+  report(0);
+
+  const args = [
+    "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y",
+    "-i", opts.input,
+    "-filter_complex_script", graphPath,
+    ...codecArgs(info, output, audio),
+    "-map_metadata", "-1",
+    "-progress", "pipe:1",
+    tmpPath,
+  ];
+  try {
+    let result;
+    try {
+      result = await runProcess(ffmpegBinary(), args, {
+        signal,
+        onStdoutLine: (line) => {
+          // ffmpeg 4.x names microseconds `out_time_ms` (a long-standing misnomer); newer builds add out_time_us.
+          const m = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
+          if (m && expected > 0) report(Math.min(99, Math.floor((Number(m[1]) / 1e6 / expected) * 100)));
+        },
+      });
+    } catch (err) {
+      if (err instanceof ProcessAbortedError) throw new RenderAbortedError();
+      throw err;
+    }
+    if (result.code !== 0) {
+      const last = result.stderr.trim().split("\n").slice(-3).join(" | ");
+      throw new RenderError("ffmpeg_failed", `ffmpeg exited with ${result.code}: ${last || "no message"}`);
+    }
+    if (signal?.aborted) throw new RenderAbortedError();
+    await fs.rename(tmpPath, outPath);
+  } catch (err) {
+    await fs.rm(tmpPath, { force: true });
+    throw err;
+  } finally {
+    await fs.rm(graphPath, { force: true });
+  }
+  report(100);
+}
