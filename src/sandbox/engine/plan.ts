@@ -101,6 +101,9 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
 
 const tokensOf = (w: Word) => normalizeWord(w.word);
 
+/** A scripted cut fails when less than this share of the script's words is heard in the recording. */
+export const MIN_SCRIPT_FOUND = 0.25;
+
 /** Index sets of filler words: um, uh, er, ah, hmm and kin. */
 export function findFillers(words: Word[]): Set<number> {
   const out = new Set<number>();
@@ -247,12 +250,24 @@ export function planScripted(words: Word[], script: string, duration: number, op
   const aligned = alignToScript(scriptTokens, spoken, { pauseBefore });
   let keep = words.map(() => false);
   const matchedTokens = words.map(() => [] as number[]);
+  // A substitution (a pair that does not sound alike) is kept only beside a real match: a misheard word inside
+  // a matched phrase, not a coincidence in unrelated speech.
+  const strong = aligned.map((a) => a.scriptIndex >= 0 && a.similarity >= 0.8);
+  let strongCount = 0;
   aligned.forEach((a, k) => {
     if (a.scriptIndex < 0) return;
+    if (strong[k]) strongCount++;
+    else if (!strong[k - 1] && !strong[k + 1]) return;
     const wi = owner[k] as number;
     keep[wi] = true;
     (matchedTokens[wi] as number[]).push(a.scriptIndex);
   });
+  if (strongCount < Math.max(1, Math.ceil(MIN_SCRIPT_FOUND * scriptTokens.length))) {
+    throw new CutFailure(
+      "script_not_spoken",
+      `Only ${strongCount} of the script's ${scriptTokens.length} words were found in the recording: check that the script belongs to this asset, or make a scriptless cut.`,
+    );
+  }
   if (snapTo) keep = keepGlued(words, keep);
   // Subtitles read better with the script's spelling where the recogniser misheard a word.
   const outWords = words.map((w, i) => {
