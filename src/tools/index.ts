@@ -2,14 +2,34 @@
 // file, key and tool name agree.
 
 import type { AnyToolDefinition } from "./define-tool.js";
+import { cancelRender } from "./cancel-render.js";
+import { createCut } from "./create-cut.js";
+import { createProject } from "./create-project.js";
+import { createRender } from "./create-render.js";
+import { createWebhook } from "./create-webhook.js";
+import { deleteTool } from "./delete.js";
+import { downloadRender } from "./download-render.js";
+import { estimateCost } from "./estimate-cost.js";
+import { exportCut } from "./export-cut.js";
+import { get } from "./get.js";
 import { getCredits } from "./get-credits.js";
-import { cutToScript } from "./cut-to-script.js";
-import { wait } from "./wait.js";
+import { list } from "./list.js";
+import { uploadMedia } from "./upload-media.js";
 
 export const TOOLS = {
+  estimate_cost: estimateCost,
+  upload_media: uploadMedia,
+  create_cut: createCut,
+  export_cut: exportCut,
+  create_render: createRender,
+  download_render: downloadRender,
+  cancel_render: cancelRender,
+  get,
+  list,
+  delete: deleteTool,
+  create_project: createProject,
+  create_webhook: createWebhook,
   get_credits: getCredits,
-  cut_to_script: cutToScript,
-  wait: wait,
 } satisfies Record<string, AnyToolDefinition>;
 
 export const TOOL_LIST: readonly AnyToolDefinition[] = Object.values(TOOLS);

@@ -1,0 +1,89 @@
+// create_cut: asks Roughy for a cut of an asset, optionally against a script. The API deduplicates on
+// (asset, script), so the answer says whether this is a new cut or the existing one; with wait_seconds it
+// follows the cut and, once completed, reads the kept segments from the OTIO export.
+
+import { z } from "zod";
+import { defineTool } from "./define-tool.js";
+import { assetId, waitSeconds } from "./shared-params.js";
+import { cutView, viewCut } from "./views.js";
+import { follow } from "../progress/follow.js";
+import { segmentsFromOtio, type CutSegments } from "./segments.js";
+import type { Cut, RoughyClient } from "../client/index.js";
+
+/** Segments shown in an answer; the count and totals always cover all of them. */
+const MAX_LISTED_SEGMENTS = 100;
+
+export const segmentsOutput = z
+  .object({
+    count: z.number(),
+    kept_seconds: z.number(),
+    source_seconds: z.number().nullable(),
+    segments: z.array(z.object({ start: z.number(), end: z.number() })),
+    truncated: z.boolean(),
+  })
+  .nullable();
+
+/** Reads a completed cut's segments; null (not an error) when the export cannot be read. */
+export async function readSegments(client: RoughyClient, cut: Cut, signal: AbortSignal): Promise<z.infer<typeof segmentsOutput>> {
+  if (cut.state !== "completed") return null;
+  let parsed: CutSegments;
+  try {
+    const file = await client.cuts.export(cut.id, "otio", { signal });
+    parsed = segmentsFromOtio(file.content);
+  } catch {
+    return null;
+  }
+  return { ...parsed, segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS), truncated: parsed.segments.length > MAX_LISTED_SEGMENTS };
+}
+
+export function cutNextStep(cut: { id: string; state: string }): string {
+  switch (cut.state) {
+    case "completed":
+      return `Next: export_cut with cut_id=${cut.id} (format edl, xmeml, fcpxml, otio, srt or vtt) or create_render.`;
+    case "failed":
+      return "Next: read the error; a new create_cut call starts a fresh attempt.";
+    default:
+      return `Next: wait with kind=cut, id=${cut.id} (a cut takes about as long as a fraction of the source).`;
+  }
+}
+
+export const createCut = defineTool({
+  name: "create_cut",
+  title: "Create a cut",
+  description:
+    "Computes a rough cut of a ready asset (asset_id from upload_media): drops filler, restarts and off-topic asides; with a script it keeps what matches the intended message. Free; the same asset+script returns the existing cut. Next: export_cut or create_render.",
+  inputSchema: {
+    asset_id: assetId,
+    script: z.string().max(100_000).optional().describe("the intended final message (plain text); omit for a scriptless cut"),
+    wait_seconds: waitSeconds,
+  },
+  outputSchema: {
+    cut: cutView,
+    created: z.boolean(),
+    timed_out: z.boolean(),
+    segments: segmentsOutput,
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const client = await ctx.client();
+    const script = args.script && args.script.trim() !== "" ? args.script : undefined;
+    const created = await client.cuts.create({ asset_id: args.asset_id, script: script ?? null }, { signal: ctx.signal });
+    let cut = created.cut;
+    let timedOut = false;
+    const wait = args.wait_seconds ?? 0;
+    if (wait > 0 && cut.state !== "completed" && cut.state !== "failed") {
+      const followed = await follow(client, "cut", cut.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: wait * 1000 });
+      cut = followed.resource;
+      timedOut = followed.timedOut;
+    }
+    const segments = await readSegments(client, cut, ctx.signal);
+    const view = viewCut(cut);
+    const which = created.created ? "Created cut" : "This asset and script already had cut";
+    const kept = segments ? `; keeps ${segments.count} segment(s), ${segments.kept_seconds.toFixed(1)} s${segments.source_seconds ? ` of ${segments.source_seconds.toFixed(1)} s` : ""}` : "";
+    const error = view.error ? ` (${view.error})` : "";
+    return {
+      data: { cut: view, created: created.created, timed_out: timedOut, segments },
+      summary: `${which} ${cut.id}, ${view.state}${error}${kept}. ${cutNextStep(view)}`,
+    };
+  },
+});

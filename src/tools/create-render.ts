@@ -1,0 +1,55 @@
+// create_render: flattens an asset, through a cut or in full, to a video or audio file on the service.
+// Renders are not deduplicated, so this is not idempotent; with wait_seconds it follows the render's
+// progress (0-100) and answers when it completes or the wait ends.
+
+import { z } from "zod";
+import { defineTool } from "./define-tool.js";
+import { assetId, cutId, renderOutput, waitSeconds } from "./shared-params.js";
+import { renderView, viewRender } from "./views.js";
+import { follow } from "../progress/follow.js";
+
+export function renderNextStep(r: { id: string; state: string }): string {
+  switch (r.state) {
+    case "completed":
+      return `Next: download_render with render_id=${r.id}.`;
+    case "failed":
+      return "Next: read the error, then try create_render again.";
+    case "canceled":
+      return "Next: create_render again if you still need the file.";
+    default:
+      return `Next: wait with kind=render, id=${r.id}, then download_render.`;
+  }
+}
+
+export const createRender = defineTool({
+  name: "create_render",
+  title: "Render a cut",
+  description:
+    "Renders an asset (asset_id from upload_media) to mp4/mov/m4a/mp3, through a cut (cut_id from create_cut) or the full source if cut_id is omitted. Free. Next: download_render.",
+  inputSchema: {
+    asset_id: assetId,
+    cut_id: cutId.optional(),
+    output: renderOutput,
+    wait_seconds: waitSeconds,
+  },
+  outputSchema: { render: renderView, timed_out: z.boolean() },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(args, ctx) {
+    const client = await ctx.client();
+    let render = await client.renders.create({ asset_id: args.asset_id, cut_id: args.cut_id ?? null, output: args.output }, { signal: ctx.signal });
+    let timedOut = false;
+    const wait = args.wait_seconds ?? 0;
+    if (wait > 0 && !["completed", "failed", "canceled"].includes(String(render.state))) {
+      const followed = await follow(client, "render", render.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: wait * 1000 });
+      render = followed.resource;
+      timedOut = followed.timedOut;
+    }
+    const view = viewRender(render);
+    const progress = view.state === "processing" && view.progress !== null ? ` ${view.progress}%` : "";
+    const source = args.cut_id ? `cut ${args.cut_id}` : "the full source";
+    return {
+      data: { render: view, timed_out: timedOut },
+      summary: `Render ${render.id} of ${source} to ${args.output}: ${view.state}${progress}${view.error ? ` (${view.error})` : ""}. ${renderNextStep(view)}`,
+    };
+  },
+});

@@ -1,0 +1,51 @@
+// delete: removes a project, asset, cut or webhook. Deletes cascade on the service (a project takes its
+// assets, cuts and renders; an asset its cuts and renders; a cut its subtitle and renders), and the
+// answer says so. Credits already charged are not refunded.
+
+import { z } from "zod";
+import { defineTool } from "./define-tool.js";
+
+const KINDS = ["project", "asset", "cut", "webhook"] as const;
+
+const CASCADE: Record<(typeof KINDS)[number], string> = {
+  project: "with its assets, cuts and renders",
+  asset: "with its cuts and renders",
+  cut: "with its subtitle and renders (in-flight renders were canceled)",
+  webhook: "",
+};
+
+export const deleteTool = defineTool({
+  name: "delete",
+  title: "Delete an item",
+  description:
+    "Permanently deletes a project, asset, cut or webhook, with everything under it (a project's assets, an asset's cuts and renders, a cut's renders). No refund of credits. Ids come from list.",
+  inputSchema: {
+    kind: z.enum(KINDS).describe("what the id names"),
+    id: z.guid({ error: "must be a UUID as returned by list or the tool that created the item" }).describe("the item's id"),
+  },
+  outputSchema: { kind: z.enum(KINDS), id: z.string(), deleted: z.boolean() },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const client = await ctx.client();
+    const o = { signal: ctx.signal };
+    switch (args.kind) {
+      case "project":
+        await client.projects.delete(args.id, o);
+        break;
+      case "asset":
+        await client.assets.delete(args.id, o);
+        break;
+      case "cut":
+        await client.cuts.delete(args.id, o);
+        break;
+      case "webhook":
+        await client.webhooks.delete(args.id, o);
+        break;
+    }
+    const cascade = CASCADE[args.kind] ? ` ${CASCADE[args.kind]}` : "";
+    return {
+      data: { kind: args.kind, id: args.id, deleted: true },
+      summary: `Deleted ${args.kind} ${args.id}${cascade}. Next: list kind=${args.kind}s to see what remains.`,
+    };
+  },
+});

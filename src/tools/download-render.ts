@@ -1,0 +1,49 @@
+// download_render: saves a completed render's file into an allowed directory. The signed URL needs no
+// key; the bytes land under a temp name and are moved into place only when complete, never over an
+// existing file unless overwrite is set.
+
+import path from "node:path";
+import { z } from "zod";
+import { defineTool, ToolError } from "./define-tool.js";
+import { overwrite, renderId } from "./shared-params.js";
+import { renderNextStep } from "./create-render.js";
+
+export const downloadRender = defineTool({
+  name: "download_render",
+  title: "Download a render",
+  description:
+    "Saves a completed render (render_id from create_render) to a local file: save_to, or <render_id>.<output> in the first allowed folder. Free. Never overwrites unless overwrite is true.",
+  inputSchema: {
+    render_id: renderId,
+    save_to: z.string().optional().describe("file path to save to (inside the allowed directories)"),
+    overwrite,
+  },
+  outputSchema: { render_id: z.string(), saved_to: z.string(), bytes: z.number(), output: z.string() },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const replace = args.overwrite ?? false;
+    const client = await ctx.client();
+    const render = await client.renders.get(args.render_id, { signal: ctx.signal });
+    if (render.state !== "completed") {
+      throw new ToolError(`Render ${render.id} is ${String(render.state)}, not completed. ${renderNextStep({ id: render.id, state: String(render.state) })}`);
+    }
+    const wanted = args.save_to ?? path.join(await ctx.files.defaultDir(), `render-${render.id}.${render.output}`);
+    const target = await ctx.files.resolveWritable(wanted, "save_to", { overwrite: replace });
+    const temp = ctx.files.tempPathFor(target);
+    let result: { bytes: number };
+    try {
+      result = await client.renders.download(render, temp, {
+        signal: ctx.signal,
+        onProgress: (bytes, total) => ctx.progress.report(`Downloaded ${(bytes / 1e6).toFixed(1)} MB`, bytes, total ?? undefined),
+      });
+    } catch (error) {
+      await import("node:fs").then((fs) => fs.promises.rm(temp, { force: true }));
+      throw error;
+    }
+    await ctx.files.commit(temp, target, { overwrite: replace });
+    return {
+      data: { render_id: render.id, saved_to: target, bytes: result.bytes, output: render.output },
+      summary: `Saved render ${render.id} (${render.output}, ${(result.bytes / 1e6).toFixed(1)} MB) to ${target}. Next: open it, or export_cut for an editable timeline.`,
+    };
+  },
+});

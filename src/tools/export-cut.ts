@@ -1,0 +1,84 @@
+// export_cut: a completed cut as an edit-decision file (EDL, FCP7 XML, FCPXML, OTIO) or subtitles (SRT,
+// VTT). Small files come back inline; large ones are saved into an allowed directory so they never flood
+// the context. Every answer links the matching roughy:// resource, which stays readable later.
+
+import path from "node:path";
+import { z } from "zod";
+import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
+import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
+import { exportUri, subtitleUri } from "../resources/uris.js";
+import type { ExportFormat } from "../client/index.js";
+
+/** Above this the file goes to disk instead of into the answer. */
+export const INLINE_LIMIT_BYTES = 8 * 1024;
+
+/** A free name in `dir` for `filename`: name.ext, name-1.ext, ... (never replaces an existing file). */
+async function freeName(ctx: ToolContext, dir: string, filename: string): Promise<string> {
+  const safe = path.basename(filename).replace(/[^\w.\- ]+/g, "_") || "export";
+  const ext = path.extname(safe);
+  const stem = safe.slice(0, safe.length - ext.length);
+  for (let i = 0; i < 1000; i++) {
+    const candidate = path.join(dir, i === 0 ? safe : `${stem}-${i}${ext}`);
+    try {
+      return await ctx.files.resolveWritable(candidate, "save_to", { overwrite: false });
+    } catch {
+      // taken: try the next suffix
+    }
+  }
+  return ctx.files.resolveWritable(path.join(dir, `${stem}-${Date.now()}${ext}`), "save_to", { overwrite: false });
+}
+
+export const exportCut = defineTool({
+  name: "export_cut",
+  title: "Export a cut",
+  description:
+    "Exports a completed cut (cut_id from create_cut) for an editor (edl, xmeml for Premiere/Resolve, fcpxml for Final Cut, otio) or as subtitles (srt, vtt). Free. Small files come inline, large ones are saved to save_to or an allowed folder.",
+  inputSchema: {
+    cut_id: cutId,
+    format,
+    frame_rate: z.number().positive().max(240).optional().describe("fps for edl/xmeml/fcpxml of an audio-only source, e.g. 25, 29.97, 30"),
+    save_to: z.string().optional().describe("file path to save to (inside the allowed directories); default: inline when small"),
+    overwrite,
+  },
+  outputSchema: {
+    cut_id: z.string(),
+    format: z.string(),
+    content_type: z.string(),
+    bytes: z.number(),
+    uri: z.string(),
+    inline: z.boolean(),
+    saved_to: z.string().nullable(),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const fmt: AnyExportFormat = args.format;
+    const isSubtitle = (SUBTITLE_FORMATS as readonly string[]).includes(fmt);
+    // Check a named destination before fetching anything, so a refusal is immediate.
+    const target = args.save_to ? await ctx.files.resolveWritable(args.save_to, "save_to", { overwrite: args.overwrite ?? false }) : null;
+    const client = await ctx.client();
+    const file = isSubtitle
+      ? await client.cuts.exportSubtitle(args.cut_id, fmt as SubtitleFormat, { signal: ctx.signal })
+      : await client.cuts.export(args.cut_id, fmt as ExportFormat, { signal: ctx.signal, frameRate: args.frame_rate });
+    const bytes = Buffer.byteLength(file.content, "utf8");
+    const contentType = file.contentType.split(";")[0]!.trim();
+    let uri = isSubtitle ? subtitleUri(args.cut_id, fmt as SubtitleFormat) : exportUri(args.cut_id, fmt as ExportFormat);
+    if (!isSubtitle && args.frame_rate !== undefined) uri += `?frame_rate=${args.frame_rate}`;
+
+    let savedTo: string | null = null;
+    if (target || bytes > INLINE_LIMIT_BYTES) {
+      savedTo = target ?? (await freeName(ctx, await ctx.files.defaultDir(), file.filename));
+      await ctx.files.writeAtomic(savedTo, file.content, { overwrite: args.overwrite ?? false });
+    }
+    const inline = savedTo === null;
+    const content: ContentBlock[] = [];
+    if (inline) content.push({ type: "resource", resource: { uri, mimeType: contentType, text: file.content } });
+    content.push({ type: "resource_link", uri, name: file.filename, mimeType: contentType, description: `Cut ${args.cut_id} as ${fmt}` });
+    const where = inline ? "inline below" : `saved to ${savedTo}`;
+    return {
+      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo },
+      summary: `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}. Next: import it into the editor, or create_render for a flattened file.`,
+      content,
+    };
+  },
+});

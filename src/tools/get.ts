@@ -1,0 +1,70 @@
+// get: one project, asset, cut or render by id, with what to do next. A completed cut also shows its kept
+// segments (read from the OTIO export), so an agent can judge a cut without exporting it.
+
+import { z } from "zod";
+import { defineTool } from "./define-tool.js";
+import { assetNextStep, viewAsset, viewCut, viewProject, viewRender } from "./views.js";
+import { cutNextStep, readSegments, segmentsOutput } from "./create-cut.js";
+import { renderNextStep } from "./create-render.js";
+import { entityUri } from "../resources/uris.js";
+
+const KINDS = ["project", "asset", "cut", "render"] as const;
+
+export const get = defineTool({
+  name: "get",
+  title: "Get one item",
+  description:
+    "Reads one project, asset, cut or render by id (ids come from the tool that made it, or list): its state, errors and next step; a completed cut includes its kept segments. Free, read-only.",
+  inputSchema: {
+    kind: z.enum(KINDS).describe("what the id names"),
+    id: z.guid({ error: "must be a UUID as returned by the tool that created the item or by list" }).describe("the item's id"),
+  },
+  outputSchema: {
+    kind: z.enum(KINDS),
+    item: z.looseObject({ id: z.string() }),
+    segments: segmentsOutput,
+    uri: z.string(),
+  },
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  async handler(args, ctx) {
+    const client = await ctx.client();
+    const o = { signal: ctx.signal };
+    const uri = entityUri(args.kind, args.id);
+    switch (args.kind) {
+      case "project": {
+        const [project, assets] = await Promise.all([client.projects.get(args.id, o), client.assets.list({ project_id: args.id, limit: 1, signal: ctx.signal })]);
+        const item = { ...viewProject(project), asset_count: assets.total };
+        return {
+          data: { kind: args.kind, item, segments: null, uri },
+          summary: `Project "${item.name}" (${item.id}) has ${assets.total} asset(s). Next: list kind=assets with project_id=${item.id}, or upload_media.`,
+        };
+      }
+      case "asset": {
+        const item = viewAsset(await client.assets.get(args.id, o));
+        const duration = item.duration_seconds !== null ? `, ${(item.duration_seconds / 60).toFixed(1)} min` : "";
+        return {
+          data: { kind: args.kind, item, segments: null, uri },
+          summary: `Asset ${item.id} (${item.filename ?? "unnamed"}${duration}) is ${item.state}${item.error ? ` (${item.error})` : ""}. ${assetNextStep(item)}`,
+        };
+      }
+      case "cut": {
+        const cut = await client.cuts.get(args.id, o);
+        const item = viewCut(cut);
+        const segments = await readSegments(client, cut, ctx.signal);
+        const kept = segments ? `; keeps ${segments.count} segment(s), ${segments.kept_seconds.toFixed(1)} s` : "";
+        return {
+          data: { kind: args.kind, item, segments, uri },
+          summary: `Cut ${item.id} of asset ${item.asset_id} is ${item.state}${item.error ? ` (${item.error})` : ""}${kept}. ${cutNextStep(item)}`,
+        };
+      }
+      case "render": {
+        const item = viewRender(await client.renders.get(args.id, o));
+        const pct = item.state === "processing" && item.progress !== null ? ` ${item.progress}%` : "";
+        return {
+          data: { kind: args.kind, item, segments: null, uri },
+          summary: `Render ${item.id} (${item.output}) is ${item.state}${pct}${item.error ? ` (${item.error})` : ""}. ${renderNextStep(item)}`,
+        };
+      }
+    }
+  },
+});

@@ -1,0 +1,73 @@
+// Reads the kept segments of a cut from its OTIO export: the segments are not a field of the cut response
+// ([inferred] in the contract), and OTIO is their machine-readable form. Tolerant of the documented schema's
+// variations (schema versions, Stack or bare track lists, gaps and transitions, missing rates).
+
+export type KeptSegment = { start: number; end: number };
+
+export type CutSegments = {
+  count: number;
+  kept_seconds: number;
+  /** Source duration when the export names it (the media reference's available range). */
+  source_seconds: number | null;
+  segments: KeptSegment[];
+};
+
+type Json = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const schemaName = (v: Json): string => (typeof v.OTIO_SCHEMA === "string" ? v.OTIO_SCHEMA.split(".")[0]! : "");
+
+function seconds(t: unknown): number | null {
+  if (!isObj(t)) return null;
+  const value = Number(t.value);
+  const rate = Number(t.rate ?? 1);
+  if (!Number.isFinite(value) || !Number.isFinite(rate) || rate <= 0) return null;
+  return value / rate;
+}
+
+function range(r: unknown): { start: number; duration: number } | null {
+  if (!isObj(r)) return null;
+  const start = seconds(r.start_time);
+  const duration = seconds(r.duration);
+  if (start === null || duration === null) return null;
+  return { start, duration };
+}
+
+function tracksOf(doc: Json): Json[] {
+  const stack = doc.tracks;
+  if (isObj(stack) && Array.isArray(stack.children)) return stack.children.filter(isObj);
+  if (Array.isArray(stack)) return stack.filter(isObj);
+  return [];
+}
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** Parses OTIO JSON text; throws an Error with a short reason when it is not a timeline with clips. */
+export function segmentsFromOtio(text: string): CutSegments {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new Error("the OTIO export is not JSON");
+  }
+  if (!isObj(doc)) throw new Error("the OTIO export is not a timeline");
+  const tracks = tracksOf(doc);
+  // The video track carries the edit; an audio-only source has only an audio track.
+  const track = tracks.find((t) => String(t.kind ?? "").toLowerCase() === "video") ?? tracks[0];
+  if (!track) throw new Error("the OTIO export has no track");
+  const segments: KeptSegment[] = [];
+  let source: number | null = null;
+  for (const item of Array.isArray(track.children) ? track.children : []) {
+    if (!isObj(item) || schemaName(item) !== "Clip") continue;
+    const r = range(item.source_range);
+    if (!r || r.duration <= 0) continue;
+    segments.push({ start: round(r.start), end: round(r.start + r.duration) });
+    const refs = [item.media_reference, ...(isObj(item.media_references) ? Object.values(item.media_references) : [])];
+    for (const ref of refs) {
+      const available = isObj(ref) ? range(ref.available_range) : null;
+      if (available && source === null) source = round(available.duration);
+    }
+  }
+  const kept = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
+  return { count: segments.length, kept_seconds: round(kept), source_seconds: source, segments };
+}

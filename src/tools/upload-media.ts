@@ -1,0 +1,102 @@
+// upload_media: puts a local file into Roughy. The only tool that spends credits, so it states the price
+// first and asks (elicitation, or confirm_cost); the bytes stream over TUS with progress and resume after
+// an interruption; it can wait a bounded time for the asset to become ready.
+
+import path from "node:path";
+import { z } from "zod";
+import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
+import { projectId, waitSeconds } from "./shared-params.js";
+import { checkUploadable } from "../files/allowed-dirs.js";
+import { creditsFor, probeLocal } from "../files/probe-local.js";
+import { confirmCost } from "./confirm-cost.js";
+import { assetNextStep, assetView, viewAsset } from "./views.js";
+import { follow } from "../progress/follow.js";
+import type { RoughyClient } from "../client/index.js";
+
+const DEFAULT_PROJECT = "roughy-mcp uploads";
+
+/** Finds a project by exact name (newest first), else creates it: names are how people think of them. */
+async function projectByName(client: RoughyClient, name: string, signal: AbortSignal): Promise<{ id: string; created: boolean }> {
+  for (let offset = 0; offset < 1000; offset += 100) {
+    const page = await client.projects.list({ limit: 100, offset, signal });
+    const found = page.items.find((p) => p.name === name);
+    if (found) return { id: found.id, created: false };
+    if (offset + page.items.length >= page.total || page.items.length === 0) break;
+  }
+  const project = await client.projects.create({ name }, { signal });
+  return { id: project.id, created: true };
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
+async function resolveProject(client: RoughyClient, args: { project_id?: string; project_name?: string }, ctx: ToolContext) {
+  if (args.project_id && args.project_name) throw new ToolError("Give project_id or project_name, not both.");
+  if (args.project_id) {
+    // Checked before any asset is created, so a wrong id costs nothing.
+    await client.projects.get(args.project_id, { signal: ctx.signal });
+    return { id: args.project_id, created: false };
+  }
+  return projectByName(client, args.project_name ?? DEFAULT_PROJECT, ctx.signal);
+}
+
+export const uploadMedia = defineTool({
+  name: "upload_media",
+  title: "Upload media",
+  description:
+    "Uploads a local interview video/audio file (resumable; a repeat call resumes an interrupted upload) and returns its asset_id. Costs 1 credit per source minute, rounded up: the cost is confirmed first. Next: create_cut.",
+  inputSchema: {
+    path: z.string().describe("local file path (inside the allowed directories)"),
+    project_id: projectId.optional(),
+    project_name: z.string().min(1).max(200).optional().describe(`project to use or create by name (default "${DEFAULT_PROJECT}")`),
+    language: z.string().min(2).max(35).optional().describe("spoken language hint, e.g. en or en-US"),
+    confirm_cost: z.boolean().optional().describe("true = the user agreed to the cost (needed when the client cannot ask)"),
+    wait_seconds: waitSeconds,
+  },
+  outputSchema: {
+    asset: assetView,
+    project_id: z.string(),
+    project_created: z.boolean(),
+    credits: z.number(),
+    resumed: z.boolean(),
+    bytes_skipped: z.number(),
+    timed_out: z.boolean(),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async handler(args, ctx) {
+    const real = await ctx.files.resolveReadable(args.path, "path");
+    const { size } = await checkUploadable(real, "path", args.path);
+    const info = await probeLocal(real, "path", ctx.signal);
+    const credits = creditsFor(info.duration_seconds);
+    const client = await ctx.client();
+    const { balance } = await client.credits.get({ signal: ctx.signal });
+    const filename = path.basename(real);
+    await confirmCost(ctx, { credits, balance, what: `Uploading ${filename} (${(info.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost);
+
+    const project = await resolveProject(client, args, ctx);
+    ctx.progress.report(`Uploading ${filename} (${mb(size)})`, 0, size);
+    const result = await client.uploads.uploadFile({
+      path: real,
+      projectId: project.id,
+      filename,
+      language: args.language,
+      signal: ctx.signal,
+      onProgress: (sent, total) => ctx.progress.report(`Uploaded ${mb(sent)} of ${mb(total)}`, sent, total),
+    });
+    let asset = result.asset;
+    let timedOut = false;
+    const wait = args.wait_seconds ?? 0;
+    if (wait > 0 && !["ready", "failed", "pending_payment"].includes(String(asset.state))) {
+      const followed = await follow(client, "asset", asset.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: wait * 1000 });
+      asset = followed.resource;
+      timedOut = followed.timedOut;
+    }
+    const view = viewAsset(asset);
+    const resumed = result.resumed ? ` (resumed, ${mb(result.bytesSkipped)} already there)` : "";
+    return {
+      data: { asset: view, project_id: project.id, project_created: project.created, credits, resumed: result.resumed, bytes_skipped: result.bytesSkipped, timed_out: timedOut },
+      summary: `Uploaded ${filename}${resumed} as asset ${asset.id}, now ${view.state}; cost ${credits} credit(s). ${assetNextStep(view)}`,
+    };
+  },
+});
