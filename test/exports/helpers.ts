@@ -54,7 +54,7 @@ export function ndfFrames(tc: string, timebase: number): number {
 
 const ARRAYS = new Set(["track", "clipitem", "asset-clip", "asset", "format", "children"]);
 
-export function readXml(body: string): Record<string, unknown> {
+export function readXml(body: string): Loose {
   const valid = XMLValidator.validate(body);
   if (valid !== true) throw new Error(`invalid XML: ${JSON.stringify(valid.err)}`);
   const parser = new XMLParser({
@@ -64,7 +64,7 @@ export function readXml(body: string): Record<string, unknown> {
     parseAttributeValue: false,
     isArray: (name) => ARRAYS.has(name),
   });
-  return parser.parse(body) as Record<string, unknown>;
+  return parser.parse(body) as Loose;
 }
 
 /** `xmllint --noout`: null when xmllint is not installed, else its error output ("" when well-formed). */
