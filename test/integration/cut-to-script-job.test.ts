@@ -1,0 +1,229 @@
+// cut_to_script and wait through a real MCP Client (in-memory transport) against a real sandbox on a random
+// loopback port, in remote mode (an API key), so the cost confirmation applies as it would for real:
+// the refusal that states cost and balance, progress notifications in order, the job across several wait
+// calls, and a cancelled upload that the next call resumes.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyFile, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { CallToolResultSchema, type CallToolResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
+import { RoughyClient, MemoryResumeStore } from "../../src/client/index.js";
+import { startSandbox } from "../../src/sandbox/index.js";
+import { createServer, type RoughyServer } from "../../src/server/create-server.js";
+import { follow } from "../../src/progress/follow.js";
+
+const FIXTURE = path.resolve("test/fixtures/interview.mp4");
+const TRUTH = path.resolve("test/fixtures/interview.truth.json");
+const SCRIPT = path.resolve("test/fixtures/interview.script.txt");
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+let sandbox: Sandbox;
+let work: string;
+let server: RoughyServer;
+let mcp: Client;
+let api: RoughyClient;
+const savedStore = process.env.ROUGHY_UPLOAD_STORE;
+
+async function control(method: string, pathname: string, body?: unknown): Promise<void> {
+  const res = await fetch(`${sandbox.baseUrl}${pathname}`, {
+    method,
+    headers: { authorization: `Bearer ${sandbox.apiKey}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new Error(`${method} ${pathname} answered ${res.status}: ${await res.text()}`);
+}
+
+type JobData = {
+  id: string;
+  status: string;
+  step: string;
+  asset_id: string | null;
+  cut_id: string | null;
+  render_id: string | null;
+  render_path: string | null;
+  exports: { format: string; path: string; bytes: number }[];
+  segments: { count: number; kept_seconds: number; source_seconds: number | null } | null;
+  upload: { resumed: boolean; bytes_skipped: number; bytes_total: number } | null;
+  error: { code: string; message: string } | null;
+};
+
+function textOf(result: CallToolResult): string {
+  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
+}
+
+async function callTool(name: string, args: Record<string, unknown>, progress?: Progress[], signal?: AbortSignal): Promise<CallToolResult> {
+  return (await mcp.callTool({ name, arguments: args }, CallToolResultSchema, {
+    ...(progress ? { onprogress: (p: Progress) => void progress.push(p) } : {}),
+    ...(signal ? { signal } : {}),
+    timeout: 120_000,
+  })) as CallToolResult;
+}
+
+/** Calls wait kind=job until the job is no longer running; returns the job and how many calls it took. */
+async function waitForJob(id: string, waitSeconds: number, progress?: Progress[]): Promise<{ job: JobData; calls: number }> {
+  for (let calls = 1; calls < 200; calls++) {
+    const result = await callTool("wait", { kind: "job", id, wait_seconds: waitSeconds }, progress);
+    expect(result.isError, textOf(result)).toBeFalsy();
+    const data = result.structuredContent as { done: boolean; job: JobData };
+    if (data.done) return { job: data.job, calls };
+    expect(textOf(result)).toContain(`call wait with kind=job, id=${id}`);
+  }
+  throw new Error("job never finished");
+}
+
+function expectIncreasing(progress: Progress[]): void {
+  for (let i = 1; i < progress.length; i++) expect(progress[i]!.progress).toBeGreaterThan(progress[i - 1]!.progress);
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), "roughy-job-"));
+  process.env.ROUGHY_UPLOAD_STORE = path.join(work, "uploads.json");
+  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dataDir: path.join(work, "sandbox") });
+  api = new RoughyClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl, resumeStore: new MemoryResumeStore() });
+  server = createServer({ backend: { mode: "remote", apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl }, allowDirs: [work] });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  mcp = new Client({ name: "job-test", version: "1.0.0" });
+  await Promise.all([server.mcp.connect(serverSide), mcp.connect(clientSide)]);
+});
+
+afterAll(async () => {
+  await mcp?.close().catch(() => {});
+  await server?.close();
+  await sandbox?.close();
+  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
+  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe("cut_to_script through MCP", () => {
+  it("refuses without confirm_cost, stating cost and balance, and spends nothing", async () => {
+    const media = path.join(work, "refused.mp4");
+    await copyFile(FIXTURE, media);
+    const result = await callTool("cut_to_script", { file_path: media });
+    expect(result.isError).toBe(true);
+    const text = textOf(result);
+    // 31.7 s of media: one credit; the sandbox starts with a balance.
+    expect(text).toMatch(/costs 1 credit\(s\); the balance is \d+/);
+    expect(text).toContain("confirm_cost: true");
+    const assets = await api.assets.list({});
+    expect(assets.total).toBe(0);
+  });
+
+  it("runs the whole job across several wait calls: exports, segment summary, render on disk", async () => {
+    // An asset we control, with its true words attached, so the scripted cut is fast and deterministic.
+    const project = await api.projects.create({ name: "job across waits" });
+    const uploaded = await api.uploads.uploadFile({ path: FIXTURE, projectId: project.id });
+    const truth = JSON.parse(await readFile(TRUTH, "utf8")) as { words: unknown[]; duration: number };
+    await control("PUT", `/sandbox/assets/${uploaded.asset.id}/transcript`, { words: truth.words });
+    await follow(api, "asset", uploaded.asset.id, { timeoutMs: 60_000 });
+
+    const first = await callTool("cut_to_script", {
+      asset_id: uploaded.asset.id,
+      script: await readFile(SCRIPT, "utf8"),
+      exports: ["edl", "xmeml", "fcpxml", "otio", "srt", "vtt"],
+      render: "m4a",
+      wait_seconds: 0,
+    });
+    expect(first.isError, textOf(first)).toBeFalsy();
+    const started = first.structuredContent as JobData;
+    expect(started.status).toBe("running");
+    expect(textOf(first)).toContain(`call wait with kind=job, id=${started.id}`);
+
+    const { job, calls } = await waitForJob(started.id, 0.5);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    expect(job.asset_id).toBe(uploaded.asset.id);
+    expect(job.cut_id).toBeTruthy();
+    expect(job.render_id).toBeTruthy();
+    expect(job.exports.map((e) => e.format).sort()).toEqual(["edl", "fcpxml", "otio", "srt", "vtt", "xmeml"]);
+    for (const file of job.exports) {
+      expect(path.dirname(file.path)).toBe(await realDir(work));
+      expect((await stat(file.path)).size).toBe(file.bytes);
+    }
+    expect((await readFile(job.exports.find((e) => e.format === "srt")!.path, "utf8"))).toContain("-->");
+    // Fillers, the restart and the aside are gone: the cut keeps less than the source.
+    expect(job.segments!.count).toBeGreaterThan(1);
+    expect(job.segments!.kept_seconds).toBeLessThan(truth.duration - 3);
+    expect((await stat(job.render_path!)).size).toBeGreaterThan(1000);
+
+    // A finished job answers at once, and says so.
+    const again = await callTool("wait", { kind: "job", id: started.id, wait_seconds: 50 });
+    expect((again.structuredContent as { done: boolean }).done).toBe(true);
+  });
+
+  it("sends progress notifications in order for the upload and the render", async () => {
+    const media = path.join(work, "progress.mp4");
+    await copyFile(FIXTURE, media);
+    const progress: Progress[] = [];
+    const result = await callTool(
+      "cut_to_script",
+      { file_path: media, confirm_cost: true, exports: ["otio"], render: "m4a", wait_seconds: 50 },
+      progress,
+    );
+    expect(result.isError, textOf(result)).toBeFalsy();
+    let job = result.structuredContent as JobData;
+    expectIncreasing(progress);
+    if (job.status === "running") {
+      // The rest arrives on the wait call's own token, again in order.
+      const later: Progress[] = [];
+      job = (await waitForJob(job.id, 50, later)).job;
+      expectIncreasing(later);
+      progress.push(...later);
+    }
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+    const messages = progress.map((p) => p.message ?? "");
+    const uploading = messages.findIndex((m) => m.startsWith("Uploading"));
+    const rendering = messages.findIndex((m) => m.startsWith("Render"));
+    expect(uploading).toBeGreaterThanOrEqual(0);
+    expect(rendering).toBeGreaterThan(uploading);
+    expect(progress.every((p) => p.total === 100)).toBe(true);
+    expect(progress.at(-1)!.progress).toBe(100);
+  });
+
+  it("cancels mid-upload (notifications/cancelled) and the next call resumes the upload", async () => {
+    const media = path.join(work, "resume.mp4");
+    await copyFile(FIXTURE, media);
+    // The first PATCH is cut after 400 kB (the server keeps them); the retry then stalls: cancel lands there.
+    await control("POST", "/sandbox/faults", { path: "/", method: "PATCH", count: 1, drop: true, after_bytes: 400_000 });
+    await control("POST", "/sandbox/faults", { path: "/", method: "PATCH", count: 1, delay_ms: 20_000 });
+    const controller = new AbortController();
+    const progress: Progress[] = [];
+    const pending = callTool("cut_to_script", { file_path: media, confirm_cost: true, exports: [], render: "none" }, progress, controller.signal);
+    // Cancel once the server has the partial bytes: the stalled retry is then in flight.
+    const deadline = Date.now() + 20_000;
+    let canceledJob: string | undefined;
+    while (Date.now() < deadline && !canceledJob) {
+      await new Promise((r) => setTimeout(r, 100));
+      const job = server.jobs.list().find((j) => (j.detail as JobData).asset_id && j.status === "running");
+      if (job && Date.now() - Date.parse(job.created_at) > 1_500) canceledJob = job.id;
+    }
+    expect(canceledJob).toBeTruthy();
+    controller.abort(new Error("user stopped it"));
+    await expect(pending).rejects.toThrow();
+
+    const stopped = await server.jobs.wait(canceledJob!, { timeoutMs: 10_000 });
+    expect(stopped?.job.status).toBe("canceled");
+    const assetId = (stopped!.job.detail as JobData).asset_id!;
+    // The partial upload stays on the service, resumable, and nothing else was made.
+    expect((await api.assets.get(assetId)).state).toBe("pending_upload");
+    expect((stopped!.job.detail as JobData).cut_id).toBeNull();
+    await control("DELETE", "/sandbox/faults");
+
+    const resumed = await callTool("cut_to_script", { file_path: media, confirm_cost: true, exports: [], render: "none", wait_seconds: 50 });
+    expect(resumed.isError, textOf(resumed)).toBeFalsy();
+    let job = resumed.structuredContent as JobData;
+    if (job.status === "running") job = (await waitForJob(job.id, 50)).job;
+    expect(job.asset_id).toBe(assetId);
+    expect(job.upload?.resumed).toBe(true);
+    expect(job.upload?.bytes_skipped).toBeGreaterThan(0);
+    expect(job.upload!.bytes_skipped).toBeLessThan(job.upload!.bytes_total);
+    expect(job.status, JSON.stringify(job.error)).toBe("completed");
+  });
+});
+
+async function realDir(dir: string): Promise<string> {
+  const { realpath } = await import("node:fs/promises");
+  return realpath(dir);
+}
