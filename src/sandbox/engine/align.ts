@@ -77,15 +77,15 @@ export function alignToScript(script: string[], spoken: string[], opts: AlignOpt
   const m = spoken.length;
   const result: AlignedWord[] = spoken.map(() => ({ scriptIndex: -1, similarity: 0 }));
   if (n === 0 || m === 0) return result;
-  const maxCells = opts.maxCells ?? 8_000_000;
+  const maxCells = opts.maxCells ?? 4_000_000; // about 50 MB of DP tables
   const width = Math.min(m + 1, Math.max(64, Math.floor(maxCells / (n + 1))));
   const lo = (i: number) => Math.max(0, Math.min(m + 1 - width, Math.round((i * m) / n) - Math.floor(width / 2)));
   const cells = (n + 1) * width;
   const NEG = -1e18;
   // Three Gotoh states: M (pair), X (script word skipped), Y (spoken word skipped).
-  const M = new Float64Array(cells).fill(NEG);
-  const X = new Float64Array(cells).fill(NEG);
-  const Y = new Float64Array(cells).fill(NEG);
+  const M = new Float32Array(cells).fill(NEG);
+  const X = new Float32Array(cells).fill(NEG);
+  const Y = new Float32Array(cells).fill(NEG);
   // back pointers: which state each state came from (0 M, 1 X, 2 Y)
   const bM = new Int8Array(cells);
   const bX = new Int8Array(cells);
