@@ -10,6 +10,7 @@ import type { Asset, Cut, Render, RoughyClient } from "../client/index.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 import { follow } from "../progress/follow.js";
 import { phaseScale } from "../progress/sink.js";
+import { segmentsFromOtio, type CutSegments } from "../tools/segments.js";
 import { JobStepError, type JobContext } from "./manager.js";
 
 export const CUT_EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio"] as const;
@@ -146,52 +147,20 @@ async function freePath(dir: string, base: string, ext: string): Promise<string>
 
 /** The kept segments, read from the OTIO export (the API's machine-readable form of a cut). */
 export function summarizeOtio(otioJson: string, sourceSeconds: number | null): SegmentSummary | null {
-  let doc: unknown;
+  let parsed: CutSegments;
   try {
-    doc = JSON.parse(otioJson);
+    parsed = segmentsFromOtio(otioJson);
   } catch {
     return null;
   }
-  const segments: { start: number; end: number }[] = [];
-  const seconds = (rt: unknown): number | null => {
-    const r = rt as { value?: unknown; rate?: unknown } | null;
-    if (!r || typeof r.value !== "number" || typeof r.rate !== "number" || r.rate <= 0) return null;
-    return r.value / r.rate;
-  };
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== "object") return;
-    const n = node as Record<string, unknown>;
-    const schema = typeof n.OTIO_SCHEMA === "string" ? n.OTIO_SCHEMA : "";
-    if (schema.startsWith("Clip")) {
-      const range = n.source_range as { start_time?: unknown; duration?: unknown } | null;
-      const start = seconds(range?.start_time);
-      const duration = seconds(range?.duration);
-      if (start !== null && duration !== null) segments.push({ start, end: start + duration });
-      return;
-    }
-    if (schema.startsWith("Track")) {
-      for (const child of (n.children as unknown[]) ?? []) visit(child);
-      return;
-    }
-    for (const key of ["tracks", "children"]) {
-      const value = n[key];
-      if (Array.isArray(value)) value.forEach(visit);
-      else if (value && typeof value === "object") visit(value);
-    }
-  };
-  visit(doc);
-  // Video and audio tracks repeat the same spans: keep each span once.
-  const unique = new Map<string, { start: number; end: number }>();
-  for (const s of segments) unique.set(`${s.start.toFixed(3)}-${s.end.toFixed(3)}`, s);
-  const list = [...unique.values()].sort((a, b) => a.start - b.start);
-  const kept = list.reduce((acc, s) => acc + (s.end - s.start), 0);
+  const source = sourceSeconds ?? parsed.source_seconds;
   const r3 = (n: number) => Math.round(n * 1000) / 1000;
   return {
-    count: list.length,
-    kept_seconds: r3(kept),
-    source_seconds: sourceSeconds,
-    kept_ratio: sourceSeconds ? r3(kept / sourceSeconds) : null,
-    first: list.slice(0, 5).map((s) => ({ start: r3(s.start), end: r3(s.end) })),
+    count: parsed.count,
+    kept_seconds: r3(parsed.kept_seconds),
+    source_seconds: source,
+    kept_ratio: source ? r3(parsed.kept_seconds / source) : null,
+    first: parsed.segments.slice(0, 5).map((s) => ({ start: r3(s.start), end: r3(s.end) })),
   };
 }
 
