@@ -8,6 +8,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   CallToolRequestSchema,
+  ListToolsRequestSchema,
+  type Tool,
   ErrorCode,
   McpError,
   type CallToolResult,
@@ -51,6 +53,36 @@ export function capResult(result: CallToolResult): CallToolResult {
     over = size() - MAX_RESULT_CHARS;
   }
   return result;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** Drops what costs bytes in tools/list without telling a model anything: `$schema`, and (in output schemas) `additionalProperties: false`. */
+function slim(schema: JsonSchema, dropClosed: boolean): JsonSchema {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== "object") return node;
+    const out: JsonSchema = {};
+    for (const [key, value] of Object.entries(node as JsonSchema)) {
+      if (key === "$schema") continue;
+      if (dropClosed && key === "additionalProperties" && value === false) continue;
+      out[key] = walk(value);
+    }
+    return out;
+  };
+  return walk(schema) as JsonSchema;
+}
+
+/** The tools/list entry of one definition, built once. */
+export function toolListing(tool: AnyToolDefinition): Tool {
+  return {
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: slim(z.toJSONSchema(z.object(tool.inputSchema), { io: "input", target: "draft-7", unrepresentable: "any" }), false) as Tool["inputSchema"],
+    outputSchema: slim(z.toJSONSchema(z.object(tool.outputSchema), { io: "output", target: "draft-7", unrepresentable: "any" }), true) as Tool["outputSchema"],
+    annotations: { ...tool.annotations },
+  };
 }
 
 /** Best effort: the numbers that turn "payment required" into "costs 3, balance 1". */
@@ -121,11 +153,15 @@ export function registerTools(mcp: McpServer, tools: readonly AnyToolDefinition[
         description: tool.description,
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
-        annotations: { title: tool.title, ...tool.annotations },
+        annotations: { ...tool.annotations },
       },
       (args: Record<string, unknown>, extra: Extra) => run(tool, args, extra),
     );
   }
+
+  // Replaces the SDK's tools/list handler: same content, without the bytes that tell a model nothing.
+  const listing = tools.map(toolListing);
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
 
   // Replaces the SDK's tools/call handler (registered above) so that validation messages are ours.
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {

@@ -4,6 +4,7 @@
 
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
+import { uuid } from "./shared-params.js";
 
 const KINDS = ["project", "asset", "cut", "webhook"] as const;
 
@@ -21,7 +22,7 @@ export const deleteTool = defineTool({
     "Permanently deletes a project, asset, cut or webhook, with everything under it (a project's assets, an asset's cuts and renders, a cut's renders). No refund of credits. Ids come from list.",
   inputSchema: {
     kind: z.enum(KINDS).describe("what the id names"),
-    id: z.guid({ error: "must be a UUID as returned by list or the tool that created the item" }).describe("the item's id"),
+    id: uuid("must be a UUID as returned by list or the tool that created the item").describe("the item's id (UUID)"),
   },
   outputSchema: { kind: z.enum(KINDS), id: z.string(), deleted: z.boolean() },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

@@ -3,6 +3,7 @@
 
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
+import { uuid } from "./shared-params.js";
 import { assetNextStep, viewAsset, viewCut, viewProject, viewRender } from "./views.js";
 import { cutNextStep, readSegments, segmentsOutput } from "./create-cut.js";
 import { renderNextStep } from "./create-render.js";
@@ -17,7 +18,7 @@ export const get = defineTool({
     "Reads one project, asset, cut or render by id (ids come from the tool that made it, or list): its state, errors and next step; a completed cut includes its kept segments. Free, read-only.",
   inputSchema: {
     kind: z.enum(KINDS).describe("what the id names"),
-    id: z.guid({ error: "must be a UUID as returned by the tool that created the item or by list" }).describe("the item's id"),
+    id: uuid("must be a UUID as returned by the tool that created the item or by list").describe("the item's id (UUID)"),
   },
   outputSchema: {
     kind: z.enum(KINDS),
