@@ -1,0 +1,40 @@
+// Injected failures for testing clients against a misbehaving API (POST /sandbox/faults): the next N requests
+// whose path starts with a prefix (and optionally use one method) answer an error status, are delayed, or have
+// their connection dropped, optionally after some body bytes of an upload PATCH went through.
+
+export interface FaultSpec {
+  path: string;
+  method?: string;
+  count: number;
+  status?: number;
+  retry_after?: number;
+  delay_ms?: number;
+  drop?: boolean;
+  after_bytes?: number;
+}
+
+export class Faults {
+  private list: FaultSpec[] = [];
+
+  add(spec: FaultSpec): void {
+    this.list.push({ ...spec });
+  }
+
+  clear(): void {
+    this.list = [];
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Takes (and counts down) the first fault matching this request, if any. */
+  take(method: string, pathname: string): FaultSpec | undefined {
+    const i = this.list.findIndex((f) => pathname.startsWith(f.path) && (f.method === undefined || f.method.toUpperCase() === method));
+    if (i < 0) return undefined;
+    const f = this.list[i] as FaultSpec;
+    f.count -= 1;
+    if (f.count <= 0) this.list.splice(i, 1);
+    return f;
+  }
+}

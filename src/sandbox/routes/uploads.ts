@@ -1,0 +1,165 @@
+// The TUS 1.0.0 transfer URLs (/v1/uploads/{asset_id}), served by @tus/server over a file store in the data dir.
+// The asset create call opens the upload (POST /v1/assets), so TUS creation is not exposed here; HEAD and PATCH
+// go to @tus/server, whose plain-text errors are rewritten into the API's error envelope [inferred: "its error
+// bodies are still the error envelope"]. DELETE removes the asset, whatever its state [doc].
+import fs from "node:fs";
+import { Readable } from "node:stream";
+import { FileStore } from "@tus/file-store";
+import { Server as TusServer, Upload } from "@tus/server";
+import type { App } from "../app.js";
+import { ApiError, codeForStatus } from "../errors.js";
+import { envelope, type Reply, type RequestContext, type Router } from "../http.js";
+import { deleteAsset, uploadFinished } from "../lifecycle.js";
+
+export const TUS_VERSION = "1.0.0";
+const TUS_HEADERS = { "Tus-Resumable": TUS_VERSION };
+
+export interface Tus {
+  server: TusServer;
+  store: FileStore;
+  /** Opens the upload of a new asset: an empty file of the declared length. */
+  open(assetId: string, size: number, filename: string | null): Promise<void>;
+}
+
+export function createTus(app: App): Tus {
+  fs.mkdirSync(app.uploadsDir, { recursive: true });
+  const store = new FileStore({ directory: app.uploadsDir });
+  const server = new TusServer({
+    path: "/v1/uploads",
+    datastore: store,
+    onUploadFinish: async (_req, upload) => {
+      uploadFinished(app, upload.id);
+      return {};
+    },
+  });
+  return {
+    server,
+    store,
+    async open(assetId, size, filename) {
+      const metadata: Record<string, string | null> = {};
+      if (filename) metadata.filename = filename;
+      await store.create(new Upload({ id: assetId, size, offset: 0, metadata, creation_date: new Date().toISOString() }));
+    },
+  };
+}
+
+/** Request fields the pipeline passes on when a fault asks to drop an upload after some body bytes. */
+export interface UploadFault {
+  afterBytes: number;
+}
+
+const faultOf = new WeakMap<RequestContext, UploadFault>();
+
+export function setUploadFault(ctx: RequestContext, fault: UploadFault): void {
+  faultOf.set(ctx, fault);
+}
+
+/** The request body, cut short after `limit` bytes: what the server had received when the connection dropped. */
+function truncatedBody(req: AsyncIterable<Buffer>, limit: number): ReadableStream<Uint8Array> {
+  const it = req[Symbol.asyncIterator]();
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { value, done } = await it.next();
+      if (done || sent >= limit) return controller.close();
+      const chunk = value as Buffer;
+      const room = limit - sent;
+      if (chunk.length >= room) {
+        controller.enqueue(new Uint8Array(chunk.subarray(0, room)));
+        sent = limit;
+        controller.close();
+        return;
+      }
+      sent += chunk.length;
+      controller.enqueue(new Uint8Array(chunk));
+    },
+  });
+}
+
+function tusMessage(status: number, text: string, offset: number | null): string {
+  if (status === 409 && offset !== null) {
+    return `Upload-Offset does not match: the upload is at byte ${offset}. HEAD the transfer URL and resume from there.`;
+  }
+  if (status === 412) return "Send Tus-Resumable: 1.0.0 with every request to the transfer URL.";
+  if (status === 413) return "More bytes were sent than the upload's declared size_bytes.";
+  const t = text.trim();
+  return t ? (t.endsWith(".") ? t : `${t}.`) : `Upload request failed with status ${status}.`;
+}
+
+async function forward(app: App, tus: Tus, ctx: RequestContext): Promise<Reply> {
+  const { req, res } = ctx;
+  const assetId = ctx.params.asset_id as string;
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined || k === "host" || k === "connection" || k === "transfer-encoding") continue;
+    headers.set(k, Array.isArray(v) ? v.join(", ") : v);
+  }
+  const fault = faultOf.get(ctx);
+  const init: RequestInit & { duplex?: "half" } = { method: ctx.method, headers };
+  if (ctx.method === "PATCH") {
+    init.body = fault ? truncatedBody(req, fault.afterBytes) : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+    init.duplex = "half";
+  }
+  const response = await tus.server.handleWeb(new Request(new URL(req.url ?? "/", app.baseUrl), init));
+  if (fault) {
+    // The simulated drop: the bytes so far are stored, and the client never hears back.
+    req.socket.destroy();
+    return { handled: true };
+  }
+  const out: Record<string, string> = { "X-Request-Id": ctx.requestId };
+  response.headers.forEach((value, key) => {
+    // Hop-by-hop and body headers are node's to set for the response it actually writes.
+    if (!["content-length", "content-type", "connection", "keep-alive", "date", "transfer-encoding"].includes(key)) out[key] = value;
+  });
+  if (response.status >= 400) {
+    const text = await response.text();
+    let offset: number | null = null;
+    if (response.status === 409) offset = await tus.store.getUpload(assetId).then((u) => u.offset ?? null, () => null);
+    const err = new ApiError(codeForStatus(response.status), tusMessage(response.status, text, offset), { status: response.status });
+    return { status: response.status, json: envelope(err), headers: out };
+  }
+  res.writeHead(response.status, out);
+  res.end();
+  return { handled: true };
+}
+
+export function registerUploads(router: Router, app: App, tus: Tus): void {
+  const requireAsset = (ctx: RequestContext) => {
+    const id = ctx.params.asset_id as string;
+    const asset = app.store.getAsset(id);
+    if (!asset) throw new ApiError("not_found", `Upload ${id} not found: its asset does not exist (or was deleted).`, { headers: TUS_HEADERS });
+    return asset;
+  };
+
+  const options = (): Reply => ({
+    status: 204,
+    headers: {
+      "Tus-Resumable": TUS_VERSION,
+      "Tus-Version": TUS_VERSION,
+      "Tus-Extension": "termination",
+      "Access-Control-Allow-Methods": "HEAD, PATCH, DELETE, OPTIONS",
+    },
+  });
+  router.add("OPTIONS", "/v1/uploads", options);
+  router.add("OPTIONS", "/v1/uploads/:asset_id", options);
+
+  router.add("HEAD", "/v1/uploads/:asset_id", (ctx) => {
+    requireAsset(ctx);
+    return forward(app, tus, ctx);
+  });
+
+  router.add("PATCH", "/v1/uploads/:asset_id", (ctx) => {
+    requireAsset(ctx);
+    return forward(app, tus, ctx);
+  });
+
+  router.add("DELETE", "/v1/uploads/:asset_id", (ctx) => {
+    const asset = requireAsset(ctx);
+    deleteAsset(app, asset.id);
+    return { status: 204, headers: TUS_HEADERS };
+  });
+
+  router.add("POST", "/v1/uploads", () => {
+    throw new ApiError("bad_request", "Uploads are opened by POST /v1/assets; send the bytes to its upload_url.", { status: 405 });
+  });
+}

@@ -1,0 +1,91 @@
+// Rows to the API's resources, in one place: the field lists of roughy-api.md ([inferred] asset and render
+// fields, [doc] cut fields), computed flags (cuttable, renderable), and signed, short-lived download URLs.
+import type { App } from "./app.js";
+import { signPath } from "./signing.js";
+import type { AssetRow, CutRow, LedgerRow, ProjectRow, RenderRow, WebhookRow } from "./store/db.js";
+
+export function projectView(p: ProjectRow) {
+  return { id: p.id, name: p.name, description: p.description, created_at: p.created_at };
+}
+
+/** The TUS transfer URL of an asset (absolute). */
+export function uploadUrl(app: App, assetId: string): string {
+  return `${app.baseUrl}/v1/uploads/${assetId}`;
+}
+
+export function signedUrl(app: App, path: string): { url: string; expiresAt: string } {
+  const expires = new Date(Date.now() + app.downloadTtlSeconds * 1000);
+  return { url: app.baseUrl + signPath(path, app.signingSecret, expires), expiresAt: new Date(Math.floor(expires.getTime() / 1000) * 1000).toISOString() };
+}
+
+export function assetView(app: App, a: AssetRow, opts: { detail?: boolean } = {}) {
+  const uploaded = a.state !== "pending_upload";
+  return {
+    id: a.id,
+    project_id: a.project_id,
+    filename: a.filename,
+    media_type: a.media_type,
+    state: a.state,
+    size_bytes: a.size_bytes,
+    language: a.language,
+    duration_seconds: a.duration_seconds,
+    cuttable: a.state === "ready",
+    renderable: a.state === "ready",
+    upload_url: a.state === "pending_upload" ? uploadUrl(app, a.id) : null,
+    // Detail only [inferred]: a list would mint a signature per item for URLs nobody asked for.
+    download_url: opts.detail && uploaded ? signedUrl(app, `/downloads/assets/${a.id}`).url : null,
+    error_code: a.error_code,
+    error_message: a.error_message,
+    created_at: a.created_at,
+    ready_at: a.ready_at,
+  };
+}
+
+export function cutView(c: CutRow) {
+  return {
+    id: c.id,
+    asset_id: c.asset_id,
+    state: c.state,
+    script: c.script,
+    error_code: c.error_code,
+    error_message: c.error_message,
+    created_at: c.created_at,
+    started_at: c.started_at,
+    completed_at: c.completed_at,
+  };
+}
+
+export function renderView(app: App, r: RenderRow) {
+  const signed = r.state === "completed" && r.file_path ? signedUrl(app, `/downloads/renders/${r.id}`) : null;
+  return {
+    id: r.id,
+    asset_id: r.asset_id,
+    cut_id: r.cut_id,
+    output: r.output,
+    state: r.state,
+    progress: r.progress,
+    download_url: signed?.url ?? null,
+    download_expires_at: signed?.expiresAt ?? null,
+    error_code: r.error_code,
+    error_message: r.error_message,
+    created_at: r.created_at,
+    started_at: r.started_at,
+    completed_at: r.completed_at,
+  };
+}
+
+export function ledgerView(l: LedgerRow) {
+  return { id: l.id, kind: l.kind, amount: l.amount, asset_id: l.asset_id, minutes: l.minutes, balance_after: l.balance_after, created_at: l.created_at };
+}
+
+export function webhookView(w: WebhookRow, opts: { withSecret?: boolean } = {}) {
+  const view: { id: string; url: string; events: string[]; created_at: string; secret?: string } = {
+    id: w.id,
+    url: w.url,
+    events: JSON.parse(w.events_json) as string[],
+    created_at: w.created_at,
+  };
+  // The secret is shown once, at create [inferred].
+  if (opts.withSecret) view.secret = w.secret;
+  return view;
+}
