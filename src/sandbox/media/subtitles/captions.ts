@@ -1,5 +1,6 @@
 // Turns the recognised words of a source into caption cues on a cut's output timeline: the
 // subtitle Roughy generates for a completed cut, 1:1 with it. Pure: words and segments in, cues out.
+import { framesToSeconds, snapSegments, toFrameRate } from "../timecode.js";
 import type { Segment, Word } from "../types.js";
 
 export interface CaptionWord {
@@ -38,6 +39,25 @@ export const CAPTION_RULES = {
   pauseBreak: 0.8,
 } as const;
 
+export interface CaptionOptions {
+  /**
+   * The video frame rate the cut is rendered at. Renders and exports cut on whole frames, so the
+   * output timeline is the frame-snapped one; with the rate given, words land where the rendered
+   * output actually plays them instead of drifting by up to half a frame per join.
+   */
+  frameRate?: number | null;
+}
+
+/** The segments as the output timeline really has them: frame-snapped when a rate is known. */
+export function outputSegments(segments: readonly Segment[], options: CaptionOptions = {}): Segment[] {
+  if (!options.frameRate) return segments.filter((s) => s.end > s.start);
+  const rate = toFrameRate(options.frameRate);
+  return snapSegments(segments, rate).map((f) => ({
+    start: framesToSeconds(f.srcIn, rate),
+    end: framesToSeconds(f.srcOut, rate),
+  }));
+}
+
 function normaliseText(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
@@ -49,7 +69,8 @@ function normaliseText(text: string): string {
  * and is kept only if at least half of it was kept (an instant word: if its time is inside),
  * clipped to the segment so that it never crosses a join. Output is in record order.
  */
-export function remapWords(words: readonly Word[], segments: readonly Segment[]): RemappedWord[] {
+export function remapWords(words: readonly Word[], segments: readonly Segment[], options: CaptionOptions = {}): RemappedWord[] {
+  segments = outputSegments(segments, options);
   const kept: Array<{ start: number; end: number; rec: number; index: number }> = [];
   let rec = 0;
   segments.forEach((seg, index) => {
@@ -113,7 +134,8 @@ const CLAUSE_END = /[,;:]["'”’)\]]*$/;
  * segment join (so no cue spans a cut), when it would last longer than the maximum, or when its
  * text would not fit two lines (then preferably after a comma in its second half).
  */
-export function buildCaptions(words: readonly Word[], segments: readonly Segment[]): Caption[] {
+export function buildCaptions(words: readonly Word[], segments: readonly Segment[], options: CaptionOptions = {}): Caption[] {
+  segments = outputSegments(segments, options);
   const remapped = remapWords(words, segments);
   const segmentEnds = new Map<number, number>();
   let rec = 0;
