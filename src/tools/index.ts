@@ -7,6 +7,7 @@ import { createCut } from "./create-cut.js";
 import { createProject } from "./create-project.js";
 import { createRender } from "./create-render.js";
 import { createWebhook } from "./create-webhook.js";
+import { cutToScript } from "./cut-to-script.js";
 import { deleteTool } from "./delete.js";
 import { downloadRender } from "./download-render.js";
 import { estimateCost } from "./estimate-cost.js";
@@ -15,6 +16,7 @@ import { get } from "./get.js";
 import { getCredits } from "./get-credits.js";
 import { list } from "./list.js";
 import { uploadMedia } from "./upload-media.js";
+import { wait } from "./wait.js";
 
 export const TOOLS = {
   estimate_cost: estimateCost,
@@ -30,6 +32,8 @@ export const TOOLS = {
   create_project: createProject,
   create_webhook: createWebhook,
   get_credits: getCredits,
+  cut_to_script: cutToScript,
+  wait,
 } satisfies Record<string, AnyToolDefinition>;
 
 export const TOOL_LIST: readonly AnyToolDefinition[] = Object.values(TOOLS);
