@@ -265,6 +265,10 @@ describe("renderMedia", () => {
     const outPath = path.join(dir, "bogus-out.mp4");
     const err = await renderMedia({ input: bogus, info: videoInfo, segments: null, output: "mp4", outPath }).catch((e: unknown) => e);
     expect((err as RenderError).code).toBe("ffmpeg_failed");
+    // The message reaches API users: it names no path on disk (ffmpeg's own words are in `detail`).
+    expect((err as RenderError).message).not.toContain(dir);
+    expect((err as RenderError).message).toMatch(/could not be rendered.*the source/);
+    expect((err as RenderError).detail).toContain("bogus.mov");
     expect(fs.existsSync(outPath)).toBe(false);
     expect(leftovers()).toEqual([]);
   });

@@ -13,10 +13,12 @@ export const RENDER_OUTPUTS: readonly RenderOutput[] = ["mp4", "mov", "m4a", "mp
 
 export type RenderErrorCode = "unsupported_output" | "no_segments" | "ffmpeg_failed";
 
+/** `message` is safe to show API users (no paths on disk); `detail` is ffmpeg's own words, for logs. */
 export class RenderError extends Error {
   constructor(
     readonly code: RenderErrorCode,
     message: string,
+    readonly detail?: string,
   ) {
     super(message);
     this.name = "RenderError";
@@ -226,8 +228,14 @@ export async function renderMedia(opts: RenderOptions): Promise<void> {
       throw err;
     }
     if (result.code !== 0) {
-      const last = result.stderr.trim().split("\n").slice(-3).join(" | ");
-      throw new RenderError("ffmpeg_failed", `ffmpeg exited with ${result.code}: ${last || "no message"}`);
+      const detail = result.stderr.trim().split("\n").slice(-5).join(" | ");
+      // The render's error_message reaches API users: name the files by role, never by their path on disk.
+      const last = (result.stderr.trim().split("\n").pop() ?? "")
+        .split(opts.input).join("the source")
+        .split(tmpPath).join("the output")
+        .split(graphPath).join("the filter graph")
+        .replace(/(^|\s)\/\S+/g, "$1<path>");
+      throw new RenderError("ffmpeg_failed", `The media could not be rendered (ffmpeg exited with ${result.code}${last ? `: ${last}` : ""}).`, detail);
     }
     if (signal?.aborted) throw new RenderAbortedError();
     await fs.rename(tmpPath, outPath);
