@@ -170,7 +170,8 @@ export function phaseScale<P extends string>(sink: ProgressSink, weights: PhaseW
         report(message: string, progress?: number, total?: number): void {
           if (progress !== undefined && Number.isFinite(progress)) {
             const fraction = total && total > 0 ? Math.min(1, Math.max(0, progress / total)) : 0;
-            const next = range.start + fraction * range.share;
+            // 100 belongs to done(): the last phase ending is not the whole work ending.
+            const next = Math.min(99.9, range.start + fraction * range.share);
             // A number that goes back inside a phase says nothing new; the bar keeps its place.
             if (next < position) return;
             position = next;
