@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ffmpegBinary, ffprobeBinary } from "./ffmpeg.js";
 import { RenderAbortedError, RenderError, renderMedia, renderOutputProblem, renderedDuration } from "./render.js";
@@ -130,6 +131,21 @@ describe("renderedDuration", () => {
     expect(renderedDuration(videoInfo, [{ start: 2, end: 3 }, { start: 1, end: 2.5 }, { start: 5.9, end: 99 }])).toBeCloseTo(
       ((90 - 30 + 180 - 177) * DEN) / NUM, 9);
     expect(renderedDuration(audioInfo, [{ start: 1, end: 1.5 }])).toBe(0.5);
+  });
+
+  it("is always a whole number of frames, within the source, and never more than the segments cover", () => {
+    const seg = fc.tuple(fc.double({ min: -1, max: 7, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })).map(([s, len]) => ({ start: s, end: s + len }));
+    fc.assert(
+      fc.property(fc.array(seg, { maxLength: 12 }), (segs) => {
+        const d = renderedDuration(videoInfo, segs);
+        const frames = (d * NUM) / DEN;
+        expect(Math.abs(frames - Math.round(frames))).toBeLessThan(1e-6);
+        expect(Math.round(frames)).toBeLessThanOrEqual(180);
+        // Snapping moves each boundary by at most half a frame.
+        const covered = segs.reduce((n, s) => n + Math.max(0, Math.min(s.end, 6.006) - Math.max(s.start, 0)), 0);
+        expect(d).toBeLessThanOrEqual(covered + segs.length / FPS + 1e-9);
+      }),
+    );
   });
 });
 
