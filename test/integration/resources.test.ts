@@ -1,0 +1,160 @@
+// Resources through a real MCP Client against the sandbox: every export and subtitle format read with its
+// MIME type, the JSON views, unknown URIs rejected as protocol errors, completion of ids and formats, the
+// listing of recent completed cuts, and a subscription that hears a cut change state.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { McpError, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { FIXTURE_M4A, FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+
+let sb: TestSandbox;
+let conn: Connected;
+let work: string;
+let assetId: string;
+let cutId: string;
+const savedStore = process.env.ROUGHY_UPLOAD_STORE;
+const MISSING = "00000000-0000-4000-8000-000000000000";
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-res-"));
+  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
+  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+  const up = await conn.call("upload_media", { path: path.join(work, "interview.mp4"), confirm_cost: true, wait_seconds: 50 });
+  expect(up.isError, textOf(up)).toBeFalsy();
+  assetId = (up.structuredContent as { asset: { id: string } }).asset.id;
+  const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[] };
+  await sb.control("PUT", `/sandbox/assets/${assetId}/transcript`, { words: truth.words });
+  const cut = await conn.call("create_cut", { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), wait_seconds: 50 });
+  expect(cut.isError, textOf(cut)).toBeFalsy();
+  cutId = (cut.structuredContent as { cut: { id: string } }).cut.id;
+});
+
+afterAll(async () => {
+  await conn?.close();
+  await sb?.close();
+  await rm(work, { recursive: true, force: true });
+  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
+  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+});
+
+describe("resources", () => {
+  it("reads every export and subtitle format with its MIME type", async () => {
+    const expected: Record<string, [string, (t: string) => boolean]> = {
+      "export/edl": ["text/plain", (t) => t.includes("FCM:")],
+      "export/xmeml": ["application/xml", (t) => t.includes("<xmeml")],
+      "export/fcpxml": ["application/xml", (t) => t.includes("<fcpxml")],
+      "export/otio": ["application/json", (t) => (JSON.parse(t) as { OTIO_SCHEMA: string }).OTIO_SCHEMA.startsWith("Timeline")],
+      "subtitle/srt": ["application/x-subrip", (t) => /^1\r?\n\d\d:\d\d:\d\d,\d{3} --> /.test(t)],
+      "subtitle/vtt": ["text/vtt", (t) => t.startsWith("WEBVTT")],
+    };
+    for (const [suffix, [mime, check]] of Object.entries(expected)) {
+      const uri = `roughy://cuts/${cutId}/${suffix}`;
+      const r = await conn.client.readResource({ uri });
+      expect(r.contents).toHaveLength(1);
+      const content = r.contents[0] as { uri: string; mimeType: string; text: string };
+      expect(content.uri).toBe(uri);
+      expect(content.mimeType, suffix).toBe(mime);
+      expect(check(content.text), suffix).toBe(true);
+    }
+  });
+
+  it("reads JSON views of an asset and a cut", async () => {
+    const asset = await conn.client.readResource({ uri: `roughy://assets/${assetId}` });
+    const a = asset.contents[0] as { mimeType: string; text: string };
+    expect(a.mimeType).toBe("application/json");
+    expect((JSON.parse(a.text) as { id: string; state: string }).state).toBe("ready");
+    const cut = await conn.client.readResource({ uri: `roughy://cuts/${cutId}` });
+    expect((JSON.parse((cut.contents[0] as { text: string }).text) as { state: string }).state).toBe("completed");
+    const project = JSON.parse((await conn.client.readResource({ uri: `roughy://assets/${assetId}` })).contents[0]!.text as string) as { project_id: string };
+    const p = await conn.client.readResource({ uri: `roughy://projects/${project.project_id}` });
+    expect((JSON.parse((p.contents[0] as { text: string }).text) as { id: string }).id).toBe(project.project_id);
+  });
+
+  it("rejects unknown URIs and formats as protocol errors; a missing id is resource-not-found", async () => {
+    for (const uri of [
+      `roughy://cuts/${cutId}/export/pdf`,
+      `roughy://cuts/${cutId}/subtitle/ass`,
+      "roughy://cuts/not-a-uuid",
+      `roughy://things/${cutId}`,
+      `https://example.com/cuts/${cutId}`,
+      `roughy://cuts/${cutId}/export/edl?foo=1`,
+    ]) {
+      const error = await conn.client.readResource({ uri }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error, uri).toBeInstanceOf(McpError);
+      expect((error as McpError).code, uri).toBe(-32602);
+    }
+    const missing = await conn.client.readResource({ uri: `roughy://cuts/${MISSING}` }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((missing as McpError).code).toBe(-32002);
+  });
+
+  it("lists recent completed cuts' exports and subtitles, and the templates", async () => {
+    const { resources } = await conn.client.listResources();
+    const uris = resources.map((r) => r.uri);
+    for (const f of ["edl", "xmeml", "fcpxml", "otio"]) expect(uris).toContain(`roughy://cuts/${cutId}/export/${f}`);
+    for (const f of ["srt", "vtt"]) expect(uris).toContain(`roughy://cuts/${cutId}/subtitle/${f}`);
+    const { resourceTemplates } = await conn.client.listResourceTemplates();
+    expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(
+      expect.arrayContaining(["roughy://cuts/{cut_id}/export/{format}", "roughy://cuts/{cut_id}/subtitle/{format}", "roughy://renders/{render_id}"]),
+    );
+  });
+
+  it("completes cut ids and formats", async () => {
+    const ids = await conn.client.complete({
+      ref: { type: "ref/resource", uri: "roughy://cuts/{cut_id}/export/{format}" },
+      argument: { name: "cut_id", value: cutId.slice(0, 4) },
+    });
+    expect(ids.completion.values).toContain(cutId);
+    const formats = await conn.client.complete({
+      ref: { type: "ref/resource", uri: "roughy://cuts/{cut_id}/export/{format}" },
+      argument: { name: "format", value: "f" },
+    });
+    expect(formats.completion.values).toEqual(["fcpxml"]);
+    const subs = await conn.client.complete({
+      ref: { type: "ref/resource", uri: "roughy://cuts/{cut_id}/subtitle/{format}" },
+      argument: { name: "format", value: "" },
+    });
+    expect(subs.completion.values).toEqual(["srt", "vtt"]);
+  });
+
+  it("a subscription to a cut hears when it changes state, and stops on unsubscribe", async () => {
+    // A cut of a second asset without an attached transcript goes through the recogniser, which takes
+    // seconds: long enough to subscribe while it is still running.
+    await copyFile(FIXTURE_M4A, path.join(work, "second.m4a"));
+    const up = await conn.call("upload_media", { path: path.join(work, "second.m4a"), confirm_cost: true, wait_seconds: 50 });
+    expect(up.isError, textOf(up)).toBeFalsy();
+    const secondAsset = (up.structuredContent as { asset: { id: string } }).asset.id;
+    const created = await conn.call("create_cut", { asset_id: secondAsset });
+    expect(created.isError, textOf(created)).toBeFalsy();
+    const cut = (created.structuredContent as { cut: { id: string; state: string } }).cut;
+    const uri = `roughy://cuts/${cut.id}`;
+    const updates: string[] = [];
+    let resolveUpdate: () => void = () => {};
+    const heard = new Promise<void>((resolve) => (resolveUpdate = resolve));
+    conn.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+      updates.push(n.params.uri);
+      resolveUpdate();
+    });
+    await conn.client.subscribeResource({ uri });
+    const before = JSON.parse((await conn.client.readResource({ uri })).contents[0]!.text as string) as { state: string };
+    expect(["pending", "processing"]).toContain(before.state);
+    await Promise.race([heard, new Promise((_, reject) => setTimeout(() => reject(new Error("no resources/updated within 60 s")), 60_000))]);
+    expect(updates).toContain(uri);
+    const after = JSON.parse((await conn.client.readResource({ uri })).contents[0]!.text as string) as { state: string };
+    expect(after.state).not.toBe("pending");
+    await conn.client.unsubscribeResource({ uri });
+    const bad = await conn.client.subscribeResource({ uri: "roughy://nothing/here" }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(bad).toBeInstanceOf(McpError);
+  });
+});
