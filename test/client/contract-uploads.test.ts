@@ -11,6 +11,7 @@ import { fetch } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ConflictError,
+  ConnectionError,
   FileResumeStore,
   MemoryResumeStore,
   NotFoundError,
@@ -132,12 +133,31 @@ describe("uploads", () => {
     expect(sha(await downloadAsset(out.asset))).toBe(sha(original));
   });
 
-  it("recovers from a connection dropped mid-PATCH by resuming at the server's offset", async () => {
+  it("surfaces a connection dropped mid-PATCH, then resumes at the server's offset", async () => {
     const f = join(dir, "tone-short.wav");
     await makeWav(f, 30);
     const original = await readFile(f);
+    const store = new MemoryResumeStore();
     await h.fault({ path: "/", method: "PATCH", count: 1, drop: true, after_bytes: 1_000_000 });
+    const noRetry = h.newClient({ uploadRetryDelays: [] });
+    const err = await noRetry.uploads.uploadFile({ path: f, projectId, resumeStore: store }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(store.records.size).toBe(1);
+    const out = await h.client.uploads.uploadFile({ path: f, projectId, resumeStore: store });
+    expect(out.resumed).toBe(true);
+    expect(out.bytesSkipped).toBeGreaterThan(0);
+    expect(out.bytesSkipped).toBeLessThanOrEqual(1_000_000);
+    expect(store.records.size).toBe(0);
+    expect(sha(await downloadAsset(out.asset))).toBe(sha(original));
+  });
+
+  it("retries a dropped PATCH by itself (tus retry delays) within one call", async () => {
+    const f = join(dir, "tone-short2.wav");
+    await makeWav(f, 20);
+    const original = await readFile(f);
+    await h.fault({ path: "/", method: "PATCH", count: 1, drop: true, after_bytes: 500_000 });
     const out = await h.client.uploads.uploadFile({ path: f, projectId, resumeStore: new MemoryResumeStore() });
+    expect(out.resumed).toBe(false);
     expect(out.asset.state).not.toBe("pending_upload");
     expect(sha(await downloadAsset(out.asset))).toBe(sha(original));
   });
