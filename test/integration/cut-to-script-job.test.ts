@@ -152,6 +152,28 @@ describe("cut_to_script through MCP", () => {
     // A finished job answers at once, and says so.
     const again = await callTool("wait", { kind: "job", id: started.id, wait_seconds: 50 });
     expect((again.structuredContent as { done: boolean }).done).toBe(true);
+
+    // wait on the job's own ids: final states answer at once with the next tool to call.
+    const cutWait = await callTool("wait", { kind: "cut", id: job.cut_id, wait_seconds: 50 });
+    expect(cutWait.structuredContent).toMatchObject({ state: "completed", done: true, timed_out: false });
+    expect((cutWait.structuredContent as { next_step: string }).next_step).toContain(`export_cut cut_id=${job.cut_id}`);
+    const renderWait = await callTool("wait", { kind: "render", id: job.render_id, wait_seconds: 0 });
+    expect(renderWait.structuredContent).toMatchObject({ state: "completed", done: true });
+    expect(textOf(renderWait)).toContain(`download_render render_id=${job.render_id}`);
+  });
+
+  it("wait is bounded: a state that never comes ends in timed_out, not an error", async () => {
+    const project = await api.projects.create({ name: "wait bound" });
+    // An asset that never gets its bytes stays pending_upload.
+    const asset = await api.assets.create({ project_id: project.id, size_bytes: 1000, filename: "never.mp4" });
+    const started = Date.now();
+    const result = await callTool("wait", { kind: "asset", id: asset.id, wait_seconds: 1 });
+    expect(result.isError, textOf(result)).toBeFalsy();
+    expect(result.structuredContent).toMatchObject({ state: "pending_upload", done: false, timed_out: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const unknown = await callTool("wait", { kind: "job", id: "no-such-job", wait_seconds: 0 });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toContain("cut_to_script");
   });
 
   it("sends progress notifications in order for the upload and the render", async () => {
