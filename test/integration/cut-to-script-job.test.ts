@@ -162,6 +162,32 @@ describe("cut_to_script through MCP", () => {
     expect(textOf(renderWait)).toContain(`download_render render_id=${job.render_id}`);
   });
 
+  it("cancel_job_id mid-render cancels the render on the service and keeps the finished cut", async () => {
+    const project = await api.projects.create({ name: "cancel render" });
+    const uploaded = await api.uploads.uploadFile({ path: FIXTURE, projectId: project.id });
+    const truth = JSON.parse(await readFile(TRUTH, "utf8")) as { words: unknown[] };
+    await control("PUT", `/sandbox/assets/${uploaded.asset.id}/transcript`, { words: truth.words });
+    await follow(api, "asset", uploaded.asset.id, { timeoutMs: 60_000 });
+    const first = await callTool("cut_to_script", { asset_id: uploaded.asset.id, exports: [], render: "mov", wait_seconds: 0 });
+    const jobId = (first.structuredContent as JobData).id;
+    // Cancel as soon as the render exists on the service.
+    let renderId: string | null = null;
+    for (let i = 0; i < 1000 && !renderId; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      renderId = (server.jobs.get(jobId)?.detail as JobData).render_id;
+    }
+    expect(renderId).toBeTruthy();
+    const canceled = await callTool("cut_to_script", { cancel_job_id: jobId });
+    expect(canceled.isError, textOf(canceled)).toBeFalsy();
+    const job = canceled.structuredContent as JobData;
+    expect(job.status).toBe("canceled");
+    expect(textOf(canceled)).toContain(`Canceled the render ${renderId}`);
+    expect((await api.renders.get(renderId!)).state).toBe("canceled");
+    // The cut had finished before the cancel: it is kept.
+    expect((await api.cuts.get(job.cut_id!)).state).toBe("completed");
+    expect(job.render_path).toBeNull();
+  });
+
   it("wait is bounded: a state that never comes ends in timed_out, not an error", async () => {
     const project = await api.projects.create({ name: "wait bound" });
     // An asset that never gets its bytes stays pending_upload.
