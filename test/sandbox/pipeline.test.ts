@@ -19,7 +19,7 @@ describe("sandbox request pipeline", () => {
     expect((await fetch(h.url("/health/ready"))).status).toBe(200);
 
     const none = await fetch(h.url("/v1/credits"));
-    const body = await none.json();
+    const body = (await none.json()) as { error: { code: string } };
     expect(none.status).toBe(401);
     expect(body.error.code).toBe("unauthenticated");
     expect(none.headers.get("x-request-id")).toMatch(/^req_/);

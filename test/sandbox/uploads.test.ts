@@ -42,7 +42,7 @@ describe("TUS uploads", () => {
 
     // A PATCH at the wrong offset is a 409 in the error envelope, and changes nothing.
     r = await patch(asset.upload_url, 0, bytes.subarray(0, 10));
-    const conflict = await r.json();
+    const conflict = (await r.json()) as { error: { code: string; message: string } };
     expect(r.status).toBe(409);
     expect(conflict.error.code).toBe("conflict");
     expect(conflict.error.message).toContain(String(half));
@@ -54,7 +54,7 @@ describe("TUS uploads", () => {
     expect(r.status).toBe(401);
     r = await fetch(asset.upload_url, { method: "PATCH", headers: { ...h.auth, "upload-offset": String(half), "content-type": "application/offset+octet-stream" }, body: bytes.subarray(half) });
     expect(r.status).toBe(412);
-    expect((await r.json()).error.code).toBe("precondition_failed");
+    expect(((await r.json()) as { error: { code: string } }).error.code).toBe("precondition_failed");
 
     const opts = await fetch(asset.upload_url, { method: "OPTIONS" });
     expect(opts.status).toBe(204);
@@ -81,7 +81,7 @@ describe("TUS uploads", () => {
     expect(Buffer.from(await dl.arrayBuffer()).equals(bytes)).toBe(true);
     const forged = await fetch(ready.download_url.replace(/signature=./, "signature=A"));
     expect(forged.status).toBe(403);
-    expect((await forged.json()).error.code).toBe("forbidden");
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe("forbidden");
     expect((await h.req("GET", "/v1/assets")).json.items[0].download_url).toBeNull();
 
     const ledger = (await h.req("GET", "/v1/credits/ledger")).json;
