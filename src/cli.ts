@@ -44,12 +44,13 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  // --help and --version are not protocol sessions, so they may use stdout like any command.
   if (values.help) {
-    process.stderr.write(HELP);
+    process.stdout.write(HELP);
     return;
   }
   if (values.version) {
-    process.stderr.write(`${VERSION}\n`);
+    process.stdout.write(`${VERSION}\n`);
     return;
   }
 

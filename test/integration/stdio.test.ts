@@ -1,0 +1,86 @@
+// The built server (`node dist/cli.js`, what an MCP client actually launches) over real stdio: remote mode
+// against a test sandbox through ROUGHY_API_KEY / ROUGHY_BASE_URL, and sandbox mode without a key, where
+// the embedded sandbox starts lazily on the first tool call and says so. `npm test` builds dist first.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { CallToolResultSchema, LoggingMessageNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { FIXTURE_MP4, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
+
+const CLI = path.resolve("dist/cli.js");
+let sb: TestSandbox;
+let work: string;
+
+function baseEnv(): Record<string, string> {
+  // Only what a launcher would pass: no inherited ROUGHY_* from the developer's shell.
+  const env: Record<string, string> = {};
+  for (const key of ["PATH", "HOME", "TMPDIR", "LANG"]) if (process.env[key]) env[key] = process.env[key]!;
+  env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
+  return env;
+}
+
+async function start(env: Record<string, string>): Promise<{ client: Client; stderr: () => string }> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "--allow-dir", work], env, stderr: "pipe" });
+  let err = "";
+  transport.stderr?.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  const client = new Client({ name: "stdio-test", version: "0.0.0" });
+  await client.connect(transport);
+  return { client, stderr: () => err };
+}
+
+beforeAll(async () => {
+  expect(existsSync(CLI), "run `npm run build` first (npm test does)").toBe(true);
+  sb = await startTestSandbox();
+  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-stdio-"));
+  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
+});
+
+afterAll(async () => {
+  await sb?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("stdio", () => {
+  it("remote mode: initialize, tools/list, a tool call against the configured API", async () => {
+    const started = Date.now();
+    const { client } = await start({ ...baseEnv(), ROUGHY_API_KEY: sb.sandbox.apiKey, ROUGHY_BASE_URL: sb.sandbox.baseUrl });
+    try {
+      // Nothing slow before initialize answers.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(client.getInstructions()).toContain("Backend: the Roughy API");
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toContain("upload_media");
+      const r = (await client.callTool({ name: "estimate_cost", arguments: { path: "interview.mp4" } }, CallToolResultSchema)) as CallToolResult;
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect((r.structuredContent as { credits: number; mode: string }).mode).toBe("remote");
+      const credits = (await client.callTool({ name: "get_credits", arguments: {} }, CallToolResultSchema)) as CallToolResult;
+      expect(textOf(credits)).not.toContain(sb.sandbox.apiKey);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("sandbox mode: no key, the embedded sandbox starts on the first tool call and announces itself", async () => {
+    const dataDir = path.join(work, "sandbox-data");
+    const { client, stderr } = await start({ ...baseEnv(), ROUGHY_SANDBOX_DIR: dataDir, ROUGHY_API_KEY: "" });
+    try {
+      expect(client.getInstructions()).toContain("embedded offline sandbox");
+      // Lazy: initialize and tools/list did not start it.
+      await client.listTools();
+      expect(existsSync(dataDir)).toBe(false);
+      const logs: string[] = [];
+      client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(String(n.params.data)));
+      const r = (await client.callTool({ name: "get_credits", arguments: {} }, CallToolResultSchema)) as CallToolResult;
+      expect(r.isError, textOf(r)).toBeFalsy();
+      expect((r.structuredContent as { mode: string; balance: number }).mode).toBe("sandbox");
+      expect(existsSync(dataDir)).toBe(true);
+      expect(logs.join("\n") + stderr()).toContain("Started the offline Roughy sandbox");
+    } finally {
+      await client.close();
+    }
+  });
+});
