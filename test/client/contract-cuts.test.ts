@@ -160,6 +160,7 @@ describe("cuts", () => {
       return g.state === "completed" ? g : undefined;
     }, 120_000, 300);
     expect(done.progress).toBe(100);
+    expect((await h.client.renders.list({ cut_id: cut.id })).items.map((x) => x.id)).toContain(r.id);
     expect(done.download_url).toBeTruthy();
     let lastProgress = 0;
     const dest = join(dir, "cut.mp4");
