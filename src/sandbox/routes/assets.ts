@@ -153,7 +153,11 @@ function streamEvents(app: App, ctx: RequestContext) {
     sentUpTo = e.id;
     write(e.id, e.type, JSON.stringify(e.data));
   });
-  const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), app.keepAliveMs);
+  // The keep-alive tick also notices a deleted asset and ends its stream (a client then polls and sees 404).
+  const keepAlive = setInterval(() => {
+    if (app.closing || !app.store.getAsset(assetId)) res.end();
+    else res.write(": keep-alive\n\n");
+  }, app.keepAliveMs);
   app.sseStreams.add(res);
   const stop = () => {
     clearInterval(keepAlive);
