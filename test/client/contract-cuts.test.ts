@@ -191,6 +191,21 @@ describe("cuts", () => {
   });
 });
 
+describe("live events", () => {
+  it("replays what came after Last-Event-ID on a new subscription", async () => {
+    const ids = liveEvents.map((e) => e.id).filter((x): x is string => typeof x === "string");
+    expect(ids.length).toBeGreaterThan(1);
+    const ac = new AbortController();
+    const replayed: LiveEvent[] = [];
+    const sub = await h.client.events.subscribe(video.id, { signal: ac.signal, lastEventId: ids[0], onEvent: (e) => replayed.push(e) });
+    expect(sub.supported).toBe(true);
+    await eventually(async () => (replayed.length >= ids.length - 1 ? true : undefined), 10_000, 50);
+    ac.abort();
+    expect((await sub.done)?.reason).toBe("aborted");
+    expect(replayed.map((e) => e.id).slice(0, ids.length - 1)).toEqual(ids.slice(1));
+  });
+});
+
 describe("payment", () => {
   it("leaves an unpaid asset pending_payment (asset_payment_required) until a top-up", async () => {
     const poor = await startHarness({ startingBalance: 0 });
