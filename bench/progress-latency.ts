@@ -2,7 +2,7 @@
 // A render is started directly with the client, then the `wait` tool follows it with a progress token; the
 // render takes long enough that the follow is subscribed before it ends. The sandbox stamps completed_at
 // when the render completes (same process, same clock); the latency is the arrival of the notification
-// that reports completion minus that stamp. Once with SSE, once with the events path faulted to 404 so that
+// that reports completion (or of the tool result, if that comes first) minus that stamp. Once with SSE, once with the events path faulted to 404 so that
 // only polling is left (the baseline).
 
 import path from "node:path";
@@ -59,8 +59,8 @@ async function series(sandbox: Sandbox, client: BenchClient, assetId: string, di
 }
 
 function describe(samples: readonly Sample[]): string {
-  const byResult = samples.filter((s) => s.via === "result").length;
-  return byResult ? ` (${byResult}/${samples.length} seen only in the tool result)` : "";
+  const viaNotification = samples.filter((s) => s.via === "notification").length;
+  return `${viaNotification}/${samples.length} as a progress notification, the rest first seen in the tool result`;
 }
 
 export const progressLatency: Bench = {
@@ -76,16 +76,18 @@ export const progressLatency: Bench = {
         const asset = await readyAsset(client, sandbox, project.id, { transcript: true });
 
         const sse = await series(sandbox, client, asset.id, dir);
-        await sandboxControl(sandbox, "POST", "/sandbox/faults", { path: `/v1/assets/${asset.id}/events`, count: 1_000_000, status: 404 });
+        await sandboxControl(sandbox, "POST", "/sandbox/faults", { path: `/v1/assets/${asset.id}/events`, count: 1000, status: 404 });
         const poll = await series(sandbox, client, asset.id, dir);
         await sandboxControl(sandbox, "DELETE", "/sandbox/faults");
 
         const sseMs = median(sse.map((s) => s.latencyMs));
         const pollMs = median(poll.map((s) => s.latencyMs));
         const bench = "progress latency";
+        const worst = (samples: readonly Sample[]) => ms(Math.max(...samples.map((x) => x.latencyMs)), 1);
         return [
-          row({ bench, metric: `render completed → notification, SSE (median of ${RUNS})${describe(sse)}`, measured: ms(sseMs, 0), baseline: `${ms(pollMs, 0)} polling only`, ratio: ratio(sseMs, pollMs), goal: `< ${GOAL_SSE_MS} ms`, verdict: verdict(sseMs < GOAL_SSE_MS) }),
-          row({ bench, metric: `same, polling only (events 404)${describe(poll)}`, measured: `${ms(pollMs, 0)} (max ${ms(Math.max(...poll.map((s) => s.latencyMs)), 0)})`, verdict: "info" }),
+          row({ bench, metric: `render completed → MCP client told, SSE (median of ${RUNS})`, measured: `${ms(sseMs, 1)} (max ${worst(sse)})`, baseline: `${ms(pollMs, 1)} polling only`, ratio: ratio(sseMs, pollMs), goal: `< ${GOAL_SSE_MS} ms`, verdict: verdict(sseMs < GOAL_SSE_MS) }),
+          row({ bench, metric: "same, polling only (events path 404)", measured: `${ms(pollMs, 1)} (max ${worst(poll)})`, verdict: "info" }),
+          row({ bench, metric: "how the completion arrived, SSE / polling", measured: `${describe(sse)} / ${describe(poll)}`, verdict: "info" }),
         ];
       } finally {
         await sandbox.close();

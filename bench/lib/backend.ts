@@ -20,6 +20,7 @@ export interface BenchClient {
   cuts: {
     create(body: { asset_id: string; script?: string | null }): Promise<{ cut: Resource; created: boolean }>;
     get(id: string): Promise<Resource>;
+    export(id: string, format: string): Promise<{ content: string }>;
   };
   renders: {
     create(body: { asset_id: string; cut_id?: string; output: string }): Promise<Resource>;
