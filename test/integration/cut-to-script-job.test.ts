@@ -3,36 +3,32 @@
 // the refusal that states cost and balance, progress notifications in order, the job across several wait
 // calls, and a cancelled upload that the next call resumes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFile, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { CallToolResultSchema, type CallToolResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Progress } from "@modelcontextprotocol/sdk/types.js";
 import { RoughyClient, MemoryResumeStore } from "../../src/client/index.js";
-import { startSandbox } from "../../src/sandbox/index.js";
-import { createServer, type RoughyServer } from "../../src/server/create-server.js";
 import { follow } from "../../src/progress/follow.js";
+import {
+  FIXTURE_MP4 as FIXTURE,
+  FIXTURE_SCRIPT as SCRIPT,
+  FIXTURE_TRUTH as TRUTH,
+  connect,
+  startTestSandbox,
+  textOf,
+  type Connected,
+  type TestSandbox,
+} from "../helpers/mcp-harness.js";
 
-const FIXTURE = path.resolve("test/fixtures/interview.mp4");
-const TRUTH = path.resolve("test/fixtures/interview.truth.json");
-const SCRIPT = path.resolve("test/fixtures/interview.script.txt");
-
-type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
-let sandbox: Sandbox;
+let test: TestSandbox;
 let work: string;
-let server: RoughyServer;
-let mcp: Client;
+let conn: Connected;
 let api: RoughyClient;
 const savedStore = process.env.ROUGHY_UPLOAD_STORE;
 
 async function control(method: string, pathname: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${sandbox.baseUrl}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${sandbox.apiKey}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${pathname} answered ${res.status}: ${await res.text()}`);
+  const res = await test.control(method, pathname, body);
+  if (res.status >= 300) throw new Error(`${method} ${pathname} answered ${res.status}: ${JSON.stringify(res.body)}`);
 }
 
 type JobData = {
@@ -49,16 +45,8 @@ type JobData = {
   error: { code: string; message: string } | null;
 };
 
-function textOf(result: CallToolResult): string {
-  return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
-}
-
-async function callTool(name: string, args: Record<string, unknown>, progress?: Progress[], signal?: AbortSignal): Promise<CallToolResult> {
-  return (await mcp.callTool({ name, arguments: args }, CallToolResultSchema, {
-    ...(progress ? { onprogress: (p: Progress) => void progress.push(p) } : {}),
-    ...(signal ? { signal } : {}),
-    timeout: 120_000,
-  })) as CallToolResult;
+function callTool(name: string, args: Record<string, unknown>, progress?: Progress[], signal?: AbortSignal): Promise<CallToolResult> {
+  return conn.call(name, args, { ...(progress ? { progress } : {}), ...(signal ? { signal } : {}) });
 }
 
 /** Calls wait kind=job until the job is no longer running; returns the job and how many calls it took. */
@@ -81,18 +69,14 @@ function expectIncreasing(progress: Progress[]): void {
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "roughy-job-"));
   process.env.ROUGHY_UPLOAD_STORE = path.join(work, "uploads.json");
-  sandbox = await startSandbox({ host: "127.0.0.1", port: 0, dataDir: path.join(work, "sandbox") });
-  api = new RoughyClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl, resumeStore: new MemoryResumeStore() });
-  server = createServer({ backend: { mode: "remote", apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl }, allowDirs: [work] });
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  mcp = new Client({ name: "job-test", version: "1.0.0" });
-  await Promise.all([server.mcp.connect(serverSide), mcp.connect(clientSide)]);
+  test = await startTestSandbox();
+  api = new RoughyClient({ apiKey: test.sandbox.apiKey, baseUrl: test.sandbox.baseUrl, resumeStore: new MemoryResumeStore() });
+  conn = await connect({ sandbox: test.sandbox, allowDirs: [work] });
 });
 
 afterAll(async () => {
-  await mcp?.close().catch(() => {});
-  await server?.close();
-  await sandbox?.close();
+  await conn?.close();
+  await test?.close();
   if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
   else process.env.ROUGHY_UPLOAD_STORE = savedStore;
   if (work) await rm(work, { recursive: true, force: true });
@@ -110,6 +94,30 @@ describe("cut_to_script through MCP", () => {
     expect(text).toContain("confirm_cost: true");
     const assets = await api.assets.list({});
     expect(assets.total).toBe(0);
+  });
+
+  it("asks through elicitation when the client supports it; a decline spends nothing", async () => {
+    const media = path.join(work, "declined.mp4");
+    await copyFile(FIXTURE, media);
+    const asked: string[] = [];
+    const eliciting = await connect({
+      sandbox: test.sandbox,
+      allowDirs: [work],
+      onElicit: (request) => {
+        asked.push(String(request.params.message));
+        return { action: "decline" };
+      },
+    });
+    try {
+      const result = await eliciting.call("cut_to_script", { file_path: media });
+      expect(result.isError).toBe(true);
+      expect(asked).toHaveLength(1);
+      expect(asked[0]).toMatch(/costs 1 credit\(s\); the balance is \d+/);
+      expect(textOf(result)).toContain("did not confirm");
+      expect((await api.assets.list({})).total).toBe(0);
+    } finally {
+      await eliciting.close();
+    }
   });
 
   it("runs the whole job across several wait calls: exports, segment summary, render on disk", async () => {
@@ -140,7 +148,7 @@ describe("cut_to_script through MCP", () => {
     expect(job.render_id).toBeTruthy();
     expect(job.exports.map((e) => e.format).sort()).toEqual(["edl", "fcpxml", "otio", "srt", "vtt", "xmeml"]);
     for (const file of job.exports) {
-      expect(path.dirname(file.path)).toBe(await realDir(work));
+      expect(path.dirname(file.path)).toBe(await realpath(work));
       expect((await stat(file.path)).size).toBe(file.bytes);
     }
     expect((await readFile(job.exports.find((e) => e.format === "srt")!.path, "utf8"))).toContain("-->");
@@ -174,7 +182,7 @@ describe("cut_to_script through MCP", () => {
     let renderId: string | null = null;
     for (let i = 0; i < 1000 && !renderId; i++) {
       await new Promise((r) => setTimeout(r, 10));
-      renderId = (server.jobs.get(jobId)?.detail as JobData).render_id;
+      renderId = (conn.server.jobs.get(jobId)?.detail as JobData).render_id;
     }
     expect(renderId).toBeTruthy();
     const canceled = await callTool("cut_to_script", { cancel_job_id: jobId });
@@ -248,14 +256,14 @@ describe("cut_to_script through MCP", () => {
     let canceledJob: string | undefined;
     while (Date.now() < deadline && !canceledJob) {
       await new Promise((r) => setTimeout(r, 100));
-      const job = server.jobs.list().find((j) => (j.detail as JobData).asset_id && j.status === "running");
+      const job = conn.server.jobs.list().find((j) => (j.detail as JobData).asset_id && j.status === "running");
       if (job && Date.now() - Date.parse(job.created_at) > 1_500) canceledJob = job.id;
     }
     expect(canceledJob).toBeTruthy();
     controller.abort(new Error("user stopped it"));
     await expect(pending).rejects.toThrow();
 
-    const stopped = await server.jobs.wait(canceledJob!, { timeoutMs: 10_000 });
+    const stopped = await conn.server.jobs.wait(canceledJob!, { timeoutMs: 10_000 });
     expect(stopped?.job.status).toBe("canceled");
     const assetId = (stopped!.job.detail as JobData).asset_id!;
     // The partial upload stays on the service, resumable, and nothing else was made.
@@ -274,8 +282,3 @@ describe("cut_to_script through MCP", () => {
     expect(job.status, JSON.stringify(job.error)).toBe("completed");
   });
 });
-
-async function realDir(dir: string): Promise<string> {
-  const { realpath } = await import("node:fs/promises");
-  return realpath(dir);
-}
