@@ -68,7 +68,7 @@ describe("resources", () => {
     expect((JSON.parse(a.text) as { id: string; state: string }).state).toBe("ready");
     const cut = await conn.client.readResource({ uri: `roughy://cuts/${cutId}` });
     expect((JSON.parse((cut.contents[0] as { text: string }).text) as { state: string }).state).toBe("completed");
-    const project = JSON.parse((await conn.client.readResource({ uri: `roughy://assets/${assetId}` })).contents[0] as { text: string }).text) as { project_id: string };
+    const project = JSON.parse(((await conn.client.readResource({ uri: `roughy://assets/${assetId}` })).contents[0] as { text: string }).text) as { project_id: string };
     const p = await conn.client.readResource({ uri: `roughy://projects/${project.project_id}` });
     expect((JSON.parse((p.contents[0] as { text: string }).text) as { id: string }).id).toBe(project.project_id);
   });
@@ -144,11 +144,11 @@ describe("resources", () => {
       resolveUpdate();
     });
     await conn.client.subscribeResource({ uri });
-    const before = JSON.parse((await conn.client.readResource({ uri })).contents[0] as { text: string }).text) as { state: string };
+    const before = JSON.parse(((await conn.client.readResource({ uri })).contents[0] as { text: string }).text) as { state: string };
     expect(["pending", "processing"]).toContain(before.state);
     await Promise.race([heard, new Promise((_, reject) => setTimeout(() => reject(new Error("no resources/updated within 60 s")), 60_000))]);
     expect(updates).toContain(uri);
-    const after = JSON.parse((await conn.client.readResource({ uri })).contents[0] as { text: string }).text) as { state: string };
+    const after = JSON.parse(((await conn.client.readResource({ uri })).contents[0] as { text: string }).text) as { state: string };
     expect(after.state).not.toBe("pending");
     await conn.client.unsubscribeResource({ uri });
     const bad = await conn.client.subscribeResource({ uri: "roughy://nothing/here" }).then(
