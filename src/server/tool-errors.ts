@@ -111,12 +111,15 @@ export function describeRoughyError(error: RoughyError, args: Record<string, unk
     case "unsupported_media_type":
     case "bad_request":
       return { message: `The API refused the request (${error.code})${about}: ${msg}${rid}.`, internal: false };
-    default:
+    default: {
       // 5xx, connection problems, timeouts, unparseable answers: nothing the agent can fix by changing arguments.
+      // An interrupted upload is kept by the resume store, so the same call picks up where it stopped.
+      const resume = typeof args.path === "string" ? " Call again with the same path to resume the upload where it stopped." : "";
       return {
-        message: `Roughy did not complete the request (${error.code})${rid}. This is a server-side problem; retry in a minute.`,
+        message: `Roughy did not complete the request (${error.code})${rid}. This is a server-side or network problem; retry in a minute.${resume}`,
         internal: true,
       };
+    }
   }
 }
 
