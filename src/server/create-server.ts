@@ -114,7 +114,9 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
         jobs,
         mode: backend.mode,
       };
-      if (mcp.server.getClientCapabilities()?.elicitation) {
+      // Form elicitation: declared as `form`, or as an empty object (the pre-2025-11-25 meaning).
+      const elicitation = mcp.server.getClientCapabilities()?.elicitation;
+      if (elicitation && (elicitation.form !== undefined || elicitation.url === undefined)) {
         ctx.elicit = (params) => mcp.server.elicitInput(params, { signal: extra.signal, relatedRequestId: extra.requestId });
       }
       return ctx;

@@ -1,5 +1,6 @@
-// Asks before money is spent. Where the client supports elicitation the user confirms in a form; other
-// clients must pass confirm_cost: true, which the agent should only do after telling the user the price.
+// Asks before money is spent. Where the client supports elicitation the user confirms in a form (even when
+// the agent passed confirm_cost); other clients must pass confirm_cost: true, which the agent should only
+// do after telling the user the price.
 // Shared by upload_media and the cut_to_script job.
 
 import { ToolError, type ToolContext } from "./define-tool.js";
@@ -17,7 +18,9 @@ export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "si
   if (quote.credits <= 0) return { via: "free" };
   // The sandbox's credits are simulated: nothing real is spent, so nothing to confirm.
   if (ctx.mode === "sandbox") return { via: "sandbox" };
-  if (confirmCost === true) return { via: "argument" };
+  // A client that can ask the user always does: confirm_cost is for clients that cannot, so an agent
+  // cannot skip the user's say where the user could have been asked.
+  if (confirmCost === true && !ctx.elicit) return { via: "argument" };
   const shortfall = quote.balance < quote.credits ? ` The balance does not cover it: the asset will wait for payment until you top up.` : "";
   const price = `${quote.what} costs ${quote.credits} credit(s); the balance is ${quote.balance}.${shortfall}`;
   if (!ctx.elicit) {

@@ -38,7 +38,8 @@ describe("cost confirmation by elicitation", () => {
     const asked: ElicitRequest[] = [];
     const conn = await connect({ sandbox: sb.sandbox, roots: [work], onElicit: (req) => (asked.push(req), { action: "decline" }) });
     try {
-      const r = await conn.call("upload_media", { path: media });
+      // Even with confirm_cost from the agent: a client that can ask the user does.
+      const r = await conn.call("upload_media", { path: media, confirm_cost: true });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toContain("did not confirm");
       expect(asked).toHaveLength(1);
