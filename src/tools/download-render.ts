@@ -22,13 +22,15 @@ export const downloadRender = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const replace = args.overwrite ?? false;
+    // A named destination is checked first: a refusal costs no API call.
+    const named = args.save_to ? await ctx.files.resolveWritable(args.save_to, "save_to", { overwrite: replace }) : null;
     const client = await ctx.client();
     const render = await client.renders.get(args.render_id, { signal: ctx.signal });
     if (render.state !== "completed") {
       throw new ToolError(`Render ${render.id} is ${String(render.state)}, not completed. ${renderNextStep({ id: render.id, state: String(render.state) })}`);
     }
-    const wanted = args.save_to ?? path.join(await ctx.files.defaultDir(), `render-${render.id}.${render.output}`);
-    const target = await ctx.files.resolveWritable(wanted, "save_to", { overwrite: replace });
+    const target =
+      named ?? (await ctx.files.resolveWritable(path.join(await ctx.files.defaultDir(), `render-${render.id}.${render.output}`), "save_to", { overwrite: replace }));
     const temp = ctx.files.tempPathFor(target);
     let result: { bytes: number };
     try {

@@ -2,7 +2,7 @@
 // remote mode (an API key), on its happy and error paths: the full flow from estimate to download, input
 // errors that name the argument, API errors that say what to do next, and file-access refusals.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
@@ -139,6 +139,8 @@ describe("the flow, step by step", () => {
       expect(r.isError, `${format}: ${textOf(r)}`).toBeFalsy();
       const data = r.structuredContent as { bytes: number; inline: boolean; saved_to: string | null; uri: string; content_type: string };
       expect(data.bytes).toBeGreaterThan(20);
+      // Small files come inline; the OTIO export (~27 KB here) is over the 8 KB limit and goes to disk.
+      expect(data.inline, format).toBe(format !== "otio");
       const link = r.content.find((c) => c.type === "resource_link");
       expect(link, format).toBeDefined();
       expect((link as { uri: string }).uri).toBe(data.uri);
@@ -148,6 +150,8 @@ describe("the flow, step by step", () => {
         expect(embedded?.resource.text.length).toBe(data.bytes);
       } else {
         expect((await stat(data.saved_to!)).size).toBe(data.bytes);
+        expect(path.dirname(data.saved_to!)).toBe(await realpath(work));
+        expect(textOf(r)).toContain(data.saved_to!);
       }
     }
     const vtt = await conn.call("export_cut", { cut_id: ids.cut, format: "vtt" });
@@ -184,7 +188,7 @@ describe("the flow, step by step", () => {
     const d = await conn.call("download_render", { render_id: ids.render });
     expect(d.isError, textOf(d)).toBeFalsy();
     const saved = (d.structuredContent as { saved_to: string; bytes: number }).saved_to;
-    expect(path.dirname(saved)).toBe(await import("node:fs/promises").then((fs) => fs.realpath(work)));
+    expect(path.dirname(saved)).toBe(await realpath(work));
     expect((await stat(saved)).size).toBe((d.structuredContent as { bytes: number }).bytes);
     const again = await conn.call("download_render", { render_id: ids.render });
     expect(again.isError).toBe(true);
@@ -318,6 +322,32 @@ describe("errors an agent can act on", () => {
     const e = await conn.call("export_cut", { cut_id: ids.cut, format: "otio" });
     expect(e.isError).toBe(true);
     expect(textOf(e)).toContain("Not found");
+  });
+
+  it("create_project, create_webhook, create_render, download_render and get: their error paths", async () => {
+    const noName = await conn.call("create_project", { name: "" });
+    expect(noName.isError).toBe(true);
+    expect(textOf(noName)).toContain("name");
+    const badUrl = await conn.call("create_webhook", { url: "ftp://example.com/x", events: ["cut.completed"] });
+    expect(textOf(badUrl)).toContain("url: must be an http(s) URL");
+    const badEvent = await conn.call("create_webhook", { url: "http://127.0.0.1:9/x", events: ["cut.done"] });
+    expect(textOf(badEvent)).toContain("events.0 must be one of");
+    const badOutput = await conn.call("create_render", { asset_id: ids.asset, output: "avi" });
+    expect(textOf(badOutput)).toContain("output must be one of mp4, mov, m4a, mp3");
+    const missingRender = await conn.call("download_render", { render_id: MISSING });
+    expect(textOf(missingRender)).toContain("list kind=renders");
+    const started = await conn.call("create_render", { asset_id: ids.asset, output: "mp3" });
+    const renderId = (started.structuredContent as { render: { id: string; state: string } }).render;
+    if (renderId.state !== "completed") {
+      const early = await conn.call("download_render", { render_id: renderId.id });
+      // Either it is still running (told to wait) or it finished in the meantime (saved).
+      if (early.isError) expect(textOf(early)).toContain("not completed");
+    }
+    const escape = await conn.call("download_render", { render_id: renderId.id, save_to: "../escape.mp3" });
+    expect(escape.isError).toBe(true);
+    expect(textOf(escape)).toContain("outside the allowed directories");
+    const badKind = await conn.call("get", { kind: "job", id: MISSING });
+    expect(textOf(badKind)).toContain("kind must be one of project, asset, cut, render");
   });
 
   it("a backend that is down gives a short generic error and logs the detail", async () => {
