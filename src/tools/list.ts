@@ -23,6 +23,10 @@ const FILTERS: Record<Kind, readonly string[]> = {
 
 type Row = Record<string, unknown> & { id: string };
 
+/** Budget for the page's items as JSON, and for lines in the text; the whole answer stays under 20,000 characters. */
+const MAX_ITEMS_JSON = 14_000;
+const MAX_TEXT_LINES = 25;
+
 function line(kind: Kind, r: Row): string {
   const bits: string[] = [String(r.id)];
   for (const key of ["name", "filename", "state", "output", "kind", "amount", "url"]) {
@@ -108,6 +112,9 @@ export const list = defineTool({
         break;
       }
     }
+    // Keep the answer under the wrapper's cap: drop items from the end of the page (the agent pages on
+    // with next_offset) rather than cutting a JSON answer in the middle.
+    while (result.items.length > 1 && JSON.stringify(result.items).length > MAX_ITEMS_JSON) result.items.pop();
     const shownEnd = result.offset + result.items.length;
     const more = Math.max(0, result.total - shownEnd);
     const nextOffset = more > 0 ? shownEnd : null;
@@ -118,7 +125,10 @@ export const list = defineTool({
     const tail = more > 0 ? `\n${more} more, call with offset=${shownEnd}.` : "";
     return {
       data: { kind, items: result.items, total: result.total, offset: result.offset, next_offset: nextOffset },
-      summary: [head, ...result.items.map((r) => line(kind, r))].join("\n") + tail + (kind === "assets" || kind === "cuts" || kind === "renders" ? "\nNext: get with kind and id for details." : ""),
+      summary:
+        [head, ...result.items.slice(0, MAX_TEXT_LINES).map((r) => line(kind, r))].join("\n") +
+        (result.items.length > MAX_TEXT_LINES ? `\n(${result.items.length - MAX_TEXT_LINES} more on this page in the structured result)` : "") +
+        tail + (kind === "assets" || kind === "cuts" || kind === "renders" ? "\nNext: get with kind and id for details." : ""),
     };
   },
 });

@@ -350,6 +350,21 @@ describe("errors an agent can act on", () => {
     expect(textOf(badKind)).toContain("kind must be one of project, asset, cut, render");
   });
 
+  it("list keeps a full page under the 20,000-character answer cap and says where to go on", async () => {
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) => sb.control("POST", "/v1/projects", { name: `Project ${i} ${"x".repeat(150)}`, description: "d".repeat(300) })),
+    );
+    const r = await conn.call("list", { kind: "projects", limit: 100 });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const size = JSON.stringify({ content: r.content, structuredContent: r.structuredContent }).length;
+    expect(size).toBeLessThanOrEqual(20_000);
+    const data = r.structuredContent as { items: unknown[]; total: number; next_offset: number | null };
+    expect(data.items.length).toBeGreaterThan(5);
+    expect(data.items.length).toBeLessThan(100);
+    expect(data.next_offset).toBe(data.items.length);
+    expect(textOf(r)).toContain(`more, call with offset=${data.items.length}`);
+  });
+
   it("a backend that is down gives a short generic error and logs the detail", async () => {
     const down = await connect({ allowDirs: [work] });
     try {
