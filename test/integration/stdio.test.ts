@@ -79,6 +79,23 @@ describe("stdio", () => {
       expect((r.structuredContent as { mode: string; balance: number }).mode).toBe("sandbox");
       expect(existsSync(dataDir)).toBe(true);
       expect(logs.join("\n") + stderr()).toContain("Started the offline Roughy sandbox");
+      // Real media work in the child (ffprobe, ffmpeg) must not write a byte to stdout, the protocol stream.
+      const up = (await client.callTool(
+        { name: "upload_media", arguments: { path: "interview.mp4", wait_seconds: 50 } },
+        CallToolResultSchema,
+        { timeout: 120_000 },
+      )) as CallToolResult;
+      expect(up.isError, textOf(up)).toBeFalsy();
+      // No confirmation in sandbox mode: its credits are simulated.
+      const asset = (up.structuredContent as { asset: { id: string; state: string } }).asset;
+      expect(asset.state).toBe("ready");
+      const render = (await client.callTool(
+        { name: "create_render", arguments: { asset_id: asset.id, output: "m4a", wait_seconds: 50 } },
+        CallToolResultSchema,
+        { timeout: 120_000 },
+      )) as CallToolResult;
+      expect(render.isError, textOf(render)).toBeFalsy();
+      expect((render.structuredContent as { render: { state: string } }).render.state).toBe("completed");
     } finally {
       await client.close();
     }
