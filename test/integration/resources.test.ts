@@ -13,6 +13,7 @@ let conn: Connected;
 let work: string;
 let assetId: string;
 let cutId: string;
+let audioCutId: string;
 const savedStore = process.env.ROUGHY_UPLOAD_STORE;
 const MISSING = "00000000-0000-4000-8000-000000000000";
 
@@ -135,6 +136,7 @@ describe("resources", () => {
     const created = await conn.call("create_cut", { asset_id: secondAsset });
     expect(created.isError, textOf(created)).toBeFalsy();
     const cut = (created.structuredContent as { cut: { id: string; state: string } }).cut;
+    audioCutId = cut.id;
     const uri = `roughy://cuts/${cut.id}`;
     const updates: string[] = [];
     let resolveUpdate: () => void = () => {};
@@ -156,5 +158,24 @@ describe("resources", () => {
       (e: unknown) => e,
     );
     expect(bad).toBeInstanceOf(McpError);
+  });
+
+  it("an audio-only cut needs frame_rate for frame-based formats, as a tool argument or a URI query", async () => {
+    const state = JSON.parse(((await conn.client.readResource({ uri: `roughy://cuts/${audioCutId}` })).contents[0] as { text: string }).text) as { state: string };
+    expect(state.state).toBe("completed");
+    const without = await conn.call("export_cut", { cut_id: audioCutId, format: "edl" });
+    expect(without.isError).toBe(true);
+    expect(textOf(without)).toContain("frame_rate_required");
+    expect(textOf(without)).toContain("e.g. 25, 29.97 or 30");
+    const withRate = await conn.call("export_cut", { cut_id: audioCutId, format: "edl", frame_rate: 25 });
+    expect(withRate.isError, textOf(withRate)).toBeFalsy();
+    expect((withRate.structuredContent as { uri: string }).uri).toBe(`roughy://cuts/${audioCutId}/export/edl?frame_rate=25`);
+    const read = await conn.client.readResource({ uri: `roughy://cuts/${audioCutId}/export/xmeml?frame_rate=25` });
+    expect((read.contents[0] as { text: string }).text).toContain("<xmeml");
+    const bad = await conn.client.readResource({ uri: `roughy://cuts/${audioCutId}/export/edl` }).then(
+      () => null,
+      (e: unknown) => e as McpError,
+    );
+    expect(bad?.message).toContain("frame_rate");
   });
 });
