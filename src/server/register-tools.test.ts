@@ -1,0 +1,39 @@
+// The wrapper's pure parts: the answer cap and the tools/list entry (no bytes that tell a model nothing).
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { capResult, MAX_RESULT_CHARS, toolListing } from "./register-tools.js";
+import { defineTool } from "../tools/define-tool.js";
+
+describe("capResult", () => {
+  it("leaves small answers alone and shortens long text to fit, saying so", () => {
+    const small = capResult({ content: [{ type: "text", text: "ok" }] });
+    expect(small.content[0]).toEqual({ type: "text", text: "ok" });
+    const big = capResult({ content: [{ type: "text", text: "a".repeat(50_000) }], structuredContent: { n: 1 } });
+    expect(JSON.stringify({ content: big.content, structuredContent: big.structuredContent }).length).toBeLessThanOrEqual(MAX_RESULT_CHARS);
+    expect((big.content[0] as { text: string }).text).toMatch(/characters cut to keep the answer short\)$/);
+  });
+});
+
+describe("toolListing", () => {
+  const tool = defineTool({
+    name: "demo",
+    title: "Demo",
+    description: "d",
+    inputSchema: { id: z.string().describe("an id"), n: z.number().optional() },
+    outputSchema: { item: z.object({ a: z.string(), b: z.number().nullable() }) },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    async handler() {
+      return { data: { item: { a: "x", b: null } }, summary: "s" };
+    },
+  });
+
+  it("keeps the input contract (required, descriptions) and drops $schema and closed-object noise", () => {
+    const entry = toolListing(tool);
+    const text = JSON.stringify(entry);
+    expect(text).not.toContain("$schema");
+    expect(entry.inputSchema).toMatchObject({ type: "object", required: ["id"], properties: { id: { type: "string", description: "an id" } } });
+    expect(JSON.stringify(entry.outputSchema)).not.toContain("additionalProperties");
+    expect(JSON.stringify(entry.outputSchema)).not.toContain("required");
+    expect(entry.annotations).toEqual(tool.annotations);
+  });
+});
