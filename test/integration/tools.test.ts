@@ -82,6 +82,10 @@ describe("the flow, step by step", () => {
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/costs 1 credit\(s\); the balance is \d+/);
     expect(textOf(r)).toContain("confirm_cost: true");
+    const tiny = await conn.call("upload_media", { path: "tiny.mp4", confirm_cost: true });
+    expect(textOf(tiny)).toContain("at least 64 bytes");
+    const dir = await conn.call("upload_media", { path: work, confirm_cost: true });
+    expect(textOf(dir)).toContain("not a regular file");
     const assets = await conn.call("list", { kind: "assets" });
     expect((assets.structuredContent as { total: number }).total).toBe(0);
   });
