@@ -26,15 +26,23 @@ export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "si
   if (!ctx.elicit) {
     throw new ToolError(`${price} Nothing was uploaded. Tell the user the cost, then call again with confirm_cost: true.`);
   }
-  const answer = await ctx.elicit({
-    mode: "form",
-    message: `${price} Continue?`,
-    requestedSchema: {
-      type: "object",
-      properties: { confirm: { type: "boolean", title: "Spend the credits", description: `Spend ${quote.credits} credit(s)`, default: true } },
-      required: ["confirm"],
-    },
-  });
+  let answer;
+  try {
+    answer = await ctx.elicit({
+      mode: "form",
+      message: `${price} Continue?`,
+      requestedSchema: {
+        type: "object",
+        properties: { confirm: { type: "boolean", title: "Spend the credits", description: `Spend ${quote.credits} credit(s)`, default: true } },
+        required: ["confirm"],
+      },
+    });
+  } catch (error) {
+    if ((error as { name?: string }).name === "AbortError" || ctx.signal.aborted) throw error;
+    // The client declared elicitation but could not ask: fall back to the agent's explicit confirmation.
+    if (confirmCost === true) return { via: "argument" };
+    throw new ToolError(`${price} The client could not ask the user. Nothing was uploaded. Tell the user the cost, then call again with confirm_cost: true.`);
+  }
   if (answer.action === "accept" && answer.content?.confirm === true) return { via: "elicitation" };
   throw new ToolError(`The user did not confirm spending ${quote.credits} credit(s) (${answer.action}). Nothing was uploaded or charged.`);
 }

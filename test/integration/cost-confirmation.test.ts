@@ -73,6 +73,29 @@ describe("cost confirmation by elicitation", () => {
     }
   });
 
+  it("a client that declares elicitation but fails to ask falls back to confirm_cost", async () => {
+    const conn = await connect({
+      sandbox: sb.sandbox,
+      allowDirs: [work],
+      onElicit: () => {
+        throw new Error("no UI available");
+      },
+    });
+    try {
+      const before = await assetCount(conn);
+      const refused = await conn.call("upload_media", { path: media });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toContain("could not ask the user");
+      expect(textOf(refused)).toContain("confirm_cost: true");
+      expect(await assetCount(conn)).toBe(before);
+      const ok = await conn.call("upload_media", { path: media, confirm_cost: true });
+      expect(ok.isError, textOf(ok)).toBeFalsy();
+      expect(await assetCount(conn)).toBe(before + 1);
+    } finally {
+      await conn.close();
+    }
+  });
+
   it("an unpaid asset: create_cut answers with cost, balance and the next step", async () => {
     const conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
     try {
