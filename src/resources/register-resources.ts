@@ -214,6 +214,8 @@ export function registerResources(mcp: McpServer, deps: ResourceDeps): { close()
           if (signal.aborted) return;
           current = result.resource as typeof current;
           if (!result.timedOut) notify();
+          // A completed cut adds its exports to resources/list.
+          if (kind === "cut" && current.state === "completed") mcp.sendResourceListChanged();
         }
       } catch (error) {
         if (signal.aborted) return;

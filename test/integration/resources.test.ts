@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { McpError, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { McpError, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { FIXTURE_M4A, FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 
 let sb: TestSandbox;
@@ -139,6 +139,8 @@ describe("resources", () => {
     audioCutId = cut.id;
     const uri = `roughy://cuts/${cut.id}`;
     const updates: string[] = [];
+    let listChanged = 0;
+    conn.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanged++);
     let resolveUpdate: () => void = () => {};
     const heard = new Promise<void>((resolve) => (resolveUpdate = resolve));
     conn.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
@@ -150,8 +152,16 @@ describe("resources", () => {
     expect(["pending", "processing"]).toContain(before.state);
     await Promise.race([heard, new Promise((_, reject) => setTimeout(() => reject(new Error("no resources/updated within 60 s")), 60_000))]);
     expect(updates).toContain(uri);
-    const after = JSON.parse(((await conn.client.readResource({ uri })).contents[0] as { text: string }).text) as { state: string };
-    expect(after.state).not.toBe("pending");
+    // Follow it to the end: completion also tells the client that resources/list changed.
+    for (;;) {
+      const state = (JSON.parse(((await conn.client.readResource({ uri })).contents[0] as { text: string }).text) as { state: string }).state;
+      if (state === "completed") break;
+      expect(state).not.toBe("failed");
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(listChanged).toBeGreaterThan(0);
+    expect((await conn.client.listResources()).resources.map((r) => r.uri)).toContain(`roughy://cuts/${cut.id}/subtitle/vtt`);
     await conn.client.unsubscribeResource({ uri });
     const bad = await conn.client.subscribeResource({ uri: "roughy://nothing/here" }).then(
       () => null,
