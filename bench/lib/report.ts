@@ -40,7 +40,9 @@ export function ms(value: number, digits = 1): string {
 }
 
 export function ratio(measured: number, baseline: number): string {
-  return Number.isFinite(measured) && Number.isFinite(baseline) && baseline > 0 ? `${(measured / baseline).toFixed(2)}x` : "";
+  if (!(Number.isFinite(measured) && Number.isFinite(baseline) && baseline > 0)) return "";
+  const r = measured / baseline;
+  return `${r.toFixed(r < 0.1 ? 3 : 2)}x`;
 }
 
 export function mib(bytes: number): string {
