@@ -87,6 +87,7 @@ export function toolListing(tool: AnyToolDefinition): Tool {
     inputSchema: slim(z.toJSONSchema(z.object(tool.inputSchema), { io: "input", target: "draft-7", unrepresentable: "any" }), false) as Tool["inputSchema"],
     outputSchema: slim(z.toJSONSchema(z.object(tool.outputSchema), { io: "output", target: "draft-7", unrepresentable: "any" }), true) as Tool["outputSchema"],
     annotations: { ...tool.annotations },
+    ...(tool._meta ? { _meta: tool._meta } : {}),
   };
 }
 
@@ -159,6 +160,7 @@ export function registerTools(mcp: McpServer, tools: readonly AnyToolDefinition[
         inputSchema: tool.inputSchema,
         outputSchema: tool.outputSchema,
         annotations: { ...tool.annotations },
+        ...(tool._meta ? { _meta: tool._meta } : {}),
       },
       (args: Record<string, unknown>, extra: Extra) => run(tool, args, extra),
     );

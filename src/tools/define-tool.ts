@@ -59,6 +59,8 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;
+  /** Listed as is in tools/list: MCP Apps metadata (`ui.resourceUri`, `ui.visibility`). */
+  _meta?: Record<string, unknown>;
   handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.output<z.ZodObject<O>>>>;
 }
 
