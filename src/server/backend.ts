@@ -14,6 +14,8 @@ export type BackendConfig = {
   baseUrl?: string;
   /** Sandbox data directory; the sandbox's own default when unset. */
   sandboxDataDir?: string;
+  /** Per-request timeout of the client (ROUGHY_TIMEOUT_MS); the client's default when unset. */
+  timeoutMs?: number;
 };
 
 export interface Backend {
@@ -36,8 +38,11 @@ export function backendConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Back
   const apiKeyFile = nonEmpty(env.ROUGHY_API_KEY_FILE);
   const baseUrl = nonEmpty(env.ROUGHY_BASE_URL);
   const sandboxDataDir = nonEmpty(env.ROUGHY_SANDBOX_DIR);
-  if (apiKey || apiKeyFile) return { mode: "remote", apiKey, apiKeyFile, baseUrl };
-  return { mode: "sandbox", sandboxDataDir };
+  // A value that is not a positive number is ignored rather than turned into a timeout of 0.
+  const timeout = Number(nonEmpty(env.ROUGHY_TIMEOUT_MS));
+  const timeoutMs = Number.isFinite(timeout) && timeout > 0 ? timeout : undefined;
+  if (apiKey || apiKeyFile) return { mode: "remote", apiKey, apiKeyFile, baseUrl, ...(timeoutMs ? { timeoutMs } : {}) };
+  return { mode: "sandbox", sandboxDataDir, ...(timeoutMs ? { timeoutMs } : {}) };
 }
 
 export type BackendEvents = {
@@ -61,7 +66,7 @@ export function createBackend(config: BackendConfig, events: BackendEvents = {})
         apiKey = (await fs.readFile(config.apiKeyFile, "utf8")).trim();
       }
       if (!apiKey) throw new Error("ROUGHY_API_KEY_FILE is empty");
-      return new RoughyClient({ apiKey, baseUrl: config.baseUrl, userAgent });
+      return new RoughyClient({ apiKey, baseUrl: config.baseUrl, userAgent, timeoutMs: config.timeoutMs });
     }
     // Loaded only here: the sandbox pulls in ffmpeg, SQLite and the TUS server.
     const { startSandbox } = await import("../sandbox/index.js");
@@ -73,7 +78,7 @@ export function createBackend(config: BackendConfig, events: BackendEvents = {})
       throw new Error("server closed");
     }
     events.onSandboxStarted?.(sandbox.baseUrl, config.sandboxDataDir);
-    return new RoughyClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl, userAgent });
+    return new RoughyClient({ apiKey: sandbox.apiKey, baseUrl: sandbox.baseUrl, userAgent, timeoutMs: config.timeoutMs });
   };
 
   return {
