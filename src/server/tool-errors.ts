@@ -111,6 +111,12 @@ export function describeRoughyError(error: RoughyError, args: Record<string, unk
     case "unsupported_media_type":
     case "bad_request":
       return { message: `The API refused the request (${error.code})${about}: ${msg}${rid}.`, internal: false };
+    case "timeout":
+      // The client's own message names the request that timed out (method and path, never the key).
+      return {
+        message: `${msg}${rid} (timeout). Roughy is slow or unreachable; retry in a minute, or raise ROUGHY_TIMEOUT_MS in the server's configuration.${typeof args.path === "string" ? " Call again with the same path to resume the upload where it stopped." : ""}`,
+        internal: true,
+      };
     default: {
       // 5xx, connection problems, timeouts, unparseable answers: nothing the agent can fix by changing arguments.
       // An interrupted upload is kept by the resume store, so the same call picks up where it stopped.
