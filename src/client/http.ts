@@ -196,7 +196,7 @@ export class HttpCore {
     const fail = (err: unknown, phase: "send" | "read"): unknown => {
       if (o.signal?.aborted) return abortReason(o.signal);
       if (timedOut) {
-        return new TimeoutError({ message: `Roughy did not answer ${describe} within ${Math.round(timeoutMs / 1000)} s.`, cause: err });
+        return new TimeoutError({ message: `Roughy did not answer ${describe} within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}.`, cause: err });
       }
       if (err instanceof RoughyError || localErrors.has(err as object)) return err;
       const code = errorCode(err);
