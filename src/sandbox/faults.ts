@@ -1,6 +1,9 @@
 // Injected failures for testing clients against a misbehaving API (POST /sandbox/faults): the next N requests
 // whose path starts with a prefix (and optionally use one method) answer an error status, are delayed, or have
-// their connection dropped, optionally after some body bytes of an upload PATCH went through.
+// their connection dropped, optionally after some body bytes of an upload PATCH went through. Two more shapes
+// for the failures a client must survive without double effects: `after_handler` answers the error status only
+// after the handler ran (the side effect happened, the answer was lost), and `stall` with `after_bytes` keeps
+// the first bytes of a PATCH and then never answers (an uploader that hangs or is killed mid-transfer).
 
 export interface FaultSpec {
   path: string;
@@ -11,6 +14,8 @@ export interface FaultSpec {
   delay_ms?: number;
   drop?: boolean;
   after_bytes?: number;
+  after_handler?: boolean;
+  stall?: boolean;
 }
 
 export class Faults {

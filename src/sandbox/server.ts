@@ -47,12 +47,12 @@ export function createHandler(app: App, router: Router) {
       const fault = url.pathname.startsWith("/sandbox/") ? undefined : app.faults.take(method, url.pathname);
       if (fault) {
         if (fault.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
-        if (fault.drop && fault.after_bytes !== undefined && method === "PATCH") {
-          setUploadFault(ctx, { afterBytes: fault.after_bytes });
+        if ((fault.drop || fault.stall) && fault.after_bytes !== undefined && method === "PATCH") {
+          setUploadFault(ctx, { afterBytes: fault.after_bytes, stall: fault.stall === true });
         } else if (fault.drop) {
           req.socket.destroy();
           return;
-        } else if (fault.status) {
+        } else if (fault.status && !fault.after_handler) {
           const code = codeForStatus(fault.status);
           throw new ApiError(code, `Injected fault: ${fault.status} ${code}.`, {
             status: fault.status,
@@ -69,6 +69,11 @@ export function createHandler(app: App, router: Router) {
       const { handler, params } = router.match(method, url.pathname);
       ctx.params = params;
       const reply = await handler(ctx);
+      if (fault?.status && fault.after_handler) {
+        // The work is done and stored; only the answer is lost, as when a proxy fails on the way back.
+        const code = codeForStatus(fault.status);
+        throw new ApiError(code, `Injected fault after the handler ran: ${fault.status} ${code}.`, { status: fault.status, retryAfter: fault.retry_after });
+      }
       sendReply(ctx, reply);
     } catch (err) {
       if (err instanceof ApiError) {

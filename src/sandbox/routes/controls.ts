@@ -23,11 +23,15 @@ const AddFault = z
     delay_ms: z.number().int().min(0).max(120_000).optional(),
     drop: z.boolean().optional(),
     after_bytes: z.number().int().min(0).optional(),
+    after_handler: z.boolean().optional(),
+    stall: z.boolean().optional(),
   })
-  .refine((f) => f.status !== undefined || f.delay_ms !== undefined || f.drop === true, {
-    message: "give status, delay_ms or drop",
+  .refine((f) => f.status !== undefined || f.delay_ms !== undefined || f.drop === true || f.stall === true, {
+    message: "give status, delay_ms, drop or stall",
     path: ["status"],
-  });
+  })
+  .refine((f) => !f.after_handler || f.status !== undefined, { message: "after_handler needs a status", path: ["after_handler"] })
+  .refine((f) => !f.stall || f.after_bytes !== undefined, { message: "stall needs after_bytes", path: ["after_bytes"] });
 
 export function registerControls(router: Router, app: App): void {
   router.add("POST", "/sandbox/credits", async (ctx) => {

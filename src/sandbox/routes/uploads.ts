@@ -46,6 +46,8 @@ export function createTus(app: App): Tus {
 /** Request fields the pipeline passes on when a fault asks to drop an upload after some body bytes. */
 export interface UploadFault {
   afterBytes: number;
+  /** Keep the connection open without an answer (instead of dropping it) until the client goes away. */
+  stall?: boolean;
 }
 
 const faultOf = new WeakMap<RequestContext, UploadFault>();
@@ -101,6 +103,11 @@ async function forward(app: App, tus: Tus, ctx: RequestContext): Promise<Reply> 
     init.duplex = "half";
   }
   const response = await tus.server.handleWeb(new Request(new URL(req.url ?? "/", app.baseUrl), init));
+  if (fault?.stall) {
+    // The bytes so far are stored; the client waits for an answer that never comes, until it gives up or dies.
+    if (!req.socket.destroyed) await new Promise((resolve) => req.socket.once("close", resolve));
+    return { handled: true };
+  }
   if (fault) {
     // The simulated drop: the bytes so far are stored, and the client never hears back.
     req.socket.destroy();
