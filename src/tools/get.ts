@@ -1,5 +1,6 @@
 // get: one project, asset, cut or render by id, with what to do next. A completed cut also shows its kept
-// segments (read from the OTIO export), so an agent can judge a cut without exporting it.
+// segments (read from the OTIO export), so an agent can judge a cut without exporting it. Signed download
+// URLs are opt-in (include_download_url): they are bearer credentials until they expire.
 
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
@@ -19,6 +20,7 @@ export const get = defineTool({
   inputSchema: {
     kind: z.enum(KINDS).describe("what the id names"),
     id: uuid("must be a UUID as returned by the tool that created the item or by list").describe("the item's id (UUID)"),
+    include_download_url: z.boolean().optional().describe("asset or completed render: add its signed download URL (a credential for 15 min)"),
   },
   outputSchema: {
     kind: z.enum(KINDS),
@@ -41,7 +43,9 @@ export const get = defineTool({
         };
       }
       case "asset": {
-        const item = viewAsset(await client.assets.get(args.id, o));
+        const asset = await client.assets.get(args.id, o);
+        // A signed URL lets anyone holding it fetch the file: shown only when asked for.
+        const item = { ...viewAsset(asset), ...(args.include_download_url ? { download_url: asset.download_url ?? null } : {}) };
         const duration = item.duration_seconds !== null ? `, ${(item.duration_seconds / 60).toFixed(1)} min` : "";
         return {
           data: { kind: args.kind, item, segments: null, uri },
@@ -59,7 +63,8 @@ export const get = defineTool({
         };
       }
       case "render": {
-        const item = viewRender(await client.renders.get(args.id, o));
+        const render = await client.renders.get(args.id, o);
+        const item = { ...viewRender(render), ...(args.include_download_url ? { download_url: render.download_url ?? null } : {}) };
         const pct = item.state === "processing" && item.progress !== null ? ` ${item.progress}%` : "";
         return {
           data: { kind: args.kind, item, segments: null, uri },
