@@ -1,0 +1,154 @@
+// Faults the server must survive, driven through a real MCP Client against a sandbox with its fault controls:
+// 503 and 429 with Retry-After (waited out, then the call succeeds), a connection dropped mid-upload (resumed
+// from the server's offset, bytes identical), the live-event stream cut (polling takes over), a slow answer
+// past the timeout (a clear error naming the request), a 500 after a cut was created (the retry finds the same
+// cut), and a render that really fails (its code reaches the agent).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHash } from "node:crypto";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Progress } from "@modelcontextprotocol/sdk/types.js";
+import { FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+
+let sb: TestSandbox;
+let conn: Connected;
+let work: string;
+const savedStore = process.env.ROUGHY_UPLOAD_STORE;
+const ids: { asset?: string; cut?: string } = {};
+
+function sha256(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+async function fault(spec: Record<string, unknown>): Promise<void> {
+  const r = await sb.control("POST", "/sandbox/faults", spec);
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+}
+
+beforeAll(async () => {
+  sb = await startTestSandbox();
+  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-faults-"));
+  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
+  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+});
+
+afterAll(async () => {
+  await conn?.close();
+  await sb?.close();
+  await rm(work, { recursive: true, force: true });
+  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
+  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+});
+
+describe("faults survived", () => {
+  it("503 with Retry-After on a read: waited out, then the call succeeds", async () => {
+    await fault({ path: "/v1/credits", method: "GET", count: 1, status: 503, retry_after: 1 });
+    const started = Date.now();
+    const r = await conn.call("get_credits", {});
+    const took = Date.now() - started;
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect((r.structuredContent as { balance: number }).balance).toBe(120);
+    expect(took).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("429 with Retry-After on a create: waited out, retried once, one project", async () => {
+    await fault({ path: "/v1/projects", method: "POST", count: 1, status: 429, retry_after: 1 });
+    const started = Date.now();
+    const r = await conn.call("create_project", { name: "rate-limited" });
+    const took = Date.now() - started;
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect(took).toBeGreaterThanOrEqual(1000);
+    const list = await conn.call("list", { kind: "projects" });
+    const names = (list.structuredContent as { items: { name: string }[] }).items.map((p) => p.name);
+    expect(names.filter((n) => n === "rate-limited")).toHaveLength(1);
+  });
+
+  it("a connection dropped mid-upload resumes from the server's offset; the stored bytes are the file's", async () => {
+    // The first PATCH stores 300 KB and loses its connection; a restart from byte 0 would be refused (409),
+    // so success means the upload went on from the server's offset.
+    await fault({ path: "/v1/uploads/", method: "PATCH", count: 1, drop: true, after_bytes: 300_000 });
+    const r = await conn.call("upload_media", { path: "interview.mp4", confirm_cost: true, wait_seconds: 50 });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const asset = (r.structuredContent as { asset: { id: string; state: string } }).asset;
+    expect(asset.state).toBe("ready");
+    ids.asset = asset.id;
+
+    const got = await conn.call("get", { kind: "asset", id: asset.id, include_download_url: true });
+    const url = (got.structuredContent as { item: { download_url: string | null } }).item.download_url;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/assets\//);
+    const res = await fetch(url!);
+    expect(res.status).toBe(200);
+    const served = new Uint8Array(await res.arrayBuffer());
+    expect(sha256(served)).toBe(sha256(await readFile(FIXTURE_MP4)));
+
+    const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[] };
+    expect((await sb.control("PUT", `/sandbox/assets/${asset.id}/transcript`, { words: truth.words })).status).toBeLessThan(300);
+  });
+
+  it("a 500 after the cut was created: the retry finds the same cut, and the list shows one", async () => {
+    await fault({ path: "/v1/cuts", method: "POST", count: 1, status: 500, after_handler: true });
+    const script = await readFile(FIXTURE_SCRIPT, "utf8");
+    const r = await conn.call("create_cut", { asset_id: ids.asset, script, wait_seconds: 50 });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const cut = (r.structuredContent as { cut: { id: string; state: string } }).cut;
+    expect(cut.state).toBe("completed");
+    ids.cut = cut.id;
+    const list = await conn.call("list", { kind: "cuts", asset_id: ids.asset });
+    const data = list.structuredContent as { total: number; items: { id: string }[] };
+    expect(data.total).toBe(1);
+    expect(data.items[0]!.id).toBe(cut.id);
+  });
+
+  it("the live-event stream cut: polling takes over and the render's states arrive in order up to completed", async () => {
+    await fault({ path: `/v1/assets/${ids.asset}/events`, count: 1000, drop: true });
+    const progress: Progress[] = [];
+    const r = await conn.call("create_render", { asset_id: ids.asset, cut_id: ids.cut, output: "m4a", wait_seconds: 50 }, { progress });
+    await sb.control("DELETE", "/sandbox/faults");
+    expect(r.isError, textOf(r)).toBeFalsy();
+    expect((r.structuredContent as { render: { state: string } }).render.state).toBe("completed");
+    const messages = progress.map((p) => p.message ?? "");
+    expect(messages.at(-1)).toBe("Render completed");
+    // States only move forward: queued, then rendering with rising percentages, then completed.
+    const rank = (m: string): number => (m.startsWith("Render queued") ? 0 : m.startsWith("Rendering") ? 1 : m === "Render completed" ? 2 : -1);
+    const seen = messages.map(rank).filter((x) => x >= 0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    const pcts = messages.filter((m) => m.startsWith("Rendering")).map((m) => Number(/(\d+)%/.exec(m)?.[1]));
+    for (let i = 1; i < pcts.length; i++) expect(pcts[i]!).toBeGreaterThanOrEqual(pcts[i - 1]!);
+    for (let i = 1; i < progress.length; i++) expect(progress[i]!.progress).toBeGreaterThan(progress[i - 1]!.progress);
+  });
+
+  it("an answer slower than ROUGHY_TIMEOUT_MS: a clear error naming the request, not a hang", async () => {
+    const slow = await connect({
+      sandbox: sb.sandbox,
+      allowDirs: [work],
+      server: { backend: { mode: "remote", apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl, timeoutMs: 1000 } },
+    });
+    try {
+      await fault({ path: "/v1/credits", method: "GET", count: 1, delay_ms: 4000 });
+      const r = await slow.call("get_credits", {});
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain("did not answer GET /v1/credits within 1000 ms");
+      expect(textOf(r)).toContain("ROUGHY_TIMEOUT_MS");
+      // The server is still fine afterwards.
+      const again = await slow.call("get_credits", {});
+      expect(again.isError, textOf(again)).toBeFalsy();
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("a render that fails for real (its source is gone) reports the failure with its code", async () => {
+    await rm(path.join(sb.dataDir, "uploads", ids.asset!), { force: true });
+    const r = await conn.call("create_render", { asset_id: ids.asset, cut_id: ids.cut, output: "mp3", wait_seconds: 50 });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const render = (r.structuredContent as { render: { id: string; state: string; error: string | null } }).render;
+    expect(render.state).toBe("failed");
+    expect(render.error).toMatch(/^ffmpeg_failed: \S/);
+    expect(textOf(r)).toContain("ffmpeg_failed");
+    const d = await conn.call("download_render", { render_id: render.id });
+    expect(d.isError).toBe(true);
+    expect(textOf(d)).toContain("failed, not completed");
+  });
+});
