@@ -28,6 +28,11 @@ export type CreateServerOptions = {
   tools?: readonly AnyToolDefinition[];
   /** How often a subscribed resource is re-read when live events are unavailable. */
   subscriptionPollMs?: number;
+  /**
+   * Remote HTTP mode (src/http): the caller's own backend (their key), file access that refuses (their files
+   * are on another machine), and no elicitation (a stateless server never receives the answer).
+   */
+  remote?: { backend: Backend; files: FileAccess };
 };
 
 export type RoughyServer = {
@@ -38,7 +43,7 @@ export type RoughyServer = {
   close(): Promise<void>;
 };
 
-function instructions(mode: Backend["mode"]): string {
+function instructions(mode: Backend["mode"], remoteCaller: boolean): string {
   const backend =
     mode === "sandbox"
       ? "Backend: the embedded offline sandbox (no ROUGHY_API_KEY is set). It starts on the first tool call, does real media work locally and simulates credits; nothing leaves this machine."
@@ -48,6 +53,7 @@ function instructions(mode: Backend["mode"]): string {
     "Flow: estimate_cost (free) -> upload_media (charges once per file) -> create_cut (optional script = the intended message) -> export_cut (EDL/XML/OTIO/SRT/VTT) or create_render -> download_render. cut_to_script does it all as one background job.",
     "Long steps: pass wait_seconds, or call wait. Ids come from the tool that created the object or from list.",
     backend,
+    ...(remoteCaller ? ["This server runs remotely: it cannot read or write your files. upload_media returns a command that uploads the file from your machine; exports come back inline."] : []),
   ].join("\n");
 }
 
@@ -58,7 +64,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     { name: SERVER_NAME, title: "Roughy", version: SERVER_VERSION },
     {
       capabilities: { logging: {}, resources: { subscribe: true, listChanged: true }, completions: {} },
-      instructions: instructions(options.backend?.mode ?? backendConfigFromEnv(env).mode),
+      instructions: instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote)),
     },
   );
 
@@ -68,7 +74,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     mcp.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => {});
   };
 
-  const backend = createBackend(options.backend ?? backendConfigFromEnv(env), {
+  const backend = options.remote?.backend ?? createBackend(options.backend ?? backendConfigFromEnv(env), {
     onSandboxStarted(baseUrl) {
       const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated).`;
       logger(line);
@@ -95,7 +101,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     rootsCache = null;
   });
 
-  const files = createFileAccess({
+  const files = options.remote?.files ?? createFileAccess({
     roots,
     configured: options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS),
     cwd: options.cwd,
@@ -113,10 +119,11 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
         files,
         jobs,
         mode: backend.mode,
+        ...(options.remote ? { remoteCaller: true } : {}),
       };
       // Form elicitation: declared as `form`, or as an empty object (the pre-2025-11-25 meaning).
       const elicitation = mcp.server.getClientCapabilities()?.elicitation;
-      if (elicitation && (elicitation.form !== undefined || elicitation.url === undefined)) {
+      if (!options.remote && elicitation && (elicitation.form !== undefined || elicitation.url === undefined)) {
         ctx.elicit = (params) => mcp.server.elicitInput(params, { signal: extra.signal, relatedRequestId: extra.requestId });
       }
       return ctx;

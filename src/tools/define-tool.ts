@@ -39,6 +39,8 @@ export interface ToolContext {
   /** Background jobs of this server (cut_to_script); shared by every call. */
   jobs: JobManager;
   mode: BackendMode;
+  /** Remote HTTP mode: the caller is on another machine, so a local path names nothing this server can read. */
+  remoteCaller?: boolean;
   /** The raw progress token, for work that outlives the call's own sink (jobs). */
   progressToken?: string | number;
 }
