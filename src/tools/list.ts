@@ -115,6 +115,10 @@ export const list = defineTool({
     // Keep the answer under the wrapper's cap: drop items from the end of the page (the agent pages on
     // with next_offset) rather than cutting a JSON answer in the middle.
     while (result.items.length > 1 && JSON.stringify(result.items).length > MAX_ITEMS_JSON) result.items.pop();
+    if (result.items.length === 0 && result.total > 0 && result.offset >= result.total) {
+      // Not "none yet": there are some, the offset just skipped them all.
+      throw new ToolError(`offset ${result.offset} is past the end: there are ${result.total} ${kind}. Call again with offset 0 to ${result.total - 1}.`);
+    }
     const shownEnd = result.offset + result.items.length;
     const more = Math.max(0, result.total - shownEnd);
     const nextOffset = more > 0 ? shownEnd : null;
