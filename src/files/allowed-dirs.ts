@@ -37,6 +37,14 @@ export interface FileAccess {
 /** The smallest upload the API accepts ("Upload-Length must be at least 64 bytes"). */
 export const MIN_UPLOAD_BYTES = 64;
 
+/** Longer inputs are refused before touching the disk (Linux PATH_MAX; other systems are lower). */
+export const MAX_PATH_CHARS = 4096;
+
+/** The input as quoted back in a message: bounded, so that a huge argument does not become a huge answer. */
+export function shown(input: string): string {
+  return input.length > 200 ? `${input.slice(0, 120)}… (${input.length} characters)` : input;
+}
+
 /** Splits ROUGHY_ALLOWED_DIRS (path-delimited, like PATH). */
 export function parseAllowedDirsEnv(value: string | undefined): string[] {
   if (!value) return [];
@@ -98,13 +106,14 @@ export function createFileAccess(source: AllowedDirSource): FileAccess {
   const refuse = (argument: string, input: string, dirs: string[], why: string): never => {
     const list = dirs.length > 0 ? dirs.join(", ") : "(none exist)";
     throw new ToolError(
-      `${argument} "${input}" ${why}. Allowed directories: ${list}. Use a path inside one of them (the user can allow more with MCP roots or --allow-dir).`,
+      `${argument} "${shown(input)}" ${why}. Allowed directories: ${list}. Use a path inside one of them (the user can allow more with MCP roots or --allow-dir).`,
     );
   };
 
   const toAbsolute = async (input: string, argument: string, dirs: string[]): Promise<string> => {
     if (typeof input !== "string" || input.length === 0) throw new ToolError(`${argument} must be a non-empty path.`);
     if (input.includes("\0")) throw new ToolError(`${argument} contains a NUL byte; give a plain file path.`);
+    if (input.length > MAX_PATH_CHARS) throw new ToolError(`${argument} is ${input.length} characters long; a path has at most ${MAX_PATH_CHARS}.`);
     const expanded = expandHome(input);
     // A relative path is taken from the first allowed directory, not from wherever the server was started.
     return path.resolve(dirs[0] ?? cwd, expanded);
@@ -120,9 +129,9 @@ export function createFileAccess(source: AllowedDirSource): FileAccess {
       if (errno(error) === "ENOENT") {
         // Say "outside" before "missing" so that the answer does not reveal what exists elsewhere.
         if (!dirs.some((d) => isInside(d, path.normalize(absolute)))) refuse(argument, input, dirs, "is outside the allowed directories");
-        throw new ToolError(`${argument} "${input}" does not exist. Check the path (list the folder with your file tools).`);
+        throw new ToolError(`${argument} "${shown(input)}" does not exist. Check the path (list the folder with your file tools).`);
       }
-      throw new ToolError(`${argument} "${input}" cannot be read (${errno(error) ?? "error"}).`);
+      throw new ToolError(`${argument} "${shown(input)}" cannot be read (${errno(error) ?? "error"}).`);
     }
     if (!dirs.some((d) => isInside(d, real))) refuse(argument, input, dirs, "is outside the allowed directories");
     return real;
@@ -132,13 +141,15 @@ export function createFileAccess(source: AllowedDirSource): FileAccess {
     const dirs = await allowedDirs();
     const absolute = await toAbsolute(input, argument, dirs);
     const base = path.basename(absolute);
-    if (!base || base === "." || base === "..") throw new ToolError(`${argument} "${input}" must name a file, not a directory.`);
+    if (!base || base === "." || base === "..") throw new ToolError(`${argument} "${shown(input)}" must name a file, not a directory.`);
+    // Most file systems cap one name at 255 bytes; refusing here beats a raw ENAMETOOLONG after the download.
+    if (Buffer.byteLength(base) > 255) throw new ToolError(`${argument}: the file name is ${Buffer.byteLength(base)} bytes long; use a name of at most 255 bytes.`);
     let parent: string;
     try {
       parent = await fs.realpath(path.dirname(absolute));
     } catch {
       if (!dirs.some((d) => isInside(d, path.normalize(absolute)))) refuse(argument, input, dirs, "is outside the allowed directories");
-      throw new ToolError(`The folder of ${argument} "${input}" does not exist; create it first or choose another path.`);
+      throw new ToolError(`The folder of ${argument} "${shown(input)}" does not exist; create it first or choose another path.`);
     }
     const target = path.join(parent, base);
     if (!dirs.some((d) => isInside(d, parent))) refuse(argument, input, dirs, "is outside the allowed directories");
@@ -149,8 +160,8 @@ export function createFileAccess(source: AllowedDirSource): FileAccess {
       existing = null;
     }
     if (existing) {
-      if (existing.isDirectory()) throw new ToolError(`${argument} "${input}" is a directory; name a file inside it.`);
-      if (!options.overwrite) throw new ToolError(`${argument} "${input}" already exists. Pass overwrite: true to replace it, or choose another name.`);
+      if (existing.isDirectory()) throw new ToolError(`${argument} "${shown(input)}" is a directory; name a file inside it.`);
+      if (!options.overwrite) throw new ToolError(`${argument} "${shown(input)}" already exists. Pass overwrite: true to replace it, or choose another name.`);
     }
     return target;
   };
@@ -214,14 +225,14 @@ export function createFileAccess(source: AllowedDirSource): FileAccess {
  */
 export async function checkUploadable(realPath: string, argument: string, input: string): Promise<{ size: number; mtimeMs: number }> {
   const stat = await fs.stat(realPath);
-  if (!stat.isFile()) throw new ToolError(`${argument} "${input}" is not a regular file; give the path of a video or audio file.`);
+  if (!stat.isFile()) throw new ToolError(`${argument} "${shown(input)}" is not a regular file; give the path of a video or audio file.`);
   try {
     await fs.access(realPath, fsConstants.R_OK);
   } catch {
-    throw new ToolError(`${argument} "${input}" is not readable by the server (check its permissions).`);
+    throw new ToolError(`${argument} "${shown(input)}" is not readable by the server (check its permissions).`);
   }
   if (stat.size < MIN_UPLOAD_BYTES) {
-    throw new ToolError(`${argument} "${input}" is ${stat.size} bytes; the API needs at least ${MIN_UPLOAD_BYTES} bytes of media.`);
+    throw new ToolError(`${argument} "${shown(input)}" is ${stat.size} bytes; the API needs at least ${MIN_UPLOAD_BYTES} bytes of media.`);
   }
   return { size: stat.size, mtimeMs: stat.mtimeMs };
 }
