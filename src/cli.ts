@@ -9,6 +9,10 @@ const HELP = `roughy-mcp: MCP server for the Roughy rough-cut API
 Usage:
   roughy-mcp [--allow-dir DIR]...     run the MCP server over stdio
   roughy-mcp sandbox [options]        run the offline Roughy-compatible API server (see: roughy-mcp sandbox --help)
+  roughy-mcp --http [--port N] [--host 127.0.0.1] [--allowed-hosts H,..] [--allowed-origins O,..] [--sandbox]
+                                      MCP over Streamable HTTP (stateless) at /mcp; each request brings its own
+                                      Roughy key as Authorization: Bearer. --sandbox: forward to an embedded
+                                      sandbox (requests without a key use the sandbox's; for local demos)
   roughy-mcp --help | --version
 
 Environment:
@@ -17,6 +21,7 @@ Environment:
   ROUGHY_ALLOWED_DIRS                    directories for local files (path-delimited), used when the
                                          client offers no MCP roots; default: the working directory
   ROUGHY_SANDBOX_DIR                     sandbox data directory
+  ROUGHY_ALLOWED_HOSTS / ROUGHY_ALLOWED_ORIGINS   --http: comma-separated Host / Origin values answered
 `;
 
 const VERSION = "0.1.0";
@@ -27,7 +32,17 @@ async function main(argv: string[]): Promise<void> {
     await runSandboxCli(argv.slice(1));
     return;
   }
-  let values: { "allow-dir"?: string[]; help?: boolean; version?: boolean };
+  let values: {
+    "allow-dir"?: string[];
+    help?: boolean;
+    version?: boolean;
+    http?: boolean;
+    port?: string;
+    host?: string;
+    "allowed-hosts"?: string;
+    "allowed-origins"?: string;
+    sandbox?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -35,6 +50,12 @@ async function main(argv: string[]): Promise<void> {
         "allow-dir": { type: "string", multiple: true },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
+        http: { type: "boolean" },
+        port: { type: "string" },
+        host: { type: "string" },
+        "allowed-hosts": { type: "string" },
+        "allowed-origins": { type: "string" },
+        sandbox: { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -51,6 +72,12 @@ async function main(argv: string[]): Promise<void> {
   }
   if (values.version) {
     process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+
+  if (values.http) {
+    const { runHttpCli } = await import("./http/cli.js");
+    await runHttpCli(values);
     return;
   }
 
