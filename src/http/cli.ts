@@ -1,0 +1,63 @@
+// `roughy-mcp --http`: starts the Streamable HTTP server (src/http/server.ts) from flags and environment.
+// The first line on stdout is one JSON object {"url"} for scripts to read; logs go to stderr.
+
+import { parseList } from "./guard.js";
+import { startHttpServer, type HttpServerOptions } from "./server.js";
+
+export type HttpCliValues = {
+  port?: string;
+  host?: string;
+  "allowed-hosts"?: string;
+  "allowed-origins"?: string;
+  sandbox?: boolean;
+};
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+
+export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const log = (line: string) => process.stderr.write(`roughy-mcp: ${line}\n`);
+  const port = values.port === undefined ? 3000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
+  const host = values.host ?? "127.0.0.1";
+  const timeout = Number(env.ROUGHY_TIMEOUT_MS);
+
+  const options: HttpServerOptions = {
+    host,
+    port,
+    allowedHosts: parseList(values["allowed-hosts"] ?? env.ROUGHY_ALLOWED_HOSTS),
+    allowedOrigins: parseList(values["allowed-origins"] ?? env.ROUGHY_ALLOWED_ORIGINS),
+    logger: log,
+    ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
+  };
+
+  let closeSandbox: (() => Promise<void>) | null = null;
+  if (values.sandbox) {
+    const { startSandbox } = await import("../sandbox/index.js");
+    const sandbox = await startSandbox({
+      host: "127.0.0.1",
+      port: 0,
+      dataDir: env.ROUGHY_SANDBOX_DIR?.trim() || undefined,
+      apiKey: env.ROUGHY_SANDBOX_API_KEY?.trim() || undefined,
+    });
+    closeSandbox = () => sandbox.close();
+    options.baseUrl = sandbox.baseUrl;
+    options.mode = "sandbox";
+    options.anonymousKey = sandbox.apiKey;
+    if (!LOOPBACK.has(host)) log(`warning: --sandbox on ${host}: anyone who can reach this address can use the sandbox without a key.`);
+    log(`embedded sandbox at ${sandbox.baseUrl} (credits are simulated; requests without a key use the sandbox's).`);
+  } else {
+    options.baseUrl = env.ROUGHY_BASE_URL?.trim() || undefined;
+  }
+
+  const server = await startHttpServer(options);
+  process.stdout.write(JSON.stringify({ url: server.url }) + "\n");
+  log(`MCP over Streamable HTTP at ${server.url} (stateless; allowed hosts: ${server.allowedHosts.join(", ")}).`);
+
+  const shutdown = async () => {
+    await server.close().catch(() => {});
+    await closeSandbox?.().catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown());
+  process.on("SIGTERM", () => void shutdown());
+}

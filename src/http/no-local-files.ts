@@ -1,0 +1,29 @@
+// File access for remote HTTP mode. The caller's files are on their machine, not on this server's, so a
+// path names nothing we may read or write: every call is refused with a message saying what to do instead.
+// (Falling back to the server's working directory, as local mode does, would expose the server's disk.)
+
+import { ToolError } from "../tools/define-tool.js";
+import type { FileAccess } from "../files/allowed-dirs.js";
+
+export function remoteRefusal(argument: string): string {
+  return (
+    `${argument}: this roughy-mcp server runs remotely (MCP over HTTP) and cannot read or write files on your machine. ` +
+    "To upload, call upload_media with path, size_bytes and duration_seconds: it answers with a command that uploads the file from your machine. " +
+    "Exports come back inline (omit save_to); a finished render's download_url is in get (kind render)."
+  );
+}
+
+export function noLocalFiles(): FileAccess {
+  const refuse = (argument: string): never => {
+    throw new ToolError(remoteRefusal(argument));
+  };
+  return {
+    allowedDirs: async () => [],
+    resolveReadable: async (_input, argument) => refuse(argument),
+    resolveWritable: async (_input, argument) => refuse(argument),
+    defaultDir: async () => refuse("save_to"),
+    writeAtomic: async () => refuse("save_to"),
+    tempPathFor: () => refuse("save_to"),
+    commit: async () => refuse("save_to"),
+  };
+}

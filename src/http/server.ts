@@ -1,0 +1,192 @@
+// Remote mode: MCP over Streamable HTTP, stateless. Every POST gets a fresh McpServer and transport (as the
+// SDK's stateless examples do), so any number of instances can sit behind a load balancer with no shared
+// session state. Each request carries its own Roughy key (`Authorization: Bearer`), which is passed through
+// to Roughy; nothing of one caller is reachable from another's request. Before any MCP work a request must
+// name an allowed Host and Origin (DNS-rebinding protection), carry a key and stay under the body limit.
+
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { createServer, type CreateServerOptions } from "../server/create-server.js";
+import type { Backend } from "../server/backend.js";
+import type { BackendMode } from "../tools/define-tool.js";
+import { ClientCache } from "./client-cache.js";
+import { noLocalFiles } from "./no-local-files.js";
+import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
+
+export const MCP_PATH = "/mcp";
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export type HttpServerOptions = {
+  host?: string;
+  port?: number;
+  /** Roughy origin the callers' keys are sent to (ROUGHY_BASE_URL); the client's default when unset. */
+  baseUrl?: string;
+  /** "sandbox" when baseUrl is the embedded sandbox: its credits are simulated, so nothing asks for cost. */
+  mode?: BackendMode;
+  /**
+   * Only for the embedded sandbox (`--sandbox`, a local demo): the key used for a request that brings none,
+   * so that clients without auth support (the conformance suite, an inspector) can try the server.
+   */
+  anonymousKey?: string;
+  /** Host header values answered; default: localhost, 127.0.0.1 and [::1] with the port. */
+  allowedHosts?: string[];
+  /** Origin header values answered (browsers); default: http:// plus each allowed host. */
+  allowedOrigins?: string[];
+  maxBodyBytes?: number;
+  timeoutMs?: number;
+  logger?: (line: string) => void;
+  /** Passed to every per-request server (tests may narrow the tools). */
+  serverOptions?: Pick<CreateServerOptions, "tools" | "subscriptionPollMs">;
+};
+
+export type HttpServerHandle = {
+  /** "http://127.0.0.1:PORT/mcp" */
+  url: string;
+  port: number;
+  allowedHosts: string[];
+  /** Clients currently cached (one per distinct key seen recently). */
+  cachedClients(): number;
+  close(): Promise<void>;
+};
+
+type JsonRpcErrorBody = { jsonrpc: "2.0"; error: { code: number; message: string }; id: null };
+
+function rpcError(code: number, message: string): JsonRpcErrorBody {
+  return { jsonrpc: "2.0", error: { code, message }, id: null };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads the body up to `limit` bytes; more than that throws BodyTooLarge without buffering the rest. */
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function startHttpServer(options: HttpServerOptions = {}): Promise<HttpServerHandle> {
+  const host = options.host ?? "127.0.0.1";
+  const logger = options.logger ?? (() => {});
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const mode: BackendMode = options.mode ?? "remote";
+  const clients = new ClientCache({ baseUrl: options.baseUrl, timeoutMs: options.timeoutMs });
+  const files = noLocalFiles();
+  // Filled once listening: the defaults name the actual port.
+  let allowedHosts: string[] = [];
+  let allowedOrigins: string[] = [];
+
+  const handleMcp = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    // Stateless: there is no session to resume (GET) or end (DELETE).
+    if (req.method !== "POST") {
+      send(res, 405, rpcError(-32000, "Method not allowed: this server is stateless; send JSON-RPC with POST."), { allow: "POST" });
+      return;
+    }
+    const key = bearerKey(req.headers.authorization) ?? options.anonymousKey ?? null;
+    if (!key) {
+      send(res, 401, rpcError(-32001, "Unauthorized: send your Roughy API key as Authorization: Bearer <key>."), {
+        "www-authenticate": 'Bearer realm="roughy-mcp"',
+      });
+      return;
+    }
+    let body: unknown;
+    try {
+      const raw = await readBody(req, maxBody);
+      body = JSON.parse(raw.toString("utf8"));
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        // The rest of the body is not read: close the connection rather than drain an attacker's upload.
+        send(res, 413, rpcError(-32600, `Request body too large: the limit is ${maxBody} bytes.`), { connection: "close" });
+        req.destroy();
+        return;
+      }
+      send(res, 400, rpcError(-32700, "Parse error: the body is not valid JSON."));
+      return;
+    }
+
+    const client = clients.get(key);
+    const backend: Backend = {
+      mode,
+      client: async () => client,
+      sandboxUrl: () => null,
+      // The client outlives the request (cached by key); closing one request's server leaves it alone.
+      close: async () => {},
+    };
+    const server = createServer({ ...options.serverOptions, logger, remote: { backend, files } });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on("close", () => {
+      void transport.close().catch(() => {});
+      void server.close();
+    });
+    await server.mcp.connect(transport);
+    await transport.handleRequest(req, res, body);
+  };
+
+  const httpServer = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    // Liveness for load balancers, which probe with their own Host header: it reveals nothing.
+    if (url.pathname === "/health") {
+      send(res, req.method === "GET" || req.method === "HEAD" ? 200 : 405, { ok: true });
+      return;
+    }
+    if (!hostAllowed(req.headers.host, allowedHosts)) {
+      send(res, 403, rpcError(-32000, "Forbidden: Host header not allowed (DNS-rebinding protection; see --allowed-hosts)."));
+      return;
+    }
+    if (!originAllowed(req.headers.origin, allowedOrigins)) {
+      send(res, 403, rpcError(-32000, "Forbidden: Origin not allowed (see --allowed-origins)."));
+      return;
+    }
+    if (url.pathname !== MCP_PATH) {
+      send(res, 404, rpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}.`));
+      return;
+    }
+    handleMcp(req, res).catch((error: unknown) => {
+      logger(`http: request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      send(res, 500, rpcError(-32603, "Internal server error."));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : defaultAllowedHosts(host, port);
+  allowedOrigins = options.allowedOrigins && options.allowedOrigins.length > 0 ? options.allowedOrigins : defaultAllowedOrigins(allowedHosts);
+  const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+
+  return {
+    url: `http://${urlHost}:${port}${MCP_PATH}`,
+    port,
+    allowedHosts,
+    cachedClients: () => clients.size,
+    async close() {
+      await new Promise<void>((resolve) => {
+        httpServer.close(() => resolve());
+        httpServer.closeAllConnections();
+      });
+      await clients.close();
+    },
+  };
+}
