@@ -1,0 +1,93 @@
+// Pure arithmetic of the timeline: totals, dropped gaps, ruler ticks and time labels. No DOM here, so
+// the numbers the page shows are the numbers the tests check.
+
+export type Span = { start: number; end: number };
+export type Word = { start: number; end: number; text: string };
+
+export type Totals = { source: number; kept: number; removedShare: number; joins: number };
+
+export function totals(segments: readonly Span[], source: number): Totals {
+  const kept = segments.reduce((sum, s) => sum + Math.max(0, s.end - s.start), 0);
+  return {
+    source,
+    kept,
+    removedShare: source > 0 ? Math.min(1, Math.max(0, 1 - kept / source)) : 0,
+    // Each join is a cut point in the output where two kept spans meet.
+    joins: Math.max(0, segments.length - 1),
+  };
+}
+
+/** The source's length for drawing: the stated duration, or at least the end of the last span. */
+export function drawnLength(segments: readonly Span[], source: number | null): number {
+  const last = segments.reduce((m, s) => Math.max(m, s.end), 0);
+  return Math.max(source ?? 0, last);
+}
+
+/** What the cut drops: the stretches between kept spans, and before the first and after the last. */
+export function gaps(segments: readonly Span[], length: number): Span[] {
+  const out: Span[] = [];
+  let at = 0;
+  for (const s of segments) {
+    if (s.start - at > 0.001) out.push({ start: at, end: s.start });
+    at = Math.max(at, s.end);
+  }
+  if (length - at > 0.001) out.push({ start: at, end: length });
+  return out;
+}
+
+const STEPS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/** Ruler marks: the smallest round step that leaves about `minPx` between labels. */
+export function ticks(length: number, widthPx: number, minPx = 64): number[] {
+  if (!(length > 0) || !(widthPx > 0)) return [0];
+  const step = STEPS.find((s) => (s / length) * widthPx >= minPx) ?? STEPS[STEPS.length - 1]!;
+  const out: number[] = [];
+  for (let t = 0; t <= length + 1e-9; t += step) out.push(Math.round(t * 1000) / 1000);
+  return out;
+}
+
+/** 75.25 -> "1:15.3"; over an hour "1:02:03". Tenths only below ten minutes, where they matter. */
+export function clock(seconds: number, tenths = true): string {
+  const s = Math.max(0, seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor(s / 60) % 60;
+  const sec = s % 60;
+  if (h > 0) return `${h}:${String(m).padStart(2, "0")}:${String(Math.floor(sec)).padStart(2, "0")}`;
+  const whole = tenths && s < 600 ? sec.toFixed(1).padStart(4, "0") : String(Math.floor(sec)).padStart(2, "0");
+  return `${m}:${whole}`;
+}
+
+/** A duration for people: "2.4 s", "1 min 05 s". */
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const m = Math.floor(seconds / 60);
+  return `${m} min ${String(Math.round(seconds % 60)).padStart(2, "0")} s`;
+}
+
+/** Words grouped by the kept span their middle falls in (words outside every span are left out). */
+export function wordsBySpan(words: readonly Word[], segments: readonly Span[]): Word[][] {
+  const groups: Word[][] = segments.map(() => []);
+  let i = 0;
+  for (const w of words) {
+    const mid = (w.start + w.end) / 2;
+    while (i < segments.length - 1 && mid >= segments[i]!.end) i++;
+    const seg = segments[i];
+    if (seg && mid >= seg.start - 0.05 && mid <= seg.end + 0.05) groups[i]!.push(w);
+  }
+  return groups;
+}
+
+/** Whether a media URL may be tried in a view: https only (hosts block http and loopback media). */
+export function playableUrl(url: string | null): { ok: true; url: string } | { ok: false; reason: string } {
+  if (!url) return { ok: false, reason: "no download URL yet" };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { ok: false, reason: "the download URL is not a URL" };
+  }
+  if (parsed.protocol !== "https:") {
+    return { ok: false, reason: `the file is served from ${parsed.origin}, not over https (a local sandbox); hosts block such media in views` };
+  }
+  return { ok: true, url: parsed.href };
+}
