@@ -11,6 +11,7 @@ import { JobManager } from "../jobs/manager.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
 import { registerResources } from "../resources/register-resources.js";
+import { APP_TOOLS, registerApp } from "../app/register-app.js";
 
 export const SERVER_NAME = "roughy-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -108,7 +109,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   });
   const jobs = new JobManager();
 
-  registerTools(mcp, options.tools ?? TOOL_LIST, {
+  registerTools(mcp, [...(options.tools ?? TOOL_LIST), ...APP_TOOLS], {
     makeContext(extra, parts): ToolContext {
       const ctx: ToolContext = {
         client: () => backend.client(),
@@ -139,6 +140,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     log: sendLog,
     pollMs: options.subscriptionPollMs,
   });
+  // After the resources: the app wraps their resources/read handler to serve its ui:// page.
+  registerApp(mcp);
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
