@@ -9,6 +9,7 @@ import { cutView, viewCut } from "./views.js";
 import { follow } from "../progress/follow.js";
 import { segmentsFromOtio, type CutSegments } from "./segments.js";
 import type { Cut, RoughyClient } from "../client/index.js";
+import { CUT_TIMELINE_META } from "../app/uri.js";
 
 /** Segments shown in an answer; the count and totals always cover all of them. */
 const MAX_LISTED_SEGMENTS = 100;
@@ -64,6 +65,7 @@ export const createCut = defineTool({
     segments: segmentsOutput,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  _meta: CUT_TIMELINE_META,
   async handler(args, ctx) {
     const client = await ctx.client();
     const script = args.script && args.script.trim() !== "" ? args.script : undefined;
