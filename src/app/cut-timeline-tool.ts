@@ -16,24 +16,21 @@ const id = (what: string) => uuid(`must be a ${what} id (UUID)`);
 
 export const cutTimeline = defineTool({
   name: "cut_timeline",
-  title: "Cut timeline data",
-  description: "For the cut timeline view: a cut's segments, kept words in source time and script; with render_id, that render's state and URL.",
+  title: "Cut timeline",
+  // Kept short: app-only tools still cost tools/list bytes. The answer also carries asset_id, error,
+  // script, source_seconds and render ({id, output, state, progress, url, error} or null).
+  description: "For the cut timeline view only: segments, kept words (source time), script; render state with render_id.",
   inputSchema: {
     cut_id: id("cut"),
-    words_from: z.number().int().min(0).optional(),
+    words_from: z.number().int().min(0).max(1e6).optional(),
     render_id: id("render").optional(),
   },
   outputSchema: {
     cut_id: z.string(),
-    asset_id: z.string(),
     state: z.string(),
-    error: z.string().nullable(),
-    script: z.string().nullable(),
-    source_seconds: z.number().nullable(),
     segments: z.array(z.array(z.number())),
-    words: z.array(z.tuple([z.number(), z.number(), z.string()])),
+    words: z.array(z.array(z.unknown())), // [start, end, text]
     next_word: z.number().nullable(),
-    render: z.object({ id: z.string(), output: z.string(), state: z.string(), progress: z.number().nullable(), url: z.string().nullable(), error: z.string().nullable() }).nullable(),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   _meta: { ui: { resourceUri: CUT_TIMELINE_URI, visibility: ["app"] } },
