@@ -40,7 +40,8 @@ function isId(name: string, p: Prop): boolean {
 /** Per-tool context so that the argument under test is what the tool trips on. */
 function overrides(tool: string, arg: string): Record<string, unknown> {
   // list: a filter must suit the kind listed (asset_id filters cuts, cut_id renders, project_id assets).
-  if (tool === "list") return { kind: arg === "asset_id" ? "cuts" : arg === "cut_id" ? "renders" : "assets" };
+  // An offset past the end is judged against projects, of which beforeAll made one.
+  if (tool === "list") return { kind: arg === "asset_id" ? "cuts" : arg === "cut_id" ? "renders" : arg === "offset" ? "projects" : "assets" };
   // cut_to_script needs a source; an unknown asset keeps it from starting anything.
   // output_dir is checked once the source is known: give a real file (its cost is agreed; a bad output_dir
   // stops the call before anything is uploaded).
@@ -80,8 +81,11 @@ function casesFor(tool: Tool, media: string): Case[] {
   const props = (tool.inputSchema.properties ?? {}) as Record<string, Prop>;
   const base = baseline(tool, media);
   const cases: Case[] = [];
-  const add = (what: string, arg: string, args: Record<string, unknown>, expect: Expect = "names-arg") =>
+  const add = (what: string, arg: string, args: Record<string, unknown>, expect: Expect = "names-arg") => {
+    // Input that may be legitimate (free text) must not go on to spend credits: no agreement to the cost.
+    if (expect === "no-crash" && args.confirm_cost === true && arg !== "confirm_cost") args = { ...args, confirm_cost: undefined };
     cases.push({ tool: tool.name, what, arg, args, expect });
+  };
   const withArg = (name: string, value: unknown) => ({ ...base, ...overrides(tool.name, name), [name]: value });
 
   add("unknown argument", "api_key", withArg("api_key", "sk_live_x"));
@@ -133,6 +137,7 @@ beforeAll(async () => {
   await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
   conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
   tools = (await conn.client.listTools()).tools;
+  expect((await conn.call("create_project", { name: "bad-input" })).isError).toBeFalsy();
 });
 
 afterAll(async () => {
