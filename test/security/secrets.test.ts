@@ -83,7 +83,10 @@ describe("secrets", () => {
       const walk = (schema: unknown): void => {
         if (!schema || typeof schema !== "object") return;
         const props = (schema as { properties?: Record<string, unknown> }).properties;
-        if (props) for (const [k, v] of Object.entries(props)) (names.push(k), walk(v));
+        for (const [k, v] of Object.entries(props ?? {})) {
+          names.push(k);
+          walk(v);
+        }
         walk((schema as { items?: unknown }).items);
       };
       const { tools } = await s.client.listTools();
