@@ -6,7 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
 import { projectId, waitSeconds } from "./shared-params.js";
-import { checkUploadable } from "../files/allowed-dirs.js";
+import { checkUploadable, MIN_UPLOAD_BYTES } from "../files/allowed-dirs.js";
 import { creditsFor, probeLocal } from "../files/probe-local.js";
 import { confirmCost } from "./confirm-cost.js";
 import { assetNextStep, assetView, viewAsset } from "./views.js";
@@ -31,6 +31,24 @@ function mb(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
 }
 
+/** POSIX shell single-quoting: the path and URL go into a command line as data, never as code. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command that moves the bytes from the caller's machine (remote HTTP mode). It asks the transfer URL
+ * for its offset first (HEAD) and sends only the rest, so the same line starts an upload or resumes one.
+ * The key stays in the caller's environment ($ROUGHY_API_KEY): it is never part of an answer.
+ */
+export function tusUploadCommand(localPath: string, uploadUrl: string): string {
+  const auth = `-H "Authorization: Bearer $ROUGHY_API_KEY" -H 'Tus-Resumable: 1.0.0'`;
+  const offset = `o=$(curl -fsSI ${auth} "$u" | tr -d '\\r' | awk -F': *' 'tolower($1)=="upload-offset"{print $2}')`;
+  const send = `tail -c +$((o+1)) "$f" | curl -fsS -X PATCH ${auth} -H 'Content-Type: application/offset+octet-stream' -H "Upload-Offset: $o" -T - "$u"`;
+  // No offset (a wrong key, an expired URL): stop rather than send the whole file at a wrong offset.
+  return `f=${shellQuote(localPath)}; u=${shellQuote(uploadUrl)}; ${offset} && [ -n "$o" ] && ${send}`;
+}
+
 async function resolveProject(client: RoughyClient, args: { project_id?: string; project_name?: string }, ctx: ToolContext) {
   if (args.project_id && args.project_name) throw new ToolError("Give project_id or project_name, not both.");
   if (args.project_id) {
@@ -51,6 +69,8 @@ export const uploadMedia = defineTool({
     project_id: projectId.optional(),
     project_name: z.string().min(1).max(200).optional().describe(`project to use or create by name (default "${DEFAULT_PROJECT}")`),
     language: z.string().min(2).max(35).optional().describe("spoken language hint, e.g. en or en-US"),
+    size_bytes: z.number().int().min(MIN_UPLOAD_BYTES).optional().describe("remote server only: the file's size in bytes"),
+    duration_seconds: z.number().positive().optional().describe("remote server only: the file's duration, to state the cost"),
     confirm_cost: z.boolean().optional().describe("true = the user agreed to the cost (needed when the client cannot ask)"),
     wait_seconds: waitSeconds,
   },
@@ -62,9 +82,12 @@ export const uploadMedia = defineTool({
     resumed: z.boolean(),
     bytes_skipped: z.number(),
     timed_out: z.boolean(),
+    upload_url: z.string().optional(),
+    upload_command: z.string().optional(),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
+    if (ctx.remoteCaller) return remoteUpload(args, ctx);
     const real = await ctx.files.resolveReadable(args.path, "path");
     const { size } = await checkUploadable(real, "path", args.path);
     const info = await probeLocal(real, "path", ctx.signal);
@@ -100,3 +123,61 @@ export const uploadMedia = defineTool({
     };
   },
 });
+
+type UploadArgs = {
+  path: string;
+  project_id?: string;
+  project_name?: string;
+  language?: string;
+  size_bytes?: number;
+  duration_seconds?: number;
+  confirm_cost?: boolean;
+};
+
+/**
+ * Remote HTTP mode: the file is on the caller's machine, which this server cannot read. The asset is created
+ * (after the cost is confirmed) and the answer carries its TUS transfer URL and a command to run there.
+ */
+async function remoteUpload(args: UploadArgs, ctx: ToolContext) {
+  if (args.size_bytes === undefined) {
+    throw new ToolError(
+      `This server runs remotely and cannot read "${args.path}". Give size_bytes (the file's size: wc -c < FILE) and duration_seconds (ffprobe -v error -show_entries format=duration -of csv=p=0 FILE); the answer is a command that uploads the file from your machine.`,
+    );
+  }
+  const client = await ctx.client();
+  const filename = args.path.split(/[\\/]/).pop() || "upload";
+  if (ctx.mode !== "sandbox") {
+    if (args.duration_seconds === undefined) {
+      throw new ToolError(`Give duration_seconds for "${filename}" so that its cost (1 credit per source minute, rounded up) can be stated before anything is created.`);
+    }
+    const { balance } = await client.credits.get({ signal: ctx.signal });
+    await confirmCost(ctx, { credits: creditsFor(args.duration_seconds), balance, what: `Uploading ${filename} (${(args.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost);
+  }
+  const credits = args.duration_seconds === undefined ? 0 : creditsFor(args.duration_seconds);
+  const project = await resolveProject(client, args, ctx);
+  const asset = await client.assets.create(
+    { project_id: project.id, size_bytes: args.size_bytes, filename, ...(args.language ? { language: args.language } : {}) },
+    { signal: ctx.signal },
+  );
+  const uploadUrl = asset.upload_url;
+  if (!uploadUrl) throw new Error("the API created an asset without an upload_url");
+  const command = tusUploadCommand(args.path, uploadUrl);
+  const view = viewAsset(asset);
+  return {
+    data: {
+      asset: view,
+      project_id: project.id,
+      project_created: project.created,
+      credits,
+      resumed: false,
+      bytes_skipped: 0,
+      timed_out: false,
+      upload_url: uploadUrl,
+      upload_command: command,
+    },
+    summary:
+      `Created asset ${asset.id} for ${filename} (${mb(args.size_bytes)}); this server is remote, so the bytes go from your machine. ` +
+      `Run in a shell where ROUGHY_API_KEY is set (run it again to resume after an interruption):\n${command}\n` +
+      `Or use any TUS 1.0 client with the transfer URL ${uploadUrl}. Next: wait (kind asset) until it is ready, then create_cut.`,
+  };
+}
