@@ -1,0 +1,265 @@
+// The cut timeline MCP App end to end: a real scripted cut of the fixture in the sandbox, the server's
+// ui:// resource loaded by a test host into a sandboxed iframe under the spec's default CSP in headless
+// Chromium, the ext-apps AppBridge relaying to the real server. Checks what a person would see: spans
+// to scale, the totals, the kept words, and the export and render actions going through the tools.
+
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
+import { AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
+import { CallToolResultSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { connect, FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { PageRelayTransport, serveHost, type TestHostServer } from "./host.js";
+import { clock } from "../../ui/src/model.js";
+
+const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+const ARTIFACTS = path.resolve("test/.tmp/app");
+const UI_URI = "ui://roughy/cut-timeline.html";
+
+if (!HAVE_CHROMIUM) console.warn(`cut timeline app tests skipped: no Chromium at ${CHROMIUM} (install Debian's chromium or set ROUGHY_CHROMIUM)`);
+
+type Segment = { start: number; end: number };
+
+let sb: TestSandbox;
+let conn: Connected;
+let work: string;
+let profile: string;
+let context: BrowserContext | null = null;
+let hostServer: TestHostServer | null = null;
+let tools: Tool[] = [];
+let html = "";
+let cutResult: CallToolResult;
+let cutId = "";
+let assetId = "";
+let segments: Segment[] = [];
+let sourceSeconds = 0;
+const savedStore = process.env.ROUGHY_UPLOAD_STORE;
+
+/** The build the package runs (vite, ui/vite.config.ts), so the test always sees the current page. */
+async function buildView(): Promise<void> {
+  const { build } = await import("vite");
+  await build({ configFile: path.resolve("ui/vite.config.ts"), logLevel: "silent" });
+}
+
+beforeAll(async () => {
+  await buildView();
+  sb = await startTestSandbox();
+  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-app-"));
+  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
+  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+  const up = await conn.call("upload_media", { path: path.join(work, "interview.mp4"), confirm_cost: true, wait_seconds: 50 });
+  expect(up.isError, textOf(up)).toBeFalsy();
+  assetId = (up.structuredContent as { asset: { id: string } }).asset.id;
+  const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[]; duration: number };
+  await sb.control("PUT", `/sandbox/assets/${assetId}/transcript`, { words: truth.words });
+  cutResult = await conn.call("create_cut", { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), wait_seconds: 50 });
+  expect(cutResult.isError, textOf(cutResult)).toBeFalsy();
+  cutId = (cutResult.structuredContent as { cut: { id: string } }).cut.id;
+  // The full segment list and source length, as the app-only tool gives them.
+  const timeline = await conn.call("cut_timeline", { cut_id: cutId });
+  const data = timeline.structuredContent as { segments: number[][]; source_seconds: number };
+  segments = data.segments.map(([start, end]) => ({ start: start!, end: end! }));
+  sourceSeconds = data.source_seconds;
+  tools = (await conn.client.listTools()).tools;
+  const read = await conn.client.readResource({ uri: UI_URI });
+  const content = read.contents[0] as { text?: string; mimeType?: string };
+  html = content.text ?? "";
+  await mkdir(ARTIFACTS, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => {});
+  await hostServer?.close();
+  await conn?.close();
+  await sb?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+  if (profile) await rm(profile, { recursive: true, force: true });
+  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
+  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+});
+
+describe("cut timeline app: server side", () => {
+  it("links the view from create_cut and get, and lists cut_timeline for the app only", () => {
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    expect(getToolUiResourceUri(byName.get("create_cut")!)).toBe(UI_URI);
+    const timeline = byName.get("cut_timeline")!;
+    expect(isToolVisibilityAppOnly(timeline)).toBe(true);
+    expect(getToolUiResourceUri(timeline)).toBe(UI_URI);
+    // Tools without UI metadata stay as they were.
+    expect(byName.get("export_cut")!._meta).toBeUndefined();
+  });
+
+  it("serves one self-contained HTML file with the MCP App MIME type, small and without network references", async () => {
+    const read = await conn.client.readResource({ uri: UI_URI });
+    expect(read.contents).toHaveLength(1);
+    expect(read.contents[0]!.mimeType).toBe(RESOURCE_MIME_TYPE);
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(Buffer.byteLength(html)).toBeLessThan(300 * 1024);
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|@import|url\(["']?https?:/i);
+    await expect(conn.client.readResource({ uri: "ui://roughy/other.html" })).rejects.toThrow(/Unknown resource/);
+  });
+
+  it("cut_timeline gives the kept words in source time, inside the kept segments", async () => {
+    const r = await conn.call("cut_timeline", { cut_id: cutId });
+    const data = r.structuredContent as { words: [number, number, string][]; script: string | null; next_word: number | null };
+    expect(data.next_word).toBeNull();
+    expect(data.script).toContain("Thanks for having me");
+    expect(data.words.length).toBeGreaterThan(10);
+    const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: { word: string; start: number }[] };
+    for (const [start, end, text] of data.words) {
+      expect(segments.some((s) => start >= s.start - 0.001 && end <= s.end + 0.001), `${text} at ${start}`).toBe(true);
+      // Mapped back to the source, a word lands where the recording has it (within the caption rounding).
+      const near = truth.words.filter((w) => w.word.toLowerCase().replace(/\W/g, "") === text.toLowerCase().replace(/\W/g, ""));
+      expect(near.some((w) => Math.abs(w.start - start) < 0.06), `${text} at ${start}`).toBe(true);
+    }
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headless Chromium)", () => {
+  let page: Page;
+  let view: Frame;
+  let bridge: AppBridge;
+  const consoleErrors: string[] = [];
+  const appCalls: string[] = [];
+  const heights: number[] = [];
+
+  async function openHost(width: number, theme: "light" | "dark"): Promise<void> {
+    page = await context!.newPage();
+    page.on("console", (m) => {
+      if (m.type() === "error") consoleErrors.push(m.text());
+    });
+    page.on("pageerror", (e) => consoleErrors.push(String(e)));
+    const transport = new PageRelayTransport();
+    await transport.attach(page);
+    // No client given: the bridge then leaves tools/call to us, and we forward it as a host does.
+    bridge = new AppBridge(null, { name: "roughy-test-host", version: "0.0.0" }, { serverTools: {}, logging: {} }, {
+      hostContext: {
+        theme,
+        displayMode: "inline",
+        platform: "web",
+        containerDimensions: { width, maxHeight: 6000 },
+        styles: { variables: { "--color-background-primary": theme === "dark" ? "rgb(20, 22, 30)" : "rgb(255, 255, 255)" } as never },
+      },
+    });
+    const initialized = new Promise<void>((resolve) => (bridge.oninitialized = () => resolve()));
+    bridge.onsizechange = ({ height }) => {
+      if (height !== undefined) {
+        heights.push(height);
+        void page.evaluate(`window.__resize(${Number(height)})`).catch(() => {});
+      }
+    };
+    // A host rejects app calls to tools whose visibility leaves out "app" (none here); record the rest.
+    bridge.oncalltool = async (params) => {
+      const tool = tools.find((t) => t.name === params.name);
+      const visibility = (tool?._meta as { ui?: { visibility?: string[] } } | undefined)?.ui?.visibility;
+      if (!tool || (visibility && !visibility.includes("app"))) throw new Error(`tool ${params.name} is not available to apps`);
+      appCalls.push(params.name);
+      return (await conn.client.callTool(params, CallToolResultSchema, { timeout: 120_000 })) as CallToolResult;
+    };
+    await bridge.connect(transport);
+    await page.goto(hostServer!.hostUrl(width));
+    await initialized;
+    view = page.frames().find((f) => f.url().endsWith("/view.html"))!;
+    expect(view).toBeTruthy();
+  }
+
+  beforeAll(async () => {
+    hostServer = await serveHost(html);
+    profile = await mkdtemp(path.join(tmpdir(), "roughy-mcp-chromium-"));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 760, height: 900 } });
+  }, 60_000);
+
+  it("handshakes, draws every kept span to scale with the right totals, and lists the kept words", async () => {
+    await openHost(720, "light");
+    expect(bridge.getAppVersion()?.name).toBe("roughy-cut-timeline");
+    // What a host does after the model's call: the arguments, then the result.
+    await bridge.sendToolInput({ arguments: { asset_id: assetId, cut_id: cutId } });
+    await bridge.sendToolResult(cutResult as never);
+    await view.locator(".words p").first().waitFor();
+
+    const spans = view.locator(".bar .span");
+    expect(await spans.count()).toBe(segments.length);
+    const bar = (await view.locator(".bar").boundingBox())!;
+    const length = Math.max(sourceSeconds, ...segments.map((s) => s.end));
+    for (let i = 0; i < segments.length; i++) {
+      const box = (await spans.nth(i).boundingBox())!;
+      const s = segments[i]!;
+      expect(Math.abs(box.width - ((s.end - s.start) / length) * bar.width), `span ${i} width`).toBeLessThan(1.5);
+      expect(Math.abs(box.x - bar.x - (s.start / length) * bar.width), `span ${i} position`).toBeLessThan(1.5);
+    }
+    const kept = segments.reduce((sum, s) => sum + s.end - s.start, 0);
+    const total = async (key: string): Promise<string> => (await view.locator(`[data-total="${key}"] dd`).textContent()) ?? "";
+    expect(await total("source")).toBe(clock(length));
+    expect(await total("kept")).toBe(clock(kept));
+    expect(await total("removed")).toBe(`${Math.round((1 - kept / length) * 100)}%`);
+    expect(await total("joins")).toBe(String(segments.length - 1));
+    expect(Number((await total("removed")).replace("%", ""))).toBeGreaterThan(5);
+    // Dropped gaps show their length, and the script is there.
+    expect(await view.locator(".bar .gap").count()).toBeGreaterThan(0);
+    expect(await view.locator(".cutmark").first().textContent()).toMatch(/^dropped \d+\.\d s$/);
+    expect(await view.locator("details.script").textContent()).toContain("Thanks for having me");
+    // The kept words read as the script's opening.
+    expect((await view.locator(".words").textContent())!.replace(/\s+/g, " ")).toContain("Thanks for having me");
+    expect(appCalls).toContain("cut_timeline");
+
+    // Hovering a span shows its times and words.
+    await spans.nth(0).hover();
+    const detail = (await view.locator("#detail").textContent())!;
+    expect(detail).toContain(`Span 1 of ${segments.length}`);
+    expect(detail).toContain(clock(segments[0]!.start));
+    expect(detail).toMatch(/“.+”/);
+
+    // It follows the host's style variables, and it asked the host for its height.
+    expect(await view.evaluate("getComputedStyle(document.body).backgroundColor")).toBe("rgb(255, 255, 255)");
+    expect(heights.length).toBeGreaterThan(0);
+    await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline.png") });
+  });
+
+  it("exports through export_cut and shows the answer", async () => {
+    await view.locator("#export-format").selectOption("edl");
+    await view.locator("#export").click();
+    await view.locator("#export-summary").waitFor();
+    expect(await view.locator("#export-summary").textContent()).toContain(`edl export of cut ${cutId}`);
+    expect(await view.locator("#export-preview").textContent()).toMatch(/^TITLE:/);
+    expect(appCalls).toContain("export_cut");
+  });
+
+  it("renders through create_render, follows it, and says why a sandbox URL gets no player", async () => {
+    await view.locator("#render-output").selectOption("m4a");
+    await view.locator("#render").click();
+    await view.locator("#player-note").waitFor({ timeout: 60_000 });
+    expect(await view.locator("#render-status").textContent()).toContain("completed");
+    expect(await view.locator("#player-note").textContent()).toContain("not over https");
+    expect(await view.locator("#player").count()).toBe(0);
+    expect(appCalls).toContain("create_render");
+  }, 90_000);
+
+  it("follows a dark theme, fits a narrow frame, and logs no console errors", async () => {
+    await page.close();
+    await openHost(340, "dark");
+    await bridge.sendToolResult(cutResult as never);
+    await view.locator(".words p").first().waitFor();
+    expect(await view.evaluate("document.documentElement.dataset.theme")).toBe("dark");
+    expect(await view.evaluate("getComputedStyle(document.body).backgroundColor")).toBe("rgb(20, 22, 30)");
+    // Nothing wider than the frame.
+    expect(await view.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
+    expect(await view.locator(".bar .span").count()).toBe(segments.length);
+    await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline-narrow-dark.png") });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+// The model-facing answer did not change for hosts without UI support.
+describe("cut tools without a UI host", () => {
+  it("create_cut still answers with text and the same structured fields", () => {
+    expect(textOf(cutResult)).toMatch(/keeps \d+ segment/);
+    expect(Object.keys(cutResult.structuredContent ?? {}).sort()).toEqual(["created", "cut", "segments", "timed_out"]);
+    expect(CallToolResultSchema.safeParse(cutResult).success).toBe(true);
+  });
+});
