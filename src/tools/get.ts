@@ -9,6 +9,7 @@ import { assetNextStep, viewAsset, viewCut, viewProject, viewRender } from "./vi
 import { cutNextStep, readSegments, segmentsOutput } from "./create-cut.js";
 import { renderNextStep } from "./create-render.js";
 import { entityUri } from "../resources/uris.js";
+import { CUT_TIMELINE_META } from "../app/uri.js";
 
 const KINDS = ["project", "asset", "cut", "render"] as const;
 
@@ -29,6 +30,8 @@ export const get = defineTool({
     uri: z.string(),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  // The view draws cuts; for the other kinds it says it has nothing to draw.
+  _meta: CUT_TIMELINE_META,
   async handler(args, ctx) {
     const client = await ctx.client();
     const o = { signal: ctx.signal };
