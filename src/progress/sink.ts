@@ -7,9 +7,12 @@ export interface ProgressSink {
   report(message: string, progress?: number, total?: number): void;
 }
 
-/** The sink returned by createProgressSink: `flush` sends a held-back report now, `close` stops sending. */
+/**
+ * The sink returned by createProgressSink: `flush` sends a held-back report now and settles once every
+ * send has been handed to the transport (and the settle gap below has passed); `close` stops sending.
+ */
 export interface ManagedProgressSink extends ProgressSink {
-  flush(): void;
+  flush(): Promise<void>;
   close(): void;
 }
 
@@ -23,6 +26,14 @@ export type ProgressNotification = {
 export type SendNotification = (notification: ProgressNotification) => Promise<void> | void;
 
 export const MIN_INTERVAL_MS = 100;
+
+/**
+ * How long after the last notification `flush()` settles. The SDK client handles a notification one
+ * microtask late but a response at once, so when both arrive in one read (one stdio chunk) the response
+ * wins, the request's progress handler is gone, and the final "completed" is dropped. A short gap lets
+ * the notification travel in a read of its own. Only paid by calls that just sent progress.
+ */
+export const SETTLE_GAP_MS = 10;
 
 /** Keep messages short: a client shows them on one line next to a bar. */
 const MAX_MESSAGE_CHARS = 160;
@@ -47,14 +58,16 @@ export function createProgressSink(options: {
   sendNotification: SendNotification;
   signal?: AbortSignal | undefined;
   minIntervalMs?: number;
+  settleGapMs?: number;
   now?: () => number;
 }): ManagedProgressSink {
   const { progressToken, sendNotification, signal } = options;
   const minIntervalMs = options.minIntervalMs ?? MIN_INTERVAL_MS;
   const now = options.now ?? (() => Date.now());
+  const settleGapMs = options.settleGapMs ?? SETTLE_GAP_MS;
 
   if (progressToken === undefined || progressToken === null) {
-    return { report() {}, flush() {}, close() {} };
+    return { report() {}, flush: () => Promise.resolve(), close() {} };
   }
   const token = progressToken;
 
@@ -65,6 +78,8 @@ export function createProgressSink(options: {
   let pending: Pending | undefined;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** Sends handed to the transport and not yet settled: flush() waits for them. */
+  const inFlight = new Set<Promise<void>>();
 
   const close = (): void => {
     closed = true;
@@ -84,19 +99,33 @@ export function createProgressSink(options: {
     // A closed transport must not turn a progress update into a failed tool call.
     try {
       const sent = sendNotification({ method: "notifications/progress", params });
-      if (sent && typeof (sent as Promise<void>).catch === "function") (sent as Promise<void>).catch(() => {});
+      if (sent && typeof (sent as Promise<void>).then === "function") {
+        const settled: Promise<void> = (sent as Promise<void>).then(
+          () => undefined,
+          () => undefined,
+        );
+        inFlight.add(settled);
+        void settled.then(() => inFlight.delete(settled));
+      }
     } catch {
       // ignored, see above
     }
   };
 
-  const flush = (): void => {
+  const sendHeld = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (closed || !pending) return;
     const p = pending;
     pending = undefined;
     send(p);
+  };
+
+  const flush = async (): Promise<void> => {
+    sendHeld();
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+    const gap = lastSentAt + settleGapMs - now();
+    if (lastSentAt > -Infinity && gap > 0) await new Promise<void>((resolve) => setTimeout(resolve, gap));
   };
 
   const report = (message: string, progress?: number, total?: number): void => {
@@ -122,11 +151,11 @@ export function createProgressSink(options: {
     const isFinal = scaleTotal !== undefined && value >= scaleTotal;
     const wait = minIntervalMs - (now() - lastSentAt);
     if (isFinal || wait <= 0) {
-      flush();
+      sendHeld();
       return;
     }
     if (!timer) {
-      timer = setTimeout(flush, wait);
+      timer = setTimeout(sendHeld, wait);
       timer.unref?.();
     }
   };

@@ -127,7 +127,8 @@ export function registerTools(mcp: McpServer, tools: readonly AnyToolDefinition[
         options.logInternal?.(`tool ${tool.name} returned data that does not match its output schema`, checked.error);
         return errorResult("The tool produced an invalid answer (a server bug); the server log has the details.");
       }
-      sink.flush();
+      // The last progress (often the 100) must be on its way before the result, or the client drops it.
+      await sink.flush();
       return capResult({
         content: [{ type: "text", text: output.summary }, ...(output.content ?? [])],
         structuredContent: output.data as Record<string, unknown>,
