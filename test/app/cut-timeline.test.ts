@@ -129,7 +129,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
   const appCalls: string[] = [];
   const heights: number[] = [];
 
-  async function openHost(width: number, theme: "light" | "dark"): Promise<void> {
+  async function openHost(width: number, theme: "light" | "dark", serverTools = true): Promise<void> {
     page = await context!.newPage();
     page.on("console", (m) => {
       if (m.type() === "error") consoleErrors.push(m.text());
@@ -138,7 +138,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     const transport = new PageRelayTransport();
     await transport.attach(page);
     // No client given: the bridge then leaves tools/call to us, and we forward it as a host does.
-    bridge = new AppBridge(null, { name: "roughy-test-host", version: "0.0.0" }, { serverTools: {}, logging: {} }, {
+    bridge = new AppBridge(null, { name: "roughy-test-host", version: "0.0.0" }, serverTools ? { serverTools: {}, logging: {} } : { logging: {} }, {
       hostContext: {
         theme,
         displayMode: "inline",
@@ -251,6 +251,23 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
     expect(await view.locator(".bar .span").count()).toBe(segments.length);
     await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline-narrow-dark.png") });
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it("draws a get result without tool access, says what is missing, and shows no cut for other kinds", async () => {
+    await page.close();
+    const calls = appCalls.length;
+    await openHost(720, "light", false);
+    const got = await conn.call("get", { kind: "cut", id: cutId });
+    await bridge.sendToolResult(got as never);
+    await view.locator(".bar .span").first().waitFor();
+    expect(await view.locator(".bar .span").count()).toBe(segments.length);
+    expect(await view.locator(".words").textContent()).toContain("does not let views call tools");
+    expect(await view.locator("#export").isDisabled()).toBe(true);
+    expect(appCalls.length).toBe(calls);
+    const project = await conn.call("get", { kind: "asset", id: assetId });
+    await bridge.sendToolResult(project as never);
+    expect(await view.locator("#status").textContent()).toBe("This view draws cuts; this result is an asset.");
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -221,7 +221,7 @@ function cutFromResult(result: CallToolResult): CutState | string {
   if (!isObj(sc)) return "This result carries no structured data to draw.";
   let item: unknown = sc.cut;
   if (item === undefined && "kind" in sc) {
-    if (sc.kind !== "cut") return `This view draws cuts; this result is a ${String(sc.kind)}.`;
+    if (sc.kind !== "cut") return `This view draws cuts; this result is ${/^[aeiou]/.test(String(sc.kind)) ? "an" : "a"} ${String(sc.kind)}.`;
     item = sc.item;
   }
   if (!isObj(item) || !str(item.id)) return "This result names no cut.";

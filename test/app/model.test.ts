@@ -1,0 +1,56 @@
+// The timeline's arithmetic (ui/src/model.ts): what the page prints and where it draws.
+import { describe, expect, it } from "vitest";
+import { clock, drawnLength, duration, gaps, playableUrl, ticks, totals, wordsBySpan } from "../../ui/src/model.js";
+
+const SEGS = [
+  { start: 1, end: 4 },
+  { start: 6, end: 7 },
+];
+
+describe("timeline model", () => {
+  it("totals: kept, removed share and joins", () => {
+    expect(totals(SEGS, 10)).toEqual({ source: 10, kept: 4, removedShare: 0.6, joins: 1 });
+    expect(totals([], 0)).toEqual({ source: 0, kept: 0, removedShare: 0, joins: 0 });
+  });
+
+  it("gaps: before, between and after the kept spans", () => {
+    expect(gaps(SEGS, 10)).toEqual([
+      { start: 0, end: 1 },
+      { start: 4, end: 6 },
+      { start: 7, end: 10 },
+    ]);
+    expect(gaps([{ start: 0, end: 5 }], 5)).toEqual([]);
+    expect(drawnLength(SEGS, null)).toBe(7);
+  });
+
+  it("ticks leave room for their labels", () => {
+    expect(ticks(30, 600)).toEqual([0, 5, 10, 15, 20, 25, 30]);
+    expect(ticks(3600, 300).length).toBeLessThanOrEqual(6);
+    expect(ticks(0, 300)).toEqual([0]);
+  });
+
+  it("clock and duration labels", () => {
+    expect(clock(75.25)).toBe("1:15.3");
+    expect(clock(5)).toBe("0:05.0");
+    expect(clock(3723)).toBe("1:02:03");
+    expect(clock(700)).toBe("11:40");
+    expect(duration(2.44)).toBe("2.4 s");
+    expect(duration(65)).toBe("1 min 05 s");
+  });
+
+  it("groups words by span and leaves out words in dropped gaps", () => {
+    const words = [
+      { start: 1.2, end: 1.5, text: "in1" },
+      { start: 4.5, end: 4.8, text: "dropped" },
+      { start: 6.1, end: 6.4, text: "in2" },
+    ];
+    expect(wordsBySpan(words, SEGS).map((g) => g.map((w) => w.text))).toEqual([["in1"], ["in2"]]);
+  });
+
+  it("plays only https URLs", () => {
+    expect(playableUrl("https://cdn.example/r.mp4")).toEqual({ ok: true, url: "https://cdn.example/r.mp4" });
+    expect(playableUrl("http://127.0.0.1:4010/files/r.mp4")).toMatchObject({ ok: false });
+    expect(playableUrl(null)).toMatchObject({ ok: false });
+    expect(playableUrl("not a url")).toMatchObject({ ok: false });
+  });
+});
