@@ -85,6 +85,7 @@ export const uploadMedia = defineTool({
     upload_url: z.string().optional(),
     upload_command: z.string().optional(),
   },
+  toolsets: ["assets"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     if (ctx.remoteCaller) return remoteUpload(args, ctx);
