@@ -7,7 +7,10 @@ import { parseArgs } from "node:util";
 const HELP = `roughy-mcp: MCP server for the Roughy rough-cut API
 
 Usage:
-  roughy-mcp [--allow-dir DIR]...     run the MCP server over stdio
+  roughy-mcp [--allow-dir DIR]... [--toolsets a,b] [--read-only]
+                                      run the MCP server over stdio; --toolsets exposes only those groups
+                                      (projects,assets,cuts,renders,credits,webhooks,jobs; default all),
+                                      --read-only only the tools that change nothing
   roughy-mcp sandbox [options]        run the offline Roughy-compatible API server (see: roughy-mcp sandbox --help)
   roughy-mcp --http [--port N] [--host 127.0.0.1] [--allowed-hosts H,..] [--allowed-origins O,..] [--sandbox]
                                       MCP over Streamable HTTP (stateless) at /mcp; each request brings its own
@@ -21,6 +24,7 @@ Environment:
   ROUGHY_ALLOWED_DIRS                    directories for local files (path-delimited), used when the
                                          client offers no MCP roots; default: the working directory
   ROUGHY_SANDBOX_DIR                     sandbox data directory
+  ROUGHY_TOOLSETS / ROUGHY_READ_ONLY=1   as --toolsets / --read-only
   ROUGHY_ALLOWED_HOSTS / ROUGHY_ALLOWED_ORIGINS   --http: comma-separated Host / Origin values answered
 `;
 
@@ -42,6 +46,8 @@ async function main(argv: string[]): Promise<void> {
     "allowed-hosts"?: string;
     "allowed-origins"?: string;
     sandbox?: boolean;
+    toolsets?: string;
+    "read-only"?: boolean;
   };
   try {
     ({ values } = parseArgs({
@@ -56,6 +62,8 @@ async function main(argv: string[]): Promise<void> {
         "allowed-hosts": { type: "string" },
         "allowed-origins": { type: "string" },
         sandbox: { type: "boolean" },
+        toolsets: { type: "string" },
+        "read-only": { type: "boolean" },
       },
       strict: true,
       allowPositionals: false,
@@ -87,6 +95,8 @@ async function main(argv: string[]): Promise<void> {
   ]);
   const server = createServer({
     allowDirs: values["allow-dir"],
+    ...(values.toolsets !== undefined ? { toolsets: values.toolsets } : {}),
+    ...(values["read-only"] ? { readOnly: true } : {}),
     logger: (line) => process.stderr.write(`roughy-mcp: ${line}\n`),
   });
   const transport = new StdioServerTransport();
