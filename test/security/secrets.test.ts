@@ -172,9 +172,9 @@ describe("secrets", () => {
       const client = new Client({ name: "secrets-stdio", version: "0" });
       await client.connect(transport);
       const onmessage = transport.onmessage!;
-      transport.onmessage = (m, extra) => {
+      transport.onmessage = (m) => {
         wire.push(JSON.stringify(m));
-        onmessage(m, extra);
+        onmessage(m);
       };
       await client.setLoggingLevel("debug");
       await client.callTool({ name: "get_credits", arguments: {} });
