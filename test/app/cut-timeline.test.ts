@@ -118,6 +118,13 @@ describe("cut timeline app: server side", () => {
       const near = truth.words.filter((w) => w.word.toLowerCase().replace(/\W/g, "") === text.toLowerCase().replace(/\W/g, ""));
       expect(near.some((w) => Math.abs(w.start - start) < 0.06), `${text} at ${start}`).toBe(true);
     }
+    // A later page starts where asked and leaves out the script (sent once).
+    const page = (await conn.call("cut_timeline", { cut_id: cutId, words_from: 10 })).structuredContent as typeof data;
+    expect(page.words).toEqual(data.words.slice(10));
+    expect(page.script).toBeNull();
+    const bad = await conn.call("cut_timeline", { cut_id: "not-a-uuid" });
+    expect(bad.isError).toBe(true);
+    expect(textOf(bad)).toContain("cut_id");
   });
 });
 
