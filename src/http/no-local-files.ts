@@ -9,7 +9,7 @@ export function remoteRefusal(argument: string): string {
   return (
     `${argument}: this roughy-mcp server runs remotely (MCP over HTTP) and cannot read or write files on your machine. ` +
     "To upload, call upload_media with path, size_bytes and duration_seconds: it answers with a command that uploads the file from your machine. " +
-    "Exports come back inline (omit save_to); a finished render's download_url is in get (kind render)."
+    "Exports come back inline (omit save_to) or as their roughy:// resource; a finished render's download_url is in get (kind render)."
   );
 }
 
@@ -21,9 +21,10 @@ export function noLocalFiles(): FileAccess {
     allowedDirs: async () => [],
     resolveReadable: async (_input, argument) => refuse(argument),
     resolveWritable: async (_input, argument) => refuse(argument),
-    defaultDir: async () => refuse("save_to"),
-    writeAtomic: async () => refuse("save_to"),
-    tempPathFor: () => refuse("save_to"),
-    commit: async () => refuse("save_to"),
+    // Reached when a tool would save a file it was not told where to put (a large export, a render, a job).
+    defaultDir: async () => refuse("Saving files (save_to, output_dir)"),
+    writeAtomic: async () => refuse("Saving files (save_to, output_dir)"),
+    tempPathFor: () => refuse("Saving files (save_to, output_dir)"),
+    commit: async () => refuse("Saving files (save_to, output_dir)"),
   };
 }
