@@ -124,8 +124,12 @@ export function createProgressSink(options: {
   const flush = async (): Promise<void> => {
     sendHeld();
     while (inFlight.size > 0) await Promise.all([...inFlight]);
+    if (lastSentAt === -Infinity || settleGapMs <= 0) return;
     const gap = lastSentAt + settleGapMs - now();
-    if (lastSentAt > -Infinity && gap > 0) await new Promise<void>((resolve) => setTimeout(resolve, gap));
+    if (gap > 0) await new Promise<void>((resolve) => setTimeout(resolve, gap));
+    // And one full turn of the event loop: I/O that became ready while this process was busy (a loaded
+    // machine runs past the gap) is handled before the result is written.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
 
   const report = (message: string, progress?: number, total?: number): void => {

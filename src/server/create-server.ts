@@ -12,6 +12,7 @@ import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig }
 import { registerTools } from "./register-tools.js";
 import { registerResources } from "../resources/register-resources.js";
 import { APP_TOOLS, registerApp } from "../app/register-app.js";
+import { parseReadOnly, parseToolsets, type ToolSelection } from "./toolsets.js";
 
 export const SERVER_NAME = "roughy-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -34,6 +35,10 @@ export type CreateServerOptions = {
    * are on another machine), and no elicitation (a stateless server never receives the answer).
    */
   remote?: { backend: Backend; files: FileAccess };
+  /** Toolsets to expose (--toolsets); default: ROUGHY_TOOLSETS, else all. An unknown name throws. */
+  toolsets?: string | readonly string[];
+  /** Only tools with readOnlyHint, and refuse the rest (--read-only); default: ROUGHY_READ_ONLY. */
+  readOnly?: boolean;
 };
 
 export type RoughyServer = {
@@ -61,6 +66,11 @@ function instructions(mode: Backend["mode"], remoteCaller: boolean): string {
 export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const env = options.env ?? process.env;
   const logger = options.logger ?? (() => {});
+  // Checked first: a bad --toolsets is a start-up error, before anything is connected.
+  const selection: ToolSelection = {
+    toolsets: parseToolsets(options.toolsets ?? env.ROUGHY_TOOLSETS),
+    readOnly: options.readOnly ?? parseReadOnly(env.ROUGHY_READ_ONLY),
+  };
   const mcp = new McpServer(
     { name: SERVER_NAME, title: "Roughy", version: SERVER_VERSION },
     {
@@ -133,6 +143,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
       logger(`${message}: ${detail}`);
     },
+    selection,
   });
 
   const resources = registerResources(mcp, {

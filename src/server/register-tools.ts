@@ -20,6 +20,7 @@ import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
 import { createProgressSink } from "../progress/sink.js";
 import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
 import { RoughyError } from "../client/errors.js";
+import { TOOLSETS, whyHidden, type ToolSelection } from "./toolsets.js";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -32,6 +33,8 @@ export type RegisterOptions = {
   makeContext: ContextFactory;
   /** Server-side log (stderr in the CLI) for internal failures; never shown to the agent. */
   logInternal?: (message: string, error: unknown) => void;
+  /** Which tools are exposed (--toolsets, --read-only); default: all of them. */
+  selection?: ToolSelection;
 };
 
 function errorResult(message: string): CallToolResult {
@@ -107,11 +110,17 @@ async function paymentFacts(ctx: ToolContext, args: Record<string, unknown>): Pr
   return facts;
 }
 
-export function registerTools(mcp: McpServer, tools: readonly AnyToolDefinition[], options: RegisterOptions): void {
+export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefinition[], options: RegisterOptions): readonly AnyToolDefinition[] {
+  const selection = options.selection ?? { toolsets: TOOLSETS, readOnly: false };
+  const tools = allTools.filter((tool) => whyHidden(tool, selection) === null);
+  // Hidden tools are still known by name, so that a call to one is refused with the reason, not "unknown".
+  const hidden = new Map(allTools.filter((tool) => !tools.includes(tool)).map((tool) => [tool.name, tool]));
   const byName = new Map<string, AnyToolDefinition>();
   const schemas = new Map<string, { input: z.ZodObject; output: z.ZodObject }>();
 
   const run = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+    // The last line of read-only: whatever path led here, a tool that changes things does not run.
+    if (selection.readOnly && !tool.annotations.readOnlyHint) return errorResult(whyHidden(tool, selection) ?? `${tool.name} is refused in read-only mode.`);
     const progressToken = extra._meta?.progressToken;
     const sink = createProgressSink({
       progressToken,
@@ -174,6 +183,8 @@ export function registerTools(mcp: McpServer, tools: readonly AnyToolDefinition[
   // Replaces the SDK's tools/call handler (registered above) so that validation messages are ours.
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = byName.get(request.params.name);
+    const off = hidden.get(request.params.name);
+    if (!tool && off) return errorResult(whyHidden(off, selection) ?? `${off.name} is not enabled on this server.`);
     if (!tool) {
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
     }
@@ -184,4 +195,5 @@ export function registerTools(mcp: McpServer, tools: readonly AnyToolDefinition[
     }
     return run(tool, parsed.data as Record<string, unknown>, extra);
   });
+  return tools;
 }

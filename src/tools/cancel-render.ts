@@ -11,6 +11,7 @@ export const cancelRender = defineTool({
   description: "Cancels a pending or processing render (render_id from create_render or list kind=renders). Free; a finished render cannot be canceled.",
   inputSchema: { render_id: renderId },
   outputSchema: { render: renderView },
+  toolsets: ["renders"],
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();

@@ -64,6 +64,7 @@ export const createCut = defineTool({
     timed_out: z.boolean(),
     segments: segmentsOutput,
   },
+  toolsets: ["cuts"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   _meta: CUT_TIMELINE_META,
   async handler(args, ctx) {

@@ -14,6 +14,7 @@ export const createProject = defineTool({
     description: z.string().max(2000).optional().describe("optional description"),
   },
   outputSchema: { project: projectView },
+  toolsets: ["projects"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();

@@ -33,6 +33,7 @@ export const createRender = defineTool({
     wait_seconds: waitSeconds,
   },
   outputSchema: { render: renderView, timed_out: z.boolean() },
+  toolsets: ["renders"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();

@@ -17,6 +17,7 @@ export const createWebhook = defineTool({
     events: z.array(z.enum(EVENTS)).min(1).describe("events to send"),
   },
   outputSchema: { webhook: webhookView, secret: z.string().nullable() },
+  toolsets: ["webhooks"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();

@@ -76,6 +76,7 @@ export const cutToScript = defineTool({
   outputSchema: { ...jobOutput.shape, timed_out: z.boolean(), next_step: z.string() },
   // Spends credits and creates assets, cuts, renders and files; never overwrites or deletes the user's
   // things (a cancel removes only the unfinished cut or render this job started).
+  toolsets: ["jobs"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const jobs = jobManagerFor(ctx.jobs);

@@ -21,6 +21,10 @@ export type ToolAnnotations = {
 
 export type { JobManager };
 
+/** Groups of tools a user can enable (--toolsets); a tool may sit in several (get/list serve every kind). */
+export const TOOLSETS = ["projects", "assets", "cuts", "renders", "credits", "webhooks", "jobs"] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
 export type BackendMode = "sandbox" | "remote";
 
 export interface ToolContext {
@@ -61,6 +65,8 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   inputSchema: I;
   outputSchema: O;
   annotations: ToolAnnotations;
+  /** The toolsets that include this tool; every tool in src/tools names at least one. */
+  toolsets?: readonly Toolset[];
   /** Listed as is in tools/list: MCP Apps metadata (`ui.resourceUri`, `ui.visibility`). */
   _meta?: Record<string, unknown>;
   handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.output<z.ZodObject<O>>>>;

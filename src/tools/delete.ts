@@ -25,6 +25,7 @@ export const deleteTool = defineTool({
     id: uuid("must be a UUID as returned by list or the tool that created the item").describe("the item's id (UUID)"),
   },
   outputSchema: { kind: z.enum(KINDS), id: z.string(), deleted: z.boolean() },
+  toolsets: ["projects", "assets", "cuts", "renders", "webhooks"],
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();

@@ -19,6 +19,7 @@ export const downloadRender = defineTool({
     overwrite,
   },
   outputSchema: { render_id: z.string(), saved_to: z.string(), bytes: z.number(), output: z.string() },
+  toolsets: ["renders"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const replace = args.overwrite ?? false;

@@ -24,6 +24,7 @@ export const estimateCost = defineTool({
     enough: z.boolean(),
     mode: z.enum(["sandbox", "remote"]),
   },
+  toolsets: ["assets", "credits"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const real = await ctx.files.resolveReadable(args.path, "path");

@@ -50,6 +50,7 @@ export const exportCut = defineTool({
     inline: z.boolean(),
     saved_to: z.string().nullable(),
   },
+  toolsets: ["cuts"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const fmt: AnyExportFormat = args.format;

@@ -29,6 +29,7 @@ export const getCredits = defineTool({
     ledger_total: z.number(),
     mode: z.enum(["sandbox", "remote"]),
   },
+  toolsets: ["credits"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();

@@ -29,6 +29,7 @@ export const get = defineTool({
     segments: segmentsOutput,
     uri: z.string(),
   },
+  toolsets: ["projects", "assets", "cuts", "renders"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   // The view draws cuts; for the other kinds it says it has nothing to draw.
   _meta: CUT_TIMELINE_META,

@@ -57,6 +57,7 @@ export const list = defineTool({
     offset: z.number(),
     next_offset: z.number().nullable(),
   },
+  toolsets: ["projects", "assets", "cuts", "renders", "webhooks"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const kind = args.kind;

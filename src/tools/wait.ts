@@ -98,6 +98,7 @@ export const wait = defineTool({
     next_step: z.string(),
   },
   // Waiting changes nothing on the service; a job keeps running when the wait ends or is cancelled.
+  toolsets: ["assets", "cuts", "renders", "jobs"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const timeoutMs = (args.wait_seconds ?? DEFAULT_WAIT_SECONDS) * 1000;

@@ -1,0 +1,111 @@
+// --toolsets and --read-only: tools/list shows only the chosen groups (or only tools that change nothing),
+// a hidden tool called by name is refused with the reason and does nothing, and an unknown toolset name
+// stops the server at start-up with a message listing the valid names.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { RoughyClient } from "../../src/client/index.js";
+import { createServer } from "../../src/server/create-server.js";
+import { TOOLS } from "../../src/tools/index.js";
+import { TOOLSETS } from "../../src/server/toolsets.js";
+import { connect, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
+
+let sb: TestSandbox;
+beforeAll(async () => {
+  sb = await startTestSandbox();
+});
+afterAll(async () => {
+  await sb?.close();
+});
+
+async function listed(server: NonNullable<Parameters<typeof connect>[0]>["server"]): Promise<string[]> {
+  const conn = await connect({ sandbox: sb.sandbox, server });
+  try {
+    return (await conn.client.listTools()).tools.map((t) => t.name).sort();
+  } finally {
+    await conn.close();
+  }
+}
+
+describe("toolsets", () => {
+  it("every tool declares known toolsets", () => {
+    for (const def of Object.values(TOOLS)) {
+      expect(def.toolsets?.length, def.name).toBeGreaterThan(0);
+      for (const set of def.toolsets ?? []) expect(TOOLSETS, def.name).toContain(set);
+    }
+  });
+
+  it("the default lists every tool; a selection lists only its groups", async () => {
+    const all = await listed({});
+    for (const name of Object.keys(TOOLS)) expect(all).toContain(name);
+
+    const cuts = await listed({ toolsets: "cuts,renders" });
+    for (const name of ["create_cut", "export_cut", "create_render", "download_render", "cancel_render", "get", "list", "wait"]) expect(cuts).toContain(name);
+    for (const name of ["upload_media", "cut_to_script", "create_webhook", "get_credits", "create_project", "estimate_cost"]) expect(cuts).not.toContain(name);
+
+    const env = await listed({ env: { ROUGHY_TOOLSETS: " Webhooks " } });
+    expect(env).toContain("create_webhook");
+    expect(env).not.toContain("create_cut");
+  });
+
+  it("a tool outside the enabled toolsets is refused by name, saying which toolset to add", async () => {
+    const conn = await connect({ sandbox: sb.sandbox, server: { toolsets: ["credits"] } });
+    try {
+      const r = await conn.call("create_webhook", { url: "https://example.com/hook", events: ["cut.completed"] });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain("webhooks toolset");
+      expect((await conn.call("get_credits", {})).isError).toBeFalsy();
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it("an unknown toolset is a start-up error listing the valid names", async () => {
+    expect(() => createServer({ toolsets: "cuts,bogus" })).toThrow(/Unknown toolset "bogus".*Valid toolsets: projects, assets, cuts, renders, credits, webhooks, jobs/);
+    // The command a client launches: exits non-zero with the message on stderr, before speaking MCP.
+    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/cli.ts"), "--toolsets", "cuts,bogus"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let stdout = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('Unknown toolset "bogus"');
+    expect(stderr).toContain("projects, assets, cuts, renders, credits, webhooks, jobs");
+    expect(stdout).toBe("");
+  });
+});
+
+describe("read-only", () => {
+  it("lists only tools with readOnlyHint: true (flag or ROUGHY_READ_ONLY=1)", async () => {
+    for (const server of [{ readOnly: true }, { env: { ROUGHY_READ_ONLY: "1" } }]) {
+      const names = await listed(server);
+      expect(names).toEqual(expect.arrayContaining(["get", "list", "wait", "estimate_cost", "get_credits"]));
+      for (const name of names) {
+        const def = (TOOLS as Record<string, { annotations: { readOnlyHint: boolean } }>)[name];
+        if (def) expect(def.annotations.readOnlyHint, name).toBe(true);
+      }
+      expect(names).not.toContain("upload_media");
+      expect(names).not.toContain("delete");
+    }
+  });
+
+  it("refuses a write called by name, and nothing is changed", async () => {
+    const api = new RoughyClient({ apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl });
+    const before = (await api.projects.list()).total;
+    const conn = await connect({ sandbox: sb.sandbox, server: { readOnly: true } });
+    try {
+      const r = await conn.call("create_project", { name: "should not exist" });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain("read-only");
+      expect((await api.projects.list()).total).toBe(before);
+      const ok = await conn.call("list", { kind: "projects" });
+      expect(ok.isError, textOf(ok)).toBeFalsy();
+    } finally {
+      await conn.close();
+    }
+  });
+});
