@@ -4,9 +4,12 @@
 //      clients at once; every answer checked; server RSS before, after and peak.
 //   2. `roughy-mcp` (stdio) uploading a sparse file of --upload-mib (default 2048) with upload_media into
 //      the sandbox: the server's peak RSS must stay under 150 MB.
+//   3. The same file in remote mode: upload_media over HTTP answers with a command, which runs here (curl);
+//      the bytes never pass through the HTTP server, whose peak RSS is reported to show it.
 // Run: npm run build && node --import tsx bench/load.ts [--rounds 5] [--upload-mib 2048] [--skip-upload]
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { copyFile, mkdtemp, readFile, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -171,6 +174,38 @@ async function bigUpload(sandbox: { baseUrl: string; apiKey: string }, mib: numb
   }
 }
 
+async function remoteUpload(sandbox: { baseUrl: string; apiKey: string }, mib: number, work: string) {
+  const file = path.join(work, "remote.m4a");
+  await copyFile(FIXTURE, file);
+  await truncate(file, mib * 1024 * 1024);
+  const { child, url } = await startHttpChild({ ...process.env, ROUGHY_BASE_URL: sandbox.baseUrl, ROUGHY_API_KEY: "" });
+  try {
+    const client = await httpClient(url, sandbox.apiKey);
+    const before = await procMemory(child.pid!);
+    const answer = (await client.callTool(
+      { name: "upload_media", arguments: { path: file, size_bytes: mib * 1024 * 1024, duration_seconds: 32, confirm_cost: true } },
+      CallToolResultSchema,
+    )) as CallToolResult;
+    if (answer.isError) throw new Error(`upload_media failed: ${JSON.stringify(answer.content)}`);
+    const { upload_command: command, asset } = answer.structuredContent as { upload_command: string; asset: { id: string } };
+    const t0 = performance.now();
+    await promisify(execFile)("sh", ["-c", command], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ROUGHY_API_KEY: sandbox.apiKey } });
+    const seconds = (performance.now() - t0) / 1000;
+    const waited = (await client.callTool({ name: "wait", arguments: { kind: "asset", id: asset.id, wait_seconds: 0 } }, CallToolResultSchema)) as CallToolResult;
+    await client.close();
+    const after = await procMemory(child.pid!);
+    return {
+      bytes: mib * 1024 * 1024,
+      seconds: Number(seconds.toFixed(1)),
+      asset_state: (waited.structuredContent as { state: string }).state,
+      http_server_rss_before_mb: Number(fmt(before.rssMb)),
+      http_server_rss_peak_mb: Number(fmt(after.peakMb)),
+    };
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "roughy-load-"));
   const sandbox = await startSandbox({ port: 0, dataDir: path.join(work, "sandbox"), startingBalance: 100_000 });
@@ -183,6 +218,9 @@ async function main(): Promise<void> {
       const upload = await bigUpload(sandbox, Number(values["upload-mib"]), work);
       console.log(JSON.stringify({ upload }));
       if (!upload.under_limit) failed = true;
+      const remote = await remoteUpload(sandbox, Number(values["upload-mib"]), work);
+      console.log(JSON.stringify({ remote_upload: remote }));
+      if (remote.asset_state === "pending_upload") failed = true;
     }
   } finally {
     await sandbox.close();
