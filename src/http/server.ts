@@ -113,8 +113,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     } catch (error) {
       if (error instanceof BodyTooLarge) {
         // The rest of the body is not read: close the connection rather than drain an attacker's upload.
+        res.once("finish", () => req.destroy());
         send(res, 413, rpcError(-32600, `Request body too large: the limit is ${maxBody} bytes.`), { connection: "close" });
-        req.destroy();
         return;
       }
       send(res, 400, rpcError(-32700, "Parse error: the body is not valid JSON."));

@@ -35,14 +35,18 @@ export function rawRequest(
   options: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
+    let responded = false;
     const req = http.request(url, { method: options.method ?? "POST", headers: options.headers }, (res) => {
+      responded = true;
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
       res.on("error", reject);
     });
     // The server may answer (413) and close before the whole body is sent: the answer is what counts.
-    req.on("error", (error) => reject(error));
+    req.on("error", (error) => {
+      if (!responded) reject(error);
+    });
     if (options.body !== undefined) req.write(options.body);
     req.end();
   });
