@@ -36,4 +36,18 @@ describe("toolListing", () => {
     expect(JSON.stringify(entry.outputSchema)).not.toContain("required");
     expect(entry.annotations).toEqual(tool.annotations);
   });
+
+  it("writes a nullable object as type [object, null] and leaves out minLength 1", () => {
+    const entry = toolListing(
+      defineTool({
+        ...tool,
+        inputSchema: { id: z.string().min(1), tag: z.string().min(2) },
+        outputSchema: { item: z.object({ a: z.string() }).nullable(), pick: z.enum(["x", "y"]).nullable() },
+      }),
+    );
+    expect(entry.outputSchema?.properties?.item).toEqual({ type: ["object", "null"], properties: { a: { type: "string" } } });
+    expect(JSON.stringify(entry.outputSchema?.properties?.pick)).toContain('"enum"');
+    expect(entry.inputSchema.properties?.id).toEqual({ type: "string" });
+    expect(entry.inputSchema.properties?.tag).toEqual({ type: "string", minLength: 2 });
+  });
 });

@@ -61,7 +61,7 @@ export function capResult(result: CallToolResult): CallToolResult {
 type JsonSchema = Record<string, unknown>;
 
 /**
- * Drops what costs bytes in tools/list without telling a model anything: `$schema`, and in output schemas
+ * Drops what costs bytes in tools/list without telling a model anything: `$schema`, `minLength: 1`, and in output schemas
  * `additionalProperties: false` and `required` (every field is always sent; the looser schema still
  * validates every answer, and it saves about a tenth of the list).
  */
@@ -72,13 +72,28 @@ function slim(schema: JsonSchema, dropClosed: boolean): JsonSchema {
     const out: JsonSchema = {};
     for (const [key, value] of Object.entries(node as JsonSchema)) {
       if (key === "$schema") continue;
+      // "not empty" is checked by the wrapper and obvious to a model: not worth its bytes in every listing.
+      if (key === "minLength" && value === 1) continue;
       if (dropClosed && key === "additionalProperties" && value === false) continue;
       if (dropClosed && key === "required" && Array.isArray(value)) continue;
       out[key] = walk(value);
     }
-    return out;
+    return collapseNullable(out);
   };
   return walk(schema) as JsonSchema;
+}
+
+/**
+ * `anyOf: [{type: "object", ...}, {type: "null"}]` (zod's nullable object) -> `{type: ["object", "null"], ...}`:
+ * the same set of values (the object keywords apply only to objects), in fewer bytes.
+ */
+function collapseNullable(node: JsonSchema): JsonSchema {
+  const anyOf = node.anyOf;
+  if (!Array.isArray(anyOf) || anyOf.length !== 2 || Object.keys(node).some((k) => k !== "anyOf" && k !== "description")) return node;
+  const nullIndex = anyOf.findIndex((s) => JSON.stringify(s) === '{"type":"null"}');
+  const other = anyOf[1 - nullIndex] as JsonSchema | undefined;
+  if (nullIndex < 0 || !other || typeof other.type !== "string" || "anyOf" in other || "enum" in other) return node;
+  return { ...other, type: [other.type, "null"], ...(node.description !== undefined ? { description: node.description } : {}) };
 }
 
 /** The tools/list entry of one definition, built once. */

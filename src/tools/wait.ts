@@ -94,7 +94,12 @@ export const wait = defineTool({
     done: z.boolean().describe("true when the state is final and waiting longer changes nothing"),
     timed_out: z.boolean(),
     resource: resourceOutput.nullable(),
-    job: jobOutput.nullable(),
+    // The full job view is cut_to_script's output schema; repeating it here would double its cost in
+    // tools/list, so only the fields an agent branches on are spelled out.
+    job: z
+      .looseObject({ id: z.string(), status: jobOutput.shape.status })
+      .nullable()
+      .describe("kind=job: the job, with the same fields as cut_to_script's answer"),
     next_step: z.string(),
   },
   // Waiting changes nothing on the service; a job keeps running when the wait ends or is cancelled.
