@@ -87,6 +87,12 @@ describe("remote mode: the HTTP gate", () => {
       const estimate = await c.call("estimate_cost", { path: "/etc/hostname" });
       expect(estimate.isError).toBe(true);
       expect(textOf(estimate)).toMatch(/runs remotely .* cannot read or write files on your machine/);
+      const job = await c.call("cut_to_script", { file_path: "/etc/hostname", confirm_cost: true });
+      expect(job.isError).toBe(true);
+      expect(textOf(job)).toMatch(/^file_path: this roughy-mcp server runs remotely/);
+      const download = await c.call("download_render", { render_id: "00000000-0000-4000-8000-000000000000", save_to: "/tmp/x.mp4" });
+      expect(download.isError).toBe(true);
+      expect(textOf(download)).toMatch(/^save_to: this roughy-mcp server runs remotely/);
       const noSize = await c.call("upload_media", { path: "/home/me/interview.mp4" });
       expect(noSize.isError).toBe(true);
       expect(textOf(noSize)).toMatch(/size_bytes/);
