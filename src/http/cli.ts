@@ -10,6 +10,8 @@ export type HttpCliValues = {
   "allowed-hosts"?: string;
   "allowed-origins"?: string;
   sandbox?: boolean;
+  toolsets?: string;
+  "read-only"?: boolean;
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -27,6 +29,10 @@ export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv =
     allowedHosts: parseList(values["allowed-hosts"] ?? env.ROUGHY_ALLOWED_HOSTS),
     allowedOrigins: parseList(values["allowed-origins"] ?? env.ROUGHY_ALLOWED_ORIGINS),
     logger: log,
+    serverOptions: {
+      ...(values.toolsets !== undefined ? { toolsets: values.toolsets } : {}),
+      ...(values["read-only"] ? { readOnly: true } : {}),
+    },
     ...(Number.isFinite(timeout) && timeout > 0 ? { timeoutMs: timeout } : {}),
   };
 

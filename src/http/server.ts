@@ -37,7 +37,7 @@ export type HttpServerOptions = {
   timeoutMs?: number;
   logger?: (line: string) => void;
   /** Passed to every per-request server (tests may narrow the tools). */
-  serverOptions?: Pick<CreateServerOptions, "tools" | "subscriptionPollMs">;
+  serverOptions?: Pick<CreateServerOptions, "tools" | "subscriptionPollMs" | "toolsets" | "readOnly">;
 };
 
 export type HttpServerHandle = {
@@ -163,6 +163,9 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       send(res, 500, rpcError(-32603, "Internal server error."));
     });
   });
+
+  // One server built up front, so that a bad setting (an unknown toolset) stops the start, not every request.
+  await createServer({ ...options.serverOptions, logger, remote: { backend: { mode, client: () => Promise.reject(new Error("unused")), sandboxUrl: () => null, close: async () => {} }, files } }).close();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
