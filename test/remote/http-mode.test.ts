@@ -147,6 +147,29 @@ describe("remote mode: the HTTP gate", () => {
   }, 120_000);
 });
 
+describe("remote mode: read-only", () => {
+  it("serves only the read-only tools and refuses the others by name", async () => {
+    const sb = await startTestSandbox();
+    const server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, serverOptions: { readOnly: true } });
+    try {
+      const c = await connectRemote(server.url, sb.sandbox.apiKey);
+      try {
+        const names = (await c.client.listTools()).tools.map((t) => t.name);
+        expect(names).toContain("list");
+        expect(names).not.toContain("upload_media");
+        const refused = await c.call("create_project", { name: "x" });
+        expect(refused.isError).toBe(true);
+        expect(dataOf<{ total: number }>(await c.call("list", { kind: "projects" })).total).toBe(0);
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await server.close();
+      await sb.close();
+    }
+  }, 60_000);
+});
+
 describe("remote mode: two users, two keys", () => {
   let a: TestSandbox;
   let b: TestSandbox;
