@@ -8,6 +8,7 @@ import { TOOL_LIST } from "../tools/index.js";
 import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
 import { createFileAccess, parseAllowedDirsEnv, rootUriToPath, type FileAccess } from "../files/allowed-dirs.js";
 import { JobManager } from "../jobs/manager.js";
+import { JobTaskStore, TASK_POLL_INTERVAL_MS } from "../jobs/task-store.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
 import { registerResources } from "../resources/register-resources.js";
@@ -71,10 +72,19 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     toolsets: parseToolsets(options.toolsets ?? env.ROUGHY_TOOLSETS),
     readOnly: options.readOnly ?? parseReadOnly(env.ROUGHY_READ_ONLY),
   };
+  const jobs = new JobManager();
+  // MCP Tasks only where a task can outlive its request: a stateless HTTP server forgets it at once.
+  const tasks = options.remote ? undefined : new JobTaskStore(jobs);
   const mcp = new McpServer(
     { name: SERVER_NAME, title: "Roughy", version: SERVER_VERSION },
     {
-      capabilities: { logging: {}, resources: { subscribe: true, listChanged: true }, completions: {} },
+      capabilities: {
+        logging: {},
+        resources: { subscribe: true, listChanged: true },
+        completions: {},
+        ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
+      },
+      ...(tasks ? { taskStore: tasks, defaultTaskPollInterval: TASK_POLL_INTERVAL_MS } : {}),
       instructions: instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote)),
     },
   );
@@ -117,8 +127,6 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     configured: options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS),
     cwd: options.cwd,
   });
-  const jobs = new JobManager();
-
   registerTools(mcp, [...(options.tools ?? TOOL_LIST), ...APP_TOOLS], {
     makeContext(extra, parts): ToolContext {
       const ctx: ToolContext = {
@@ -144,6 +152,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       logger(`${message}: ${detail}`);
     },
     selection,
+    ...(tasks ? { tasks } : {}),
   });
 
   const resources = registerResources(mcp, {

@@ -40,9 +40,13 @@ describe("toolListing", () => {
   it("writes a nullable object as type [object, null] and leaves out minLength 1", () => {
     const entry = toolListing(
       defineTool({
-        ...tool,
+        name: "demo2",
+        title: "Demo",
+        description: "d",
+        annotations: tool.annotations,
         inputSchema: { id: z.string().min(1), tag: z.string().min(2) },
         outputSchema: { item: z.object({ a: z.string() }).nullable(), pick: z.enum(["x", "y"]).nullable() },
+        handler: async () => ({ data: { item: null, pick: null }, summary: "s" }),
       }),
     );
     expect(entry.outputSchema?.properties?.item).toEqual({ type: ["object", "null"], properties: { a: { type: "string" } } });

@@ -16,7 +16,9 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from "@modelcontextprotocol/sdk/types.js";
-import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
+import type { CreateTaskResult } from "@modelcontextprotocol/sdk/experimental/tasks";
+import type { AnyToolDefinition, ToolContext, ToolOutput } from "../tools/define-tool.js";
+import type { JobTaskStore } from "../jobs/task-store.js";
 import { createProgressSink } from "../progress/sink.js";
 import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
 import { RoughyError } from "../client/errors.js";
@@ -33,6 +35,8 @@ export type RegisterOptions = {
   makeContext: ContextFactory;
   /** Server-side log (stderr in the CLI) for internal failures; never shown to the agent. */
   logInternal?: (message: string, error: unknown) => void;
+  /** Answers task-augmented calls of tools with `task` (MCP Tasks); without it such calls are refused. */
+  tasks?: JobTaskStore;
   /** Which tools are exposed (--toolsets, --read-only); default: all of them. */
   selection?: ToolSelection;
 };
@@ -96,8 +100,8 @@ function collapseNullable(node: JsonSchema): JsonSchema {
   return { ...other, type: [other.type, "null"], ...(node.description !== undefined ? { description: node.description } : {}) };
 }
 
-/** The tools/list entry of one definition, built once. */
-export function toolListing(tool: AnyToolDefinition): Tool {
+/** The tools/list entry of one definition, built once. `tasks`: the server answers task-augmented calls. */
+export function toolListing(tool: AnyToolDefinition, options: { tasks?: boolean } = {}): Tool {
   return {
     name: tool.name,
     title: tool.title,
@@ -105,6 +109,7 @@ export function toolListing(tool: AnyToolDefinition): Tool {
     inputSchema: slim(z.toJSONSchema(z.object(tool.inputSchema), { io: "input", target: "draft-7", unrepresentable: "any" }), false) as Tool["inputSchema"],
     outputSchema: slim(z.toJSONSchema(z.object(tool.outputSchema), { io: "output", target: "draft-7", unrepresentable: "any" }), true) as Tool["outputSchema"],
     annotations: { ...tool.annotations },
+    ...(options.tasks && tool.task ? { execution: { taskSupport: "optional" as const } } : {}),
     ...(tool._meta ? { _meta: tool._meta } : {}),
   };
 }
@@ -133,42 +138,80 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
   const byName = new Map<string, AnyToolDefinition>();
   const schemas = new Map<string, { input: z.ZodObject; output: z.ZodObject }>();
 
-  const run = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+  /** A handler's output as the call's result: checked against the output schema, capped. */
+  const toResult = (tool: AnyToolDefinition, output: ToolOutput<unknown>): CallToolResult => {
+    const checked = schemas.get(tool.name)?.output.safeParse(output.data);
+    if (checked && !checked.success) {
+      // A tool bug, not the agent's: answer generically rather than send a result the client would reject.
+      options.logInternal?.(`tool ${tool.name} returned data that does not match its output schema`, checked.error);
+      return errorResult("The tool produced an invalid answer (a server bug); the server log has the details.");
+    }
+    return capResult({
+      content: [{ type: "text", text: output.summary }, ...(output.content ?? [])],
+      structuredContent: output.data as Record<string, unknown>,
+    });
+  };
+
+  const failure = async (tool: AnyToolDefinition, error: unknown, args: Record<string, unknown>, ctx: ToolContext): Promise<CallToolResult> => {
+    const facts =
+      error instanceof RoughyError && (error.code === "asset_payment_required" || error.code === "insufficient_credits")
+        ? await paymentFacts(ctx, args)
+        : undefined;
+    const described = describeError(error, args, facts);
+    if (described.internal) {
+      options.logInternal?.(`tool ${tool.name} failed`, error);
+      const detail = error instanceof RoughyError ? `${error.code}${error.requestId ? ` request ${error.requestId}` : ""}` : "internal";
+      ctx.log("error", `${tool.name} failed (${detail})`);
+    }
+    return errorResult(described.message);
+  };
+
+  const refusedReadOnly = (tool: AnyToolDefinition): CallToolResult | null =>
     // The last line of read-only: whatever path led here, a tool that changes things does not run.
-    if (selection.readOnly && !tool.annotations.readOnlyHint) return errorResult(whyHidden(tool, selection) ?? `${tool.name} is refused in read-only mode.`);
+    selection.readOnly && !tool.annotations.readOnlyHint ? errorResult(whyHidden(tool, selection) ?? `${tool.name} is refused in read-only mode.`) : null;
+
+  const contextFor = (extra: Extra) => {
     const progressToken = extra._meta?.progressToken;
     const sink = createProgressSink({
       progressToken,
       sendNotification: (n) => extra.sendNotification(n),
       signal: extra.signal,
     });
-    const ctx = options.makeContext(extra, { progress: sink, signal: extra.signal, progressToken });
+    return { sink, ctx: options.makeContext(extra, { progress: sink, signal: extra.signal, progressToken }) };
+  };
+
+  const run = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+    const refused = refusedReadOnly(tool);
+    if (refused) return refused;
+    const { sink, ctx } = contextFor(extra);
     try {
-      const output = await tool.handler(args, ctx);
-      const checked = schemas.get(tool.name)?.output.safeParse(output.data);
-      if (checked && !checked.success) {
-        // A tool bug, not the agent's: answer generically rather than send a result the client would reject.
-        options.logInternal?.(`tool ${tool.name} returned data that does not match its output schema`, checked.error);
-        return errorResult("The tool produced an invalid answer (a server bug); the server log has the details.");
-      }
+      const result = toResult(tool, await tool.handler(args, ctx));
       // The last progress (often the 100) must be on its way before the result, or the client drops it.
       await sink.flush();
-      return capResult({
-        content: [{ type: "text", text: output.summary }, ...(output.content ?? [])],
-        structuredContent: output.data as Record<string, unknown>,
-      });
+      return result;
     } catch (error) {
-      const facts =
-        error instanceof RoughyError && (error.code === "asset_payment_required" || error.code === "insufficient_credits")
-          ? await paymentFacts(ctx, args)
-          : undefined;
-      const described = describeError(error, args, facts);
-      if (described.internal) {
-        options.logInternal?.(`tool ${tool.name} failed`, error);
-        const detail = error instanceof RoughyError ? `${error.code}${error.requestId ? ` request ${error.requestId}` : ""}` : "internal";
-        ctx.log("error", `${tool.name} failed (${detail})`);
-      }
-      return errorResult(described.message);
+      return await failure(tool, error, args, ctx);
+    } finally {
+      sink.close();
+    }
+  };
+
+  /**
+   * A task-augmented call: the tool's `task.start` runs within the request (checks, cost confirmation),
+   * then the answer is the task; the result comes later from the job (tasks/result). A refusal is a task
+   * that failed at once, so the agent reads the same message it would have got without a task.
+   */
+  const startTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<CreateTaskResult> => {
+    const store = options.tasks as JobTaskStore;
+    const scope = { ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) };
+    const refused = refusedReadOnly(tool);
+    if (refused) return { task: store.finished(refused, scope) };
+    const { sink, ctx } = contextFor(extra);
+    try {
+      const job = await tool.task!.start(args, ctx);
+      return { task: store.bindJob(job, { ...scope, answer: (done) => toResult(tool, tool.task!.answer(done)) }) };
+    } catch (error) {
+      return { task: store.finished(await failure(tool, error, args, ctx), scope) };
     } finally {
       sink.close();
     }
@@ -192,7 +235,7 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
   }
 
   // Replaces the SDK's tools/list handler: same content, without the bytes that tell a model nothing.
-  const listing = tools.map(toolListing);
+  const listing = tools.map((tool) => toolListing(tool, { tasks: Boolean(options.tasks) }));
   mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
 
   // Replaces the SDK's tools/call handler (registered above) so that validation messages are ours.
@@ -203,11 +246,18 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
     if (!tool) {
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
     }
+    const taskParams = request.params.task;
+    if (taskParams && !(options.tasks && tool.task)) {
+      throw new McpError(ErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
+    }
     const input = request.params.arguments ?? {};
     const parsed = schemas.get(tool.name)!.input.safeParse(input);
     if (!parsed.success) {
-      return errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);
+      const invalid = errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);
+      if (taskParams) return { task: options.tasks!.finished(invalid, { ttl: taskParams.ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }) };
+      return invalid;
     }
+    if (taskParams) return startTask(tool, parsed.data as Record<string, unknown>, extra, taskParams.ttl);
     return run(tool, parsed.data as Record<string, unknown>, extra);
   });
   return tools;

@@ -52,31 +52,33 @@ function toAnswer(job: JobSnapshot<CutJobDetail>, timedOut: boolean) {
   return { data: { ...jobToOutput(job), timed_out: timedOut, next_step: nextStep }, summary };
 }
 
+const inputSchema = {
+  file_path: z.string().min(1).optional().describe("local video/audio file to upload (or give asset_id)"),
+  asset_id: assetId.optional(),
+  project_id: projectId.optional(),
+  project_name: z.string().min(1).max(200).optional().describe("project to use or create when uploading (default: the file name)"),
+  script: z.string().max(MAX_SCRIPT_CHARS).optional().describe("the intended final message to cut to; omit for a scriptless cut"),
+  script_path: z.string().min(1).optional().describe("a local text file holding the script, instead of script"),
+  exports: z.array(z.enum(ALL_EXPORT_FORMATS)).max(6).optional().describe("edit/subtitle files to save (default xmeml, srt)"),
+  render: z.enum([...RENDER_OUTPUTS, "none"]).optional().describe("rendered output: mp4/mov/m4a/mp3, or none (default mp4)"),
+  output_dir: z.string().min(1).optional().describe("folder for the files (default: next to the source)"),
+  frame_rate: z.number().positive().max(120).optional().describe("fps for edl/xmeml/fcpxml of audio-only media (default 25)"),
+  language: z.string().min(2).max(16).optional().describe("spoken-language hint for the upload, e.g. en"),
+  confirm_cost: z.boolean().optional().describe("true when the user agreed to the credit cost"),
+  wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).optional().describe(`wait up to this long (0-${MAX_WAIT_SECONDS}, default ${DEFAULT_WAIT_SECONDS})`),
+  cancel_job_id: z.string().min(1).max(100).optional().describe("stop this running job instead of starting one"),
+};
+
 export const cutToScript = defineTool({
   name: "cut_to_script",
   title: "Rough cut from a file, in one call",
   description:
     "Does everything: uploads a local file (or uses asset_id), cuts it to an optional script, saves edit files (default xmeml+srt) and renders (default mp4) next to the source. Costs 1 credit per source minute (confirmed first). Waits up to wait_seconds; if still running, call wait kind=job. cancel_job_id stops a job.",
-  inputSchema: {
-    file_path: z.string().min(1).optional().describe("local video/audio file to upload (or give asset_id)"),
-    asset_id: assetId.optional(),
-    project_id: projectId.optional(),
-    project_name: z.string().min(1).max(200).optional().describe("project to use or create when uploading (default: the file name)"),
-    script: z.string().max(MAX_SCRIPT_CHARS).optional().describe("the intended final message to cut to; omit for a scriptless cut"),
-    script_path: z.string().min(1).optional().describe("a local text file holding the script, instead of script"),
-    exports: z.array(z.enum(ALL_EXPORT_FORMATS)).max(6).optional().describe("edit/subtitle files to save (default xmeml, srt)"),
-    render: z.enum([...RENDER_OUTPUTS, "none"]).optional().describe("rendered output: mp4/mov/m4a/mp3, or none (default mp4)"),
-    output_dir: z.string().min(1).optional().describe("folder for the files (default: next to the source)"),
-    frame_rate: z.number().positive().max(120).optional().describe("fps for edl/xmeml/fcpxml of audio-only media (default 25)"),
-    language: z.string().min(2).max(16).optional().describe("spoken-language hint for the upload, e.g. en"),
-    confirm_cost: z.boolean().optional().describe("true when the user agreed to the credit cost"),
-    wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).optional().describe(`wait up to this long (0-${MAX_WAIT_SECONDS}, default ${DEFAULT_WAIT_SECONDS})`),
-    cancel_job_id: z.string().min(1).max(100).optional().describe("stop this running job instead of starting one"),
-  },
+  inputSchema,
   outputSchema: { ...jobOutput.shape, timed_out: z.boolean(), next_step: z.string() },
+  toolsets: ["jobs"],
   // Spends credits and creates assets, cuts, renders and files; never overwrites or deletes the user's
   // things (a cancel removes only the unfinished cut or render this job started).
-  toolsets: ["jobs"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const jobs = jobManagerFor(ctx.jobs);
@@ -87,71 +89,11 @@ export const cutToScript = defineTool({
       return toAnswer(job as JobSnapshot<CutJobDetail>, false);
     }
 
-    if (!args.file_path === !args.asset_id) {
-      throw new ToolError("Give exactly one of file_path (a local file to upload) or asset_id (an uploaded asset, from upload_media or list kind=assets).");
-    }
-    if (args.script !== undefined && args.script_path !== undefined) {
-      throw new ToolError("Give script or script_path, not both.");
-    }
-    let script: string | null = args.script?.trim() ? args.script : null;
-    if (args.script_path) {
-      const scriptFile = await ctx.files.resolveReadable(args.script_path, "script_path");
-      const text = await fs.readFile(scriptFile, "utf8");
-      if (text.length > MAX_SCRIPT_CHARS) throw new ToolError(`script_path "${args.script_path}" holds ${text.length} characters; the API takes at most ${MAX_SCRIPT_CHARS}.`);
-      script = text.trim() ? text : null;
-    }
-
-    const client = await ctx.client();
-    let sourcePath: string | undefined;
-    let baseName: string;
-    if (args.file_path) {
-      sourcePath = await ctx.files.resolveReadable(args.file_path, "file_path");
-      await checkUploadable(sourcePath, "file_path", args.file_path);
-      baseName = path.parse(sourcePath).name;
-      const info = await probeLocal(sourcePath, "file_path", ctx.signal);
-      const credits = creditsFor(info.duration_seconds);
-      const balance = (await client.credits.get({ signal: ctx.signal })).balance;
-      const what = `Uploading ${path.basename(sourcePath)} (${(info.duration_seconds / 60).toFixed(1)} min)`;
-      // Unlike upload_media, the job cannot finish on an unpaid asset: refuse now rather than fail later.
-      if (balance < credits) {
-        throw new ToolError(
-          `${what} costs ${credits} credit(s); the balance is ${balance}, which does not cover it. Nothing was uploaded. Top up credits, then call cut_to_script again.`,
-        );
-      }
-      await confirmCost(ctx, { credits, balance, what }, args.confirm_cost);
-    } else {
-      // An existing asset was charged when it was prepared: nothing more to spend here.
-      const asset = await client.assets.get(args.asset_id as string, { signal: ctx.signal });
-      baseName = asset.filename ? path.parse(asset.filename).name : `asset-${asset.id.slice(0, 8)}`;
-    }
-    const outputDir = await resolveOutputDir(ctx, args.output_dir, sourcePath);
-
-    const exportsWanted = (args.exports ?? DEFAULT_EXPORTS) as CutJobExport[];
-    const output = (args.render ?? DEFAULT_OUTPUT) as CutJobOutput;
-    const started = jobs.start<CutJobDetail>("cut_to_script", emptyDetail(), (jobCtx) =>
-      runCutToScript(
-        client,
-        {
-          ...(sourcePath ? { sourcePath } : { assetId: args.asset_id as string }),
-          ...(args.project_id ? { projectId: args.project_id } : {}),
-          ...(args.project_name ? { projectName: args.project_name } : {}),
-          ...(args.language ? { language: args.language } : {}),
-          ...(args.frame_rate ? { frameRate: args.frame_rate } : {}),
-          script,
-          exports: exportsWanted,
-          output,
-          outputDir,
-          baseName,
-          files: ctx.files,
-        },
-        jobCtx,
-      ),
-    );
-
+    const started = await startJob(args, ctx);
     const timeoutMs = (args.wait_seconds ?? DEFAULT_WAIT_SECONDS) * 1000;
     try {
       const waited = await jobs.wait<CutJobDetail>(started.id, { signal: ctx.signal, timeoutMs, sink: ctx.progress });
-      const job = waited?.job ?? (started as JobSnapshot<CutJobDetail>);
+      const job = waited?.job ?? started;
       return toAnswer(job, waited?.timedOut ?? false);
     } catch (error) {
       // The call that started the job was cancelled while it ran: that cancels the job too (a later
@@ -160,4 +102,81 @@ export const cutToScript = defineTool({
       throw error;
     }
   },
+  // As a task the job outlives the call by design: tasks/get shows its state, tasks/cancel stops it.
+  task: {
+    async start(args, ctx) {
+      if (args.cancel_job_id) throw new ToolError("cancel_job_id does not start a job: call cut_to_script without a task to cancel one (or tasks/cancel for a task).");
+      return startJob(args, ctx);
+    },
+    answer: (job) => toAnswer(job as JobSnapshot<CutJobDetail>, false),
+  },
 });
+
+type CutToScriptArgs = z.output<z.ZodObject<typeof inputSchema>>;
+
+/** Everything up to the job's start: argument checks, the cost (confirmed), the output folder. */
+async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSnapshot<CutJobDetail>> {
+  const jobs = jobManagerFor(ctx.jobs);
+  if (!args.file_path === !args.asset_id) {
+    throw new ToolError("Give exactly one of file_path (a local file to upload) or asset_id (an uploaded asset, from upload_media or list kind=assets).");
+  }
+  if (args.script !== undefined && args.script_path !== undefined) {
+    throw new ToolError("Give script or script_path, not both.");
+  }
+  let script: string | null = args.script?.trim() ? args.script : null;
+  if (args.script_path) {
+    const scriptFile = await ctx.files.resolveReadable(args.script_path, "script_path");
+    const text = await fs.readFile(scriptFile, "utf8");
+    if (text.length > MAX_SCRIPT_CHARS) throw new ToolError(`script_path "${args.script_path}" holds ${text.length} characters; the API takes at most ${MAX_SCRIPT_CHARS}.`);
+    script = text.trim() ? text : null;
+  }
+
+  const client = await ctx.client();
+  let sourcePath: string | undefined;
+  let baseName: string;
+  if (args.file_path) {
+    sourcePath = await ctx.files.resolveReadable(args.file_path, "file_path");
+    await checkUploadable(sourcePath, "file_path", args.file_path);
+    baseName = path.parse(sourcePath).name;
+    const info = await probeLocal(sourcePath, "file_path", ctx.signal);
+    const credits = creditsFor(info.duration_seconds);
+    const balance = (await client.credits.get({ signal: ctx.signal })).balance;
+    const what = `Uploading ${path.basename(sourcePath)} (${(info.duration_seconds / 60).toFixed(1)} min)`;
+    // Unlike upload_media, the job cannot finish on an unpaid asset: refuse now rather than fail later.
+    if (balance < credits) {
+      throw new ToolError(
+        `${what} costs ${credits} credit(s); the balance is ${balance}, which does not cover it. Nothing was uploaded. Top up credits, then call cut_to_script again.`,
+      );
+    }
+    await confirmCost(ctx, { credits, balance, what }, args.confirm_cost);
+  } else {
+    // An existing asset was charged when it was prepared: nothing more to spend here.
+    const asset = await client.assets.get(args.asset_id as string, { signal: ctx.signal });
+    baseName = asset.filename ? path.parse(asset.filename).name : `asset-${asset.id.slice(0, 8)}`;
+  }
+  const outputDir = await resolveOutputDir(ctx, args.output_dir, sourcePath);
+
+  const exportsWanted = (args.exports ?? DEFAULT_EXPORTS) as CutJobExport[];
+  const output = (args.render ?? DEFAULT_OUTPUT) as CutJobOutput;
+  const started = jobs.start<CutJobDetail>("cut_to_script", emptyDetail(), (jobCtx) =>
+    runCutToScript(
+      client,
+      {
+        ...(sourcePath ? { sourcePath } : { assetId: args.asset_id as string }),
+        ...(args.project_id ? { projectId: args.project_id } : {}),
+        ...(args.project_name ? { projectName: args.project_name } : {}),
+        ...(args.language ? { language: args.language } : {}),
+        ...(args.frame_rate ? { frameRate: args.frame_rate } : {}),
+        script,
+        exports: exportsWanted,
+        output,
+        outputDir,
+        baseName,
+        files: ctx.files,
+      },
+      jobCtx,
+    ),
+  );
+
+  return started;
+}

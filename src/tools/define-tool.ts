@@ -7,7 +7,7 @@ import type { ContentBlock, ElicitRequestFormParams, ElicitResult, LoggingLevel 
 import type { RoughyClient } from "../client/index.js";
 import type { ProgressSink } from "../progress/sink.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
-import type { JobManager } from "../jobs/manager.js";
+import type { JobManager, JobSnapshot } from "../jobs/manager.js";
 
 export type { ProgressSink };
 
@@ -70,6 +70,15 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   /** Listed as is in tools/list: MCP Apps metadata (`ui.resourceUri`, `ui.visibility`). */
   _meta?: Record<string, unknown>;
   handler(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<ToolOutput<z.output<z.ZodObject<O>>>>;
+  /**
+   * MCP Tasks (task-augmented tools/call): `start` does what the handler does up to starting its job (checks,
+   * cost confirmation) and returns the job; the answer is built from the job once it ends. A tool without
+   * this refuses a task-augmented call; every call without a task goes to `handler` as before.
+   */
+  task?: {
+    start(args: z.output<z.ZodObject<I>>, ctx: ToolContext): Promise<JobSnapshot<unknown>>;
+    answer(job: JobSnapshot<unknown>): ToolOutput<z.output<z.ZodObject<O>>>;
+  };
 }
 
 /** Identity helper: lets TypeScript infer the handler's argument and result types from the schemas. */

@@ -1,0 +1,154 @@
+// MCP Tasks (2025-11-25, experimental in the SDK) on top of the JobManager: a task-augmented tools/call
+// starts the tool's job and answers at once with a task whose id is the job id. tasks/get reads the job's
+// state, tasks/result waits for it and answers the tool's usual result, tasks/cancel cancels the job. The
+// jobs stay the single source of truth, so `wait kind=job` and a task poll see the same thing.
+
+import type { CreateTaskOptions, TaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
+import type { CallToolResult, Request, RequestId, Result, Task } from "@modelcontextprotocol/sdk/types.js";
+import type { JobManager, JobSnapshot, JobStatus } from "./manager.js";
+
+/** How long a finished task can still be read, unless the client asks for less. */
+export const DEFAULT_TASK_TTL_MS = 60 * 60 * 1000;
+const MAX_TASK_TTL_MS = 24 * 60 * 60 * 1000;
+/** What a client is told to poll at: job steps take seconds, not milliseconds. */
+export const TASK_POLL_INTERVAL_MS = 1000;
+const PAGE = 50;
+
+type Entry = {
+  taskId: string;
+  sessionId: string | undefined;
+  ttl: number;
+  createdAt: string;
+  /** The job behind the task; absent for a task that ended before a job started (a refused call). */
+  jobId?: string;
+  /** Builds the tool's answer from the finished job. */
+  answer?: (job: JobSnapshot<unknown>) => CallToolResult;
+  /** A result fixed at once (a refused call) or stored through the TaskStore interface. */
+  stored?: { status: "completed" | "failed" | "cancelled"; result: Result; at: string };
+  statusOverride?: { status: Task["status"]; message?: string; at: string };
+};
+
+const STATUS: Record<JobStatus, Task["status"]> = { running: "working", completed: "completed", failed: "failed", canceled: "cancelled" };
+
+function clampTtl(ttl: number | null | undefined): number {
+  if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl <= 0) return DEFAULT_TASK_TTL_MS;
+  return Math.min(ttl, MAX_TASK_TTL_MS);
+}
+
+export class JobTaskStore implements TaskStore {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly jobs: JobManager) {}
+
+  /** A task for a job that a tool has just started. */
+  bindJob(job: JobSnapshot<unknown>, options: { ttl?: number | null; sessionId?: string; answer: (job: JobSnapshot<unknown>) => CallToolResult }): Task {
+    this.prune();
+    const entry: Entry = { taskId: job.id, sessionId: options.sessionId, ttl: clampTtl(options.ttl), createdAt: job.created_at, jobId: job.id, answer: options.answer };
+    this.entries.set(entry.taskId, entry);
+    return this.view(entry) as Task;
+  }
+
+  /** A task that is over before it began: the tool refused (cost not confirmed, a bad argument). */
+  finished(result: CallToolResult, options: { ttl?: number | null; sessionId?: string }): Task {
+    this.prune();
+    const now = new Date().toISOString();
+    const entry: Entry = {
+      taskId: crypto.randomUUID(),
+      sessionId: options.sessionId,
+      ttl: clampTtl(options.ttl),
+      createdAt: now,
+      stored: { status: result.isError ? "failed" : "completed", result, at: now },
+    };
+    this.entries.set(entry.taskId, entry);
+    return this.view(entry) as Task;
+  }
+
+  // TaskStore: what the SDK's tasks/* handlers call.
+
+  async createTask(taskParams: CreateTaskOptions, _requestId: RequestId, _request: Request, sessionId?: string): Promise<Task> {
+    this.prune();
+    const now = new Date().toISOString();
+    const entry: Entry = { taskId: crypto.randomUUID(), sessionId, ttl: clampTtl(taskParams.ttl), createdAt: now };
+    this.entries.set(entry.taskId, entry);
+    return this.view(entry) as Task;
+  }
+
+  async getTask(taskId: string, sessionId?: string): Promise<Task | null> {
+    const entry = this.find(taskId, sessionId);
+    return entry ? this.view(entry) : null;
+  }
+
+  async storeTaskResult(taskId: string, status: "completed" | "failed", result: Result, sessionId?: string): Promise<void> {
+    const entry = this.find(taskId, sessionId);
+    if (!entry) throw new Error(`Task ${taskId} not found`);
+    entry.stored = { status, result, at: new Date().toISOString() };
+  }
+
+  async getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
+    const entry = this.find(taskId, sessionId);
+    if (!entry) throw new Error(`Task ${taskId} not found`);
+    if (entry.stored) return entry.stored.result;
+    const job = entry.jobId ? this.jobs.get(entry.jobId) : undefined;
+    if (job && job.status !== "running" && entry.answer) return entry.answer(job);
+    if (!job && entry.jobId) {
+      return { content: [{ type: "text", text: `Job ${entry.jobId} is no longer held by this server (it restarted or pruned old jobs).` }], isError: true };
+    }
+    throw new Error(`Task ${taskId} has no result yet`);
+  }
+
+  async updateTaskStatus(taskId: string, status: Task["status"], statusMessage?: string, sessionId?: string): Promise<void> {
+    const entry = this.find(taskId, sessionId);
+    if (!entry) throw new Error(`Task ${taskId} not found`);
+    // tasks/cancel: the job winds down (it removes an unfinished cut or render it started) before the answer.
+    if (status === "cancelled" && entry.jobId) {
+      await this.jobs.cancel(entry.jobId);
+      return;
+    }
+    entry.statusOverride = { status, ...(statusMessage !== undefined ? { message: statusMessage } : {}), at: new Date().toISOString() };
+  }
+
+  async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
+    this.prune();
+    const visible = [...this.entries.values()].filter((e) => e.sessionId === sessionId);
+    const start = cursor ? Math.max(0, visible.findIndex((e) => e.taskId === cursor) + 1) : 0;
+    if (cursor && start === 0) throw new Error(`Unknown cursor ${cursor}`);
+    const page = visible.slice(start, start + PAGE);
+    const tasks = page.map((e) => this.view(e)).filter((t): t is Task => t !== null);
+    const last = page.at(-1);
+    return { tasks, ...(start + PAGE < visible.length && last ? { nextCursor: last.taskId } : {}) };
+  }
+
+  private find(taskId: string, sessionId: string | undefined): Entry | undefined {
+    this.prune();
+    const entry = this.entries.get(taskId);
+    // A task belongs to the session that created it; another session is told it does not exist.
+    return entry && entry.sessionId === sessionId ? entry : undefined;
+  }
+
+  private view(entry: Entry): Task | null {
+    const base = { taskId: entry.taskId, ttl: entry.ttl, createdAt: entry.createdAt, pollInterval: TASK_POLL_INTERVAL_MS };
+    if (entry.stored) return { ...base, status: entry.stored.status, lastUpdatedAt: entry.stored.at };
+    const job = entry.jobId ? this.jobs.get(entry.jobId) : undefined;
+    if (job) {
+      const status = STATUS[job.status];
+      const message =
+        job.status === "running"
+          ? `${job.step}: ${job.progress.message} (${Math.round(job.progress.progress)}%)`
+          : job.status === "failed" && job.error
+            ? `${job.error.code}: ${job.error.message}`
+            : undefined;
+      return { ...base, status, lastUpdatedAt: job.updated_at, ...(message ? { statusMessage: message.slice(0, 300) } : {}) };
+    }
+    if (entry.jobId) return { ...base, status: "failed", lastUpdatedAt: entry.createdAt, statusMessage: "The job is no longer held by this server." };
+    const override = entry.statusOverride;
+    return { ...base, status: override?.status ?? "working", lastUpdatedAt: override?.at ?? entry.createdAt, ...(override?.message ? { statusMessage: override.message } : {}) };
+  }
+
+  /** Drops tasks past their TTL (counted from creation, as the spec says), whatever their state. */
+  private prune(): void {
+    const now = Date.now();
+    for (const [id, entry] of this.entries) {
+      if (Date.parse(entry.createdAt) + entry.ttl < now) this.entries.delete(id);
+    }
+  }
+}
