@@ -51,6 +51,8 @@ export type CutJobInput = {
   baseName: string;
   language?: string;
   frameRate?: number;
+  /** Told when the cut completes (its exports then appear in resources/list). */
+  onCutCompleted?: (cutId: string) => void;
 };
 
 export type SegmentSummary = {
@@ -320,6 +322,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
     cut = followed.resource;
     cleanup = undefined;
     record({ cut_state: cut.state });
+    if (cut.state === "completed") input.onCutCompleted?.(cut.id);
     if (cut.state === "failed") {
       throw new JobStepError(
         "cut",

@@ -127,6 +127,14 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     configured: options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS),
     cwd: options.cwd,
   });
+  // Cuts already announced in resources/list_changed: a cut completes once, and a repeat would be noise.
+  const announcedCuts = new Set<string>();
+  const cutCompleted = (cutId: string): void => {
+    if (announcedCuts.has(cutId) || !mcp.isConnected()) return;
+    announcedCuts.add(cutId);
+    mcp.sendResourceListChanged();
+  };
+
   registerTools(mcp, [...(options.tools ?? TOOL_LIST), ...APP_TOOLS], {
     makeContext(extra, parts): ToolContext {
       const ctx: ToolContext = {
@@ -138,6 +146,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
         files,
         jobs,
         mode: backend.mode,
+        cutCompleted,
         ...(options.remote ? { remoteCaller: true } : {}),
       };
       // Form elicitation: declared as `form`, or as an empty object (the pre-2025-11-25 meaning).

@@ -79,6 +79,7 @@ export const createCut = defineTool({
       cut = followed.resource;
       timedOut = followed.timedOut;
     }
+    if (cut.state === "completed") ctx.cutCompleted?.(cut.id);
     const segments = await readSegments(client, cut, ctx.signal);
     const view = viewCut(cut);
     const which = created.created ? "Created cut" : "This asset and script already had cut";

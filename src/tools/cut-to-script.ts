@@ -173,6 +173,7 @@ async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSna
         outputDir,
         baseName,
         files: ctx.files,
+        ...(ctx.cutCompleted ? { onCutCompleted: ctx.cutCompleted } : {}),
       },
       jobCtx,
     ),

@@ -45,6 +45,8 @@ export interface ToolContext {
   mode: BackendMode;
   /** Remote HTTP mode: the caller is on another machine, so a local path names nothing this server can read. */
   remoteCaller?: boolean;
+  /** A cut reached completed in this call: its exports join resources/list (list_changed, once per cut). */
+  cutCompleted?: (cutId: string) => void;
   /** The raw progress token, for work that outlives the call's own sink (jobs). */
   progressToken?: string | number;
 }

@@ -140,6 +140,7 @@ export const wait = defineTool({
     const kind = args.kind;
     const result = await follow(client, kind, args.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs });
     const r = result.resource as Resource;
+    if (kind === "cut" && r.state === "completed") ctx.cutCompleted?.(r.id);
     const step = nextStep(kind, r, result.timedOut);
     const done = isTerminal(kind, r.state);
     const waitedFor = result.timedOut ? ` after ${args.wait_seconds ?? DEFAULT_WAIT_SECONDS} s` : "";

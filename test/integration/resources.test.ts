@@ -170,6 +170,28 @@ describe("resources", () => {
     expect(bad).toBeInstanceOf(McpError);
   });
 
+  it("a cut completed by a tool, without any subscription, announces resources/list_changed once", async () => {
+    const other = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+    try {
+      let listChanged = 0;
+      other.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanged++);
+      // Without a script: a cut this asset does not have yet, so it is new and completes during the call.
+      const made = await other.call("create_cut", { asset_id: assetId, wait_seconds: 50 });
+      expect(made.isError, textOf(made)).toBeFalsy();
+      const cut = (made.structuredContent as { cut: { id: string; state: string } }).cut;
+      expect(cut.state).toBe("completed");
+      for (let i = 0; i < 50 && listChanged === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(listChanged).toBe(1);
+      expect((await other.client.listResources()).resources.map((r) => r.uri)).toContain(`roughy://cuts/${cut.id}/subtitle/vtt`);
+      // The same cut seen complete again (wait) is not news.
+      const again = await other.call("wait", { kind: "cut", id: cut.id, wait_seconds: 0 });
+      expect(again.isError, textOf(again)).toBeFalsy();
+      expect(listChanged).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it("an audio-only cut needs frame_rate for frame-based formats, as a tool argument or a URI query", async () => {
     const state = JSON.parse(((await conn.client.readResource({ uri: `roughy://cuts/${audioCutId}` })).contents[0] as { text: string }).text) as { state: string };
     expect(state.state).toBe("completed");
