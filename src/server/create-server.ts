@@ -13,7 +13,7 @@ import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig }
 import { registerTools } from "./register-tools.js";
 import { registerResources } from "../resources/register-resources.js";
 import { APP_TOOLS, registerApp } from "../app/register-app.js";
-import { parseReadOnly, parseToolsets, type ToolSelection } from "./toolsets.js";
+import { parseReadOnly, parseToolsets, whyHidden, type ToolSelection } from "./toolsets.js";
 
 export const SERVER_NAME = "roughy-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -50,7 +50,7 @@ export type RoughyServer = {
   close(): Promise<void>;
 };
 
-function instructions(mode: Backend["mode"], remoteCaller: boolean): string {
+function instructions(mode: Backend["mode"], remoteCaller: boolean, limitedTo: readonly string[] | null): string {
   const backend =
     mode === "sandbox"
       ? "Backend: the embedded offline sandbox (no ROUGHY_API_KEY is set). It starts on the first tool call, does real media work locally and simulates credits; nothing leaves this machine."
@@ -60,8 +60,16 @@ function instructions(mode: Backend["mode"], remoteCaller: boolean): string {
     "Flow: estimate_cost (free) -> upload_media (charges once per file) -> create_cut (optional script = the intended message) -> export_cut (EDL/XML/OTIO/SRT/VTT) or create_render -> download_render. cut_to_script does it all as one background job.",
     "Long steps: pass wait_seconds, or call wait. Ids come from the tool that created the object or from list.",
     backend,
+    // With --toolsets / --read-only the flow above is partly unavailable: say what is there.
+    ...(limitedTo ? [`This server is limited (--toolsets / --read-only) to: ${limitedTo.join(", ")}.`] : []),
     ...(remoteCaller ? ["This server runs remotely: it cannot read or write your files. upload_media returns a command that uploads the file from your machine; exports come back inline."] : []),
   ].join("\n");
+}
+
+/** A tool only an MCP App view calls (`ui.visibility: ["app"]`): not one the model is told about. */
+function isAppOnly(tool: AnyToolDefinition): boolean {
+  const ui = tool._meta?.ui as { visibility?: unknown } | undefined;
+  return Array.isArray(ui?.visibility) && !ui.visibility.includes("model");
 }
 
 export function createServer(options: CreateServerOptions = {}): RoughyServer {
@@ -72,6 +80,9 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     toolsets: parseToolsets(options.toolsets ?? env.ROUGHY_TOOLSETS),
     readOnly: options.readOnly ?? parseReadOnly(env.ROUGHY_READ_ONLY),
   };
+  const allTools = [...(options.tools ?? TOOL_LIST), ...APP_TOOLS];
+  const shown = allTools.filter((tool) => whyHidden(tool, selection) === null && !isAppOnly(tool));
+  const limitedTo = shown.length < allTools.filter((tool) => !isAppOnly(tool)).length ? shown.map((tool) => tool.name) : null;
   const jobs = new JobManager();
   // MCP Tasks only where a task can outlive its request: a stateless HTTP server forgets it at once.
   const tasks = options.remote ? undefined : new JobTaskStore(jobs);
@@ -85,7 +96,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
         ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
       },
       ...(tasks ? { taskStore: tasks, defaultTaskPollInterval: TASK_POLL_INTERVAL_MS } : {}),
-      instructions: instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote)),
+      instructions: instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote), limitedTo),
     },
   );
 
@@ -135,7 +146,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     mcp.sendResourceListChanged();
   };
 
-  registerTools(mcp, [...(options.tools ?? TOOL_LIST), ...APP_TOOLS], {
+  registerTools(mcp, allTools, {
     makeContext(extra, parts): ToolContext {
       const ctx: ToolContext = {
         client: () => backend.client(),

@@ -93,6 +93,19 @@ describe("read-only", () => {
     }
   });
 
+  it("the instructions say which tools there are when limited, and nothing extra otherwise", async () => {
+    const limited = await connect({ sandbox: sb.sandbox, server: { readOnly: true } });
+    const full = await connect({ sandbox: sb.sandbox });
+    try {
+      expect(limited.client.getInstructions()).toMatch(/limited \(--toolsets \/ --read-only\) to: .*get_credits/);
+      expect(limited.client.getInstructions()).not.toMatch(/to: .*upload_media/);
+      expect(full.client.getInstructions()).not.toContain("limited");
+    } finally {
+      await limited.close();
+      await full.close();
+    }
+  });
+
   it("refuses a write called by name, and nothing is changed", async () => {
     const api = new RoughyClient({ apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl });
     const before = (await api.projects.list()).total;
