@@ -6,6 +6,7 @@
 import type { CreateTaskOptions, TaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
 import type { CallToolResult, Request, RequestId, Result, Task } from "@modelcontextprotocol/sdk/types.js";
 import type { JobManager, JobSnapshot, JobStatus } from "./manager.js";
+import type { ProgressSink } from "../progress/sink.js";
 
 /** How long a finished task can still be read, unless the client asks for less. */
 export const DEFAULT_TASK_TTL_MS = 60 * 60 * 1000;
@@ -61,6 +62,17 @@ export class JobTaskStore implements TaskStore {
     };
     this.entries.set(entry.taskId, entry);
     return this.view(entry) as Task;
+  }
+
+  /**
+   * Watches a job-backed task to its end (or its TTL), passing the job's progress to `sink`; resolves
+   * with the final task, or null when it is gone. For the notifications a task-augmented call keeps sending.
+   */
+  async follow(taskId: string, sessionId: string | undefined, sink?: ProgressSink): Promise<Task | null> {
+    const entry = this.find(taskId, sessionId);
+    if (!entry?.jobId) return entry ? this.view(entry) : null;
+    await this.jobs.wait(entry.jobId, { timeoutMs: entry.ttl, ...(sink ? { sink } : {}) });
+    return this.getTask(taskId, sessionId);
   }
 
   // TaskStore: what the SDK's tasks/* handlers call.

@@ -197,6 +197,25 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
   };
 
   /**
+   * While a task runs, the request's progress token stays valid (MCP Tasks): the job's progress goes to it,
+   * and the end is announced with notifications/tasks/status, which also lets the client drop its handler.
+   */
+  const keepReporting = async (taskId: string, extra: Extra): Promise<void> => {
+    const store = options.tasks as JobTaskStore;
+    const progressToken = extra._meta?.progressToken;
+    const sink = createProgressSink({ progressToken, sendNotification: (n) => extra.sendNotification(n) });
+    try {
+      const task = await store.follow(taskId, extra.sessionId, sink);
+      await sink.flush();
+      if (task) await extra.sendNotification({ method: "notifications/tasks/status", params: task });
+    } catch {
+      // the connection is gone: tasks/get still answers for a client that comes back
+    } finally {
+      sink.close();
+    }
+  };
+
+  /**
    * A task-augmented call: the tool's `task.start` runs within the request (checks, cost confirmation),
    * then the answer is the task; the result comes later from the job (tasks/result). A refusal is a task
    * that failed at once, so the agent reads the same message it would have got without a task.
@@ -209,7 +228,9 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
     const { sink, ctx } = contextFor(extra);
     try {
       const job = await tool.task!.start(args, ctx);
-      return { task: store.bindJob(job, { ...scope, answer: (done) => toResult(tool, tool.task!.answer(done)) }) };
+      const task = store.bindJob(job, { ...scope, answer: (done) => toResult(tool, tool.task!.answer(done)) });
+      void keepReporting(task.taskId, extra);
+      return { task };
     } catch (error) {
       return { task: store.finished(await failure(tool, error, args, ctx), scope) };
     } finally {

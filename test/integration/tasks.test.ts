@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CreateTaskResultSchema } from "@modelcontextprotocol/sdk/experimental/tasks";
-import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult, type Progress, type Task } from "@modelcontextprotocol/sdk/types.js";
 import { RoughyClient } from "../../src/client/index.js";
 import { follow } from "../../src/progress/follow.js";
 import { FIXTURE_M4A, FIXTURE_SCRIPT, FIXTURE_TRUTH, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
@@ -44,8 +44,10 @@ afterAll(async () => {
   else process.env.ROUGHY_UPLOAD_STORE = savedStore;
 });
 
-async function callAsTask(name: string, args: Record<string, unknown>) {
-  return conn.client.request({ method: "tools/call", params: { name, arguments: args, task: { ttl: 600_000 } } }, CreateTaskResultSchema);
+async function callAsTask(name: string, args: Record<string, unknown>, progress?: Progress[]) {
+  return conn.client.request({ method: "tools/call", params: { name, arguments: args, task: { ttl: 600_000 } } }, CreateTaskResultSchema, {
+    ...(progress ? { onprogress: (p: Progress) => void progress.push(p) } : {}),
+  });
 }
 
 describe("MCP Tasks", () => {
@@ -58,9 +60,16 @@ describe("MCP Tasks", () => {
     expect(tools.find((t) => t.name === "get")?.execution).toBeUndefined();
   });
 
-  it("runs cut_to_script as a task: status while it runs, then the tool's result", async () => {
+  it("runs cut_to_script as a task: status while it runs, progress to the end, then the tool's result", async () => {
     const assetId = await readyAsset("task run");
-    const created = await callAsTask("cut_to_script", { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), exports: ["srt"], render: "none", output_dir: work });
+    const statuses: Task[] = [];
+    conn.client.setNotificationHandler(TaskStatusNotificationSchema, (n) => void statuses.push(n.params));
+    const progress: Progress[] = [];
+    const created = await callAsTask(
+      "cut_to_script",
+      { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), exports: ["srt"], render: "none", output_dir: work },
+      progress,
+    );
     const taskId = created.task.taskId;
     expect(created.task.status).toBe("working");
     expect(created.task.pollInterval).toBeGreaterThan(0);
@@ -83,6 +92,10 @@ describe("MCP Tasks", () => {
     expect(data.exports.map((e) => e.format)).toEqual(["srt"]);
     expect(textOf(result)).toContain(`Job ${taskId} completed`);
     expect((await conn.client.experimental.tasks.getTask(taskId)).status).toBe("completed");
+    // The job's progress kept coming on the call's token, and its end was announced.
+    for (let i = 0; i < 50 && !statuses.some((s) => s.taskId === taskId); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(statuses.find((s) => s.taskId === taskId)?.status).toBe("completed");
+    expect(progress.at(-1)?.progress).toBe(100);
   }, 120_000);
 
   it("the SDK's callToolStream picks the task path on its own and ends with the result", async () => {
