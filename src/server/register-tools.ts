@@ -263,7 +263,12 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const tool = byName.get(request.params.name);
     const off = hidden.get(request.params.name);
-    if (!tool && off) return errorResult(whyHidden(off, selection) ?? `${off.name} is not enabled on this server.`);
+    if (!tool && off) {
+      const why = whyHidden(off, selection) ?? `${off.name} is not enabled on this server.`;
+      // A task-augmented call must be answered with a task or an error, never a plain result.
+      if (request.params.task) throw new McpError(ErrorCode.InvalidParams, why);
+      return errorResult(why);
+    }
     if (!tool) {
       throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
     }

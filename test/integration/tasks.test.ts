@@ -134,6 +134,16 @@ describe("MCP Tasks", () => {
     await expect(callAsTask("get_credits", {})).rejects.toThrow(/does not run as a task/);
   });
 
+  it("read-only: a task-augmented cut_to_script is refused with the reason", async () => {
+    const ro = await connect({ sandbox: sb.sandbox, server: { readOnly: true } });
+    try {
+      const call = ro.client.request({ method: "tools/call", params: { name: "cut_to_script", arguments: {}, task: {} } }, CreateTaskResultSchema);
+      await expect(call).rejects.toThrow(/read-only/);
+    } finally {
+      await ro.close();
+    }
+  });
+
   it("a plain call (no task) still waits and answers as before", async () => {
     const r = await conn.call("cut_to_script", { script: "no source given" });
     expect(r.isError).toBe(true);
