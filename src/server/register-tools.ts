@@ -22,7 +22,7 @@ import type { JobTaskStore } from "../jobs/task-store.js";
 import { createProgressSink } from "../progress/sink.js";
 import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
 import { RoughyError } from "../client/errors.js";
-import { TOOLSETS, whyHidden, type ToolSelection } from "./toolsets.js";
+import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolsets.js";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -282,6 +282,11 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
       const invalid = errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);
       if (taskParams) return { task: options.tasks!.finished(invalid, { ttl: taskParams.ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }) };
       return invalid;
+    }
+    const kindOff = whyKindHidden(tool, parsed.data as Record<string, unknown>, selection);
+    if (kindOff) {
+      if (taskParams) throw new McpError(ErrorCode.InvalidParams, kindOff);
+      return errorResult(kindOff);
     }
     if (taskParams) return startTask(tool, parsed.data as Record<string, unknown>, extra, taskParams.ttl);
     return run(tool, parsed.data as Record<string, unknown>, extra);

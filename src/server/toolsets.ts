@@ -44,6 +44,17 @@ export function parseReadOnly(value: string | undefined): boolean {
 
 export type ToolSelection = { toolsets: readonly Toolset[]; readOnly: boolean };
 
+/**
+ * A tool that serves several kinds (get, list, delete, wait take kind=cut, kind=webhooks, ...) still keeps to
+ * the enabled toolsets: `delete kind=webhook` is refused when webhooks are not enabled. Null when allowed.
+ */
+export function whyKindHidden(tool: AnyToolDefinition, args: Record<string, unknown>, selection: ToolSelection): string | null {
+  if (typeof args.kind !== "string" || (tool.toolsets?.length ?? 0) < 2) return null;
+  const set = args.kind === "ledger" ? "credits" : `${args.kind.replace(/s$/, "")}s`;
+  if (!isToolset(set) || selection.toolsets.includes(set)) return null;
+  return `kind=${args.kind} belongs to the ${set} toolset, which this server does not enable (--toolsets / ROUGHY_TOOLSETS is ${selection.toolsets.join(",")}).`;
+}
+
 /** Why a tool is not exposed under this selection, or null when it is. */
 export function whyHidden(tool: AnyToolDefinition, selection: ToolSelection): string | null {
   if (selection.readOnly && !tool.annotations.readOnlyHint) {

@@ -60,6 +60,24 @@ describe("toolsets", () => {
     }
   });
 
+  it("get, list, delete and wait keep to the enabled toolsets' kinds", async () => {
+    const api = new RoughyClient({ apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl });
+    const hook = await api.webhooks.create({ url: "https://example.com/keep", events: ["cut.completed"] });
+    const conn = await connect({ sandbox: sb.sandbox, server: { toolsets: "cuts" } });
+    try {
+      const del = await conn.call("delete", { kind: "webhook", id: hook.id });
+      expect(del.isError).toBe(true);
+      expect(textOf(del)).toContain("webhooks toolset");
+      expect((await api.webhooks.list()).items.map((w) => w.id)).toContain(hook.id);
+      const listed = await conn.call("list", { kind: "webhooks" });
+      expect(listed.isError).toBe(true);
+      const cuts = await conn.call("list", { kind: "cuts" });
+      expect(cuts.isError, textOf(cuts)).toBeFalsy();
+    } finally {
+      await conn.close();
+    }
+  });
+
   it("an unknown toolset is a start-up error listing the valid names", async () => {
     expect(() => createServer({ toolsets: "cuts,bogus" })).toThrow(/Unknown toolset "bogus".*Valid toolsets: projects, assets, cuts, renders, credits, webhooks, jobs/);
     // The command a client launches: exits non-zero with the message on stderr, before speaking MCP.
