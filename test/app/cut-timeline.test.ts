@@ -4,14 +4,15 @@
 // to scale, the totals, the kept words, and the export and render actions going through the tools.
 
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
 import { CallToolResultSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
-import { connect, FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 import { PageRelayTransport, serveHost, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
 
@@ -27,7 +28,7 @@ type Segment = { start: number; end: number };
 
 let sb: TestSandbox;
 let conn: Connected;
-let work: string;
+let ws: Workspace | undefined;
 let profile: string;
 let context: BrowserContext | null = null;
 let hostServer: TestHostServer | null = null;
@@ -38,7 +39,6 @@ let cutId = "";
 let assetId = "";
 let segments: Segment[] = [];
 let sourceSeconds = 0;
-const savedStore = process.env.ROUGHY_UPLOAD_STORE;
 
 /** The build the package runs (vite, ui/vite.config.ts), so the test always sees the current page. */
 async function buildView(): Promise<void> {
@@ -49,18 +49,9 @@ async function buildView(): Promise<void> {
 beforeAll(async () => {
   await buildView();
   sb = await startTestSandbox();
-  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-app-"));
-  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
-  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
-  const up = await conn.call("upload_media", { path: path.join(work, "interview.mp4"), confirm_cost: true, wait_seconds: 50 });
-  expect(up.isError, textOf(up)).toBeFalsy();
-  assetId = (up.structuredContent as { asset: { id: string } }).asset.id;
-  const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[]; duration: number };
-  await sb.control("PUT", `/sandbox/assets/${assetId}/transcript`, { words: truth.words });
-  cutResult = await conn.call("create_cut", { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), wait_seconds: 50 });
-  expect(cutResult.isError, textOf(cutResult)).toBeFalsy();
-  cutId = (cutResult.structuredContent as { cut: { id: string } }).cut.id;
+  ws = await startWorkspace("roughy-mcp-app-");
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
+  ({ assetId, cutId, cut: cutResult } = await uploadAndCut(conn, sb, ws.media));
   // The full segment list and source length, as the app-only tool gives them.
   const timeline = await conn.call("cut_timeline", { cut_id: cutId });
   const data = timeline.structuredContent as { segments: number[][]; source_seconds: number };
@@ -78,10 +69,8 @@ afterAll(async () => {
   await hostServer?.close();
   await conn?.close();
   await sb?.close();
-  if (work) await rm(work, { recursive: true, force: true });
+  await ws?.close();
   if (profile) await rm(profile, { recursive: true, force: true });
-  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
-  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
 });
 
 describe("cut timeline app: server side", () => {

@@ -4,11 +4,9 @@
 // isError and a message that names the argument (or, for an unknown id, the id and the list call that shows
 // valid ones), never a raw exception, zod dump or API JSON; and the server must answer a cheap call after it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
-import { FIXTURE_MP4, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 type Prop = { type?: string; enum?: string[]; description?: string; maxLength?: number; minimum?: number; maximum?: number; items?: Prop };
 type Expect = "names-arg" | "not-found" | "no-crash";
@@ -26,9 +24,8 @@ const PATH_ARGS = new Set(["path", "save_to", "file_path", "script_path", "outpu
 
 let sb: TestSandbox;
 let conn: Connected;
-let work: string;
+let ws: Workspace;
 let tools: Tool[];
-const savedStore = process.env.ROUGHY_UPLOAD_STORE;
 
 /** Where a path names something to write, odd but valid names (emoji, RTL marks) are legitimate. */
 const WRITE_PATH_ARGS = new Set(["save_to", "output_dir"]);
@@ -117,7 +114,7 @@ function casesFor(tool: Tool, media: string): Case[] {
       add("unknown id", name, withArg(name, "6f1d3c2a-0000-4c7d-a5f4-000000000001"), "not-found");
     }
     if (p.type === "string" && !p.enum) {
-      if (PATH_ARGS.has(name)) add("NUL byte in a path", name, withArg(name, `${work}/interview.mp4\0.txt`));
+      if (PATH_ARGS.has(name)) add("NUL byte in a path", name, withArg(name, `${ws.media}\0.txt`));
       add("1 MB string", name, withArg(name, MB), isId(name, p) || PATH_ARGS.has(name) || p.maxLength !== undefined || name === "url" ? "names-arg" : "no-crash");
       for (const [label, s] of Object.entries(ODD_UNICODE)) {
         // Free text (names, scripts, descriptions) may legitimately hold any of these: it must not crash.
@@ -132,10 +129,8 @@ function casesFor(tool: Tool, media: string): Case[] {
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-badin-"));
-  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
-  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+  ws = await startWorkspace("roughy-mcp-badin-");
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
   tools = (await conn.client.listTools()).tools;
   expect((await conn.call("create_project", { name: "bad-input" })).isError).toBeFalsy();
 });
@@ -143,9 +138,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await conn?.close();
   await sb?.close();
-  await rm(work, { recursive: true, force: true });
-  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
-  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+  await ws?.close();
 });
 
 /** What must never reach an agent: stack traces, zod's JSON issue dumps, the API's error envelope. */
@@ -159,7 +152,7 @@ function assertClean(text: string, where: string): void {
 describe("bad input to every tool", () => {
   it("every case answers isError naming the argument; the server keeps answering", async () => {
     expect(tools.length).toBeGreaterThanOrEqual(15);
-    const media = path.join(work, "interview.mp4");
+    const media = ws.media;
     const cases = tools.flatMap((t) => casesFor(t, media));
     const counts: Record<Expect, number> = { "names-arg": 0, "not-found": 0, "no-crash": 0 };
     const problems: string[] = [];

@@ -2,43 +2,31 @@
 // MIME type, the JSON views, unknown URIs rejected as protocol errors, completion of ids and formats, the
 // listing of recent completed cuts, and a subscription that hears a cut change state.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import { McpError, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
-import { FIXTURE_M4A, FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { FIXTURE_M4A, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
 let conn: Connected;
-let work: string;
+let ws: Workspace;
 let assetId: string;
 let cutId: string;
 let audioCutId: string;
-const savedStore = process.env.ROUGHY_UPLOAD_STORE;
 const MISSING = "00000000-0000-4000-8000-000000000000";
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-res-"));
-  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
-  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
-  const up = await conn.call("upload_media", { path: path.join(work, "interview.mp4"), confirm_cost: true, wait_seconds: 50 });
-  expect(up.isError, textOf(up)).toBeFalsy();
-  assetId = (up.structuredContent as { asset: { id: string } }).asset.id;
-  const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[] };
-  await sb.control("PUT", `/sandbox/assets/${assetId}/transcript`, { words: truth.words });
-  const cut = await conn.call("create_cut", { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), wait_seconds: 50 });
-  expect(cut.isError, textOf(cut)).toBeFalsy();
-  cutId = (cut.structuredContent as { cut: { id: string } }).cut.id;
+  ws = await startWorkspace("roughy-mcp-res-");
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
+  ({ assetId, cutId } = await uploadAndCut(conn, sb, ws.media));
 });
 
 afterAll(async () => {
   await conn?.close();
   await sb?.close();
-  await rm(work, { recursive: true, force: true });
-  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
-  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+  await ws?.close();
 });
 
 describe("resources", () => {
@@ -129,8 +117,8 @@ describe("resources", () => {
   it("a subscription to a cut hears when it changes state, and stops on unsubscribe", async () => {
     // A cut of a second asset without an attached transcript goes through the recogniser, which takes
     // seconds: long enough to subscribe while it is still running.
-    await copyFile(FIXTURE_M4A, path.join(work, "second.m4a"));
-    const up = await conn.call("upload_media", { path: path.join(work, "second.m4a"), confirm_cost: true, wait_seconds: 50 });
+    await copyFile(FIXTURE_M4A, path.join(ws.dir, "second.m4a"));
+    const up = await conn.call("upload_media", { path: path.join(ws.dir, "second.m4a"), confirm_cost: true, wait_seconds: 50 });
     expect(up.isError, textOf(up)).toBeFalsy();
     const secondAsset = (up.structuredContent as { asset: { id: string } }).asset.id;
     const created = await conn.call("create_cut", { asset_id: secondAsset });
@@ -171,7 +159,7 @@ describe("resources", () => {
   });
 
   it("a cut completed by a tool, without any subscription, announces resources/list_changed once", async () => {
-    const other = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+    const other = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
     try {
       let listChanged = 0;
       other.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanged++);

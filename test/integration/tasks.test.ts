@@ -3,45 +3,39 @@
 // status tasks/get reads, whose result tasks/result answers (the same result as a plain call), and which
 // tasks/cancel stops. A client that does not speak Tasks gets today's behaviour.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { readFile } from "node:fs/promises";
 import { CreateTaskResultSchema } from "@modelcontextprotocol/sdk/experimental/tasks";
 import { CallToolResultSchema, TaskStatusNotificationSchema, type CallToolResult, type Progress, type Task } from "@modelcontextprotocol/sdk/types.js";
 import { RoughyClient } from "../../src/client/index.js";
 import { follow } from "../../src/progress/follow.js";
-import { FIXTURE_M4A, FIXTURE_SCRIPT, FIXTURE_TRUTH, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { FIXTURE_M4A, FIXTURE_SCRIPT, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { attachTruth, startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
 let conn: Connected;
 let api: RoughyClient;
-let work: string;
-const savedStore = process.env.ROUGHY_UPLOAD_STORE;
+let ws: Workspace;
 
 /** An asset with its true words attached, so that a cut is fast and deterministic. */
 async function readyAsset(name: string): Promise<string> {
   const project = await api.projects.create({ name });
   const uploaded = await api.uploads.uploadFile({ path: FIXTURE_M4A, projectId: project.id });
-  const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[] };
-  await sb.control("PUT", `/sandbox/assets/${uploaded.asset.id}/transcript`, { words: truth.words });
+  await attachTruth(sb, uploaded.asset.id);
   await follow(api, "asset", uploaded.asset.id, { timeoutMs: 60_000 });
   return uploaded.asset.id;
 }
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-tasks-"));
-  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
+  ws = await startWorkspace("roughy-mcp-tasks-", { copyMedia: false });
   api = new RoughyClient({ apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl });
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
 }, 60_000);
 
 afterAll(async () => {
   await conn?.close();
   await sb?.close();
-  await rm(work, { recursive: true, force: true });
-  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
-  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+  await ws?.close();
 });
 
 async function callAsTask(name: string, args: Record<string, unknown>, progress?: Progress[]) {
@@ -67,7 +61,7 @@ describe("MCP Tasks", () => {
     const progress: Progress[] = [];
     const created = await callAsTask(
       "cut_to_script",
-      { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), exports: ["srt"], render: "none", output_dir: work },
+      { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), exports: ["srt"], render: "none", output_dir: ws.dir },
       progress,
     );
     const taskId = created.task.taskId;
@@ -103,7 +97,7 @@ describe("MCP Tasks", () => {
     await conn.client.listTools(); // the client learns which tools take tasks from the list
     const seen: string[] = [];
     let final: CallToolResult | undefined;
-    for await (const message of conn.client.experimental.tasks.callToolStream({ name: "cut_to_script", arguments: { asset_id: assetId, exports: ["vtt"], render: "none", output_dir: work } }, CallToolResultSchema, { timeout: 90_000 })) {
+    for await (const message of conn.client.experimental.tasks.callToolStream({ name: "cut_to_script", arguments: { asset_id: assetId, exports: ["vtt"], render: "none", output_dir: ws.dir } }, CallToolResultSchema, { timeout: 90_000 })) {
       seen.push(message.type);
       if (message.type === "result") final = message.result as CallToolResult;
       if (message.type === "error") throw message.error;
@@ -115,7 +109,7 @@ describe("MCP Tasks", () => {
 
   it("tasks/cancel cancels the job", async () => {
     const assetId = await readyAsset("task cancel");
-    const created = await callAsTask("cut_to_script", { asset_id: assetId, exports: ["srt"], render: "mp4", output_dir: work });
+    const created = await callAsTask("cut_to_script", { asset_id: assetId, exports: ["srt"], render: "mp4", output_dir: ws.dir });
     const cancelled = await conn.client.experimental.tasks.cancelTask(created.task.taskId);
     expect(cancelled.status).toBe("cancelled");
     const job = await conn.call("wait", { kind: "job", id: created.task.taskId, wait_seconds: 0 });

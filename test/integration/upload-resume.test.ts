@@ -2,30 +2,23 @@
 // call again, and the next upload_media call with the same path resumes at the server's offset instead of
 // starting over, creating no second asset.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyFile, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { FIXTURE_MP4, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
 let conn: Connected;
-let work: string;
-const savedStore = process.env.ROUGHY_UPLOAD_STORE;
+let ws: Workspace;
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-resume-"));
-  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
-  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+  ws = await startWorkspace("roughy-mcp-resume-");
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
 });
 
 afterAll(async () => {
   await conn?.close();
   await sb?.close();
-  await rm(work, { recursive: true, force: true });
-  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
-  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+  await ws?.close();
 });
 
 describe("upload_media resume", () => {

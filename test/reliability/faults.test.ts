@@ -5,16 +5,15 @@
 // cut), and a render that really fails (its code reaches the agent).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash } from "node:crypto";
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Progress } from "@modelcontextprotocol/sdk/types.js";
-import { FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { FIXTURE_MP4, FIXTURE_SCRIPT, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { attachTruth, startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
 let conn: Connected;
-let work: string;
-const savedStore = process.env.ROUGHY_UPLOAD_STORE;
+let ws: Workspace;
 const ids: { asset?: string; cut?: string } = {};
 
 function sha256(data: Uint8Array): string {
@@ -28,18 +27,14 @@ async function fault(spec: Record<string, unknown>): Promise<void> {
 
 beforeAll(async () => {
   sb = await startTestSandbox();
-  work = await mkdtemp(path.join(tmpdir(), "roughy-mcp-faults-"));
-  process.env.ROUGHY_UPLOAD_STORE = path.join(work, ".uploads.json");
-  await copyFile(FIXTURE_MP4, path.join(work, "interview.mp4"));
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [work] });
+  ws = await startWorkspace("roughy-mcp-faults-");
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
 });
 
 afterAll(async () => {
   await conn?.close();
   await sb?.close();
-  await rm(work, { recursive: true, force: true });
-  if (savedStore === undefined) delete process.env.ROUGHY_UPLOAD_STORE;
-  else process.env.ROUGHY_UPLOAD_STORE = savedStore;
+  await ws?.close();
 });
 
 describe("faults survived", () => {
@@ -83,8 +78,7 @@ describe("faults survived", () => {
     const served = new Uint8Array(await res.arrayBuffer());
     expect(sha256(served)).toBe(sha256(await readFile(FIXTURE_MP4)));
 
-    const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[] };
-    expect((await sb.control("PUT", `/sandbox/assets/${asset.id}/transcript`, { words: truth.words })).status).toBeLessThan(300);
+    await attachTruth(sb, asset.id);
   });
 
   it("a 500 after the cut was created: the retry finds the same cut, and the list shows one", async () => {
@@ -122,7 +116,7 @@ describe("faults survived", () => {
   it("an answer slower than ROUGHY_TIMEOUT_MS: a clear error naming the request, not a hang", async () => {
     const slow = await connect({
       sandbox: sb.sandbox,
-      allowDirs: [work],
+      allowDirs: [ws.dir],
       server: { backend: { mode: "remote", apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl, timeoutMs: 1000 } },
     });
     try {
