@@ -3,6 +3,7 @@
 // human goes to stderr). `roughy-mcp sandbox ...` runs the offline API server on its own instead.
 
 import { parseArgs } from "node:util";
+import type { HttpCliValues } from "./http/cli.js";
 
 const HELP = `roughy-mcp: MCP server for the Roughy rough-cut API
 
@@ -36,19 +37,8 @@ async function main(argv: string[]): Promise<void> {
     await runSandboxCli(argv.slice(1));
     return;
   }
-  let values: {
-    "allow-dir"?: string[];
-    help?: boolean;
-    version?: boolean;
-    http?: boolean;
-    port?: string;
-    host?: string;
-    "allowed-hosts"?: string;
-    "allowed-origins"?: string;
-    sandbox?: boolean;
-    toolsets?: string;
-    "read-only"?: boolean;
-  };
+  // The --http flags are typed once, by the HTTP entry that reads them; a type-only import keeps it lazily loaded.
+  let values: HttpCliValues & { "allow-dir"?: string[]; help?: boolean; version?: boolean; http?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
