@@ -1,9 +1,13 @@
 // Asks before money is spent. Where the client supports elicitation the user confirms in a form (even when
 // the agent passed confirm_cost); other clients must pass confirm_cost: true, which the agent should only
 // do after telling the user the price.
-// Shared by upload_media and the cut_to_script job.
+// Shared by upload_media and the cut_to_script job; quoteUpload is the measurement estimate_cost and
+// upload_media both state.
 
 import { ToolError, type ToolContext } from "./define-tool.js";
+import { checkUploadable } from "../files/allowed-dirs.js";
+import { creditsFor, probeLocal, type LocalMediaInfo } from "../files/probe-local.js";
+import type { RoughyClient } from "../client/index.js";
 
 export type CostQuote = {
   credits: number;
@@ -45,4 +49,16 @@ export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "si
   }
   if (answer.action === "accept" && answer.content?.confirm === true) return { via: "elicitation" };
   throw new ToolError(`The user did not confirm spending ${quote.credits} credit(s) (${answer.action}). Nothing was uploaded or charged.`);
+}
+
+export type UploadQuote = { real: string; size: number; info: LocalMediaInfo; credits: number; balance: number; client: RoughyClient };
+
+/** What uploading the local file `pathArg` (the `path` argument) costs, against the current balance. */
+export async function quoteUpload(ctx: ToolContext, pathArg: string): Promise<UploadQuote> {
+  const real = await ctx.files.resolveReadable(pathArg, "path");
+  const { size } = await checkUploadable(real, "path", pathArg);
+  const info = await probeLocal(real, "path", ctx.signal);
+  const client = await ctx.client();
+  const { balance } = await client.credits.get({ signal: ctx.signal });
+  return { real, size, info, credits: creditsFor(info.duration_seconds), balance, client };
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import { assetId, waitSeconds } from "./shared-params.js";
 import { cutView, viewCut } from "./views.js";
-import { follow } from "../progress/follow.js";
+import { waitAfterCreate } from "./wait-after-create.js";
 import { segmentsFromOtio, type CutSegments } from "./segments.js";
 import type { Cut, RoughyClient } from "../client/index.js";
 import { CUT_TIMELINE_META } from "../app/uri.js";
@@ -71,14 +71,7 @@ export const createCut = defineTool({
     const client = await ctx.client();
     const script = args.script && args.script.trim() !== "" ? args.script : undefined;
     const created = await client.cuts.create({ asset_id: args.asset_id, script: script ?? null }, { signal: ctx.signal });
-    let cut = created.cut;
-    let timedOut = false;
-    const wait = args.wait_seconds ?? 0;
-    if (wait > 0 && cut.state !== "completed" && cut.state !== "failed") {
-      const followed = await follow(client, "cut", cut.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: wait * 1000 });
-      cut = followed.resource;
-      timedOut = followed.timedOut;
-    }
+    const { resource: cut, timedOut } = await waitAfterCreate(client, "cut", created.cut, args.wait_seconds, ctx);
     if (cut.state === "completed") ctx.cutCompleted?.(cut.id);
     const segments = await readSegments(client, cut, ctx.signal);
     const view = viewCut(cut);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import { assetId, cutId, renderOutput, waitSeconds } from "./shared-params.js";
 import { renderView, viewRender } from "./views.js";
-import { follow } from "../progress/follow.js";
+import { waitAfterCreate } from "./wait-after-create.js";
 
 export function renderNextStep(r: { id: string; state: string }): string {
   switch (r.state) {
@@ -37,14 +37,8 @@ export const createRender = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();
-    let render = await client.renders.create({ asset_id: args.asset_id, cut_id: args.cut_id ?? null, output: args.output }, { signal: ctx.signal });
-    let timedOut = false;
-    const wait = args.wait_seconds ?? 0;
-    if (wait > 0 && !["completed", "failed", "canceled"].includes(String(render.state))) {
-      const followed = await follow(client, "render", render.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: wait * 1000 });
-      render = followed.resource;
-      timedOut = followed.timedOut;
-    }
+    const created = await client.renders.create({ asset_id: args.asset_id, cut_id: args.cut_id ?? null, output: args.output }, { signal: ctx.signal });
+    const { resource: render, timedOut } = await waitAfterCreate(client, "render", created, args.wait_seconds, ctx);
     const view = viewRender(render);
     const progress = view.state === "processing" && view.progress !== null ? ` ${view.progress}%` : "";
     const source = args.cut_id ? `cut ${args.cut_id}` : "the full source";

@@ -3,8 +3,7 @@
 
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
-import { checkUploadable } from "../files/allowed-dirs.js";
-import { creditsFor, probeLocal } from "../files/probe-local.js";
+import { quoteUpload } from "./confirm-cost.js";
 
 export const estimateCost = defineTool({
   name: "estimate_cost",
@@ -27,12 +26,7 @@ export const estimateCost = defineTool({
   toolsets: ["assets", "credits"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const real = await ctx.files.resolveReadable(args.path, "path");
-    const { size } = await checkUploadable(real, "path", args.path);
-    const info = await probeLocal(real, "path", ctx.signal);
-    const credits = creditsFor(info.duration_seconds);
-    const client = await ctx.client();
-    const { balance } = await client.credits.get({ signal: ctx.signal });
+    const { real, size, info, credits, balance } = await quoteUpload(ctx, args.path);
     const enough = balance >= credits;
     const minutes = (info.duration_seconds / 60).toFixed(1);
     const next = enough ? "Next: upload_media with this path." : "Top up credits before upload_media (the upload would wait for payment).";

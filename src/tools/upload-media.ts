@@ -6,11 +6,11 @@ import path from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
 import { projectId, waitSeconds } from "./shared-params.js";
-import { checkUploadable, MIN_UPLOAD_BYTES } from "../files/allowed-dirs.js";
-import { creditsFor, probeLocal } from "../files/probe-local.js";
-import { confirmCost } from "./confirm-cost.js";
+import { MIN_UPLOAD_BYTES } from "../files/allowed-dirs.js";
+import { creditsFor } from "../files/probe-local.js";
+import { confirmCost, quoteUpload } from "./confirm-cost.js";
 import { assetNextStep, assetView, viewAsset } from "./views.js";
-import { follow } from "../progress/follow.js";
+import { waitAfterCreate } from "./wait-after-create.js";
 import type { RoughyClient } from "../client/index.js";
 
 const DEFAULT_PROJECT = "roughy-mcp uploads";
@@ -89,12 +89,7 @@ export const uploadMedia = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     if (ctx.remoteCaller) return remoteUpload(args, ctx);
-    const real = await ctx.files.resolveReadable(args.path, "path");
-    const { size } = await checkUploadable(real, "path", args.path);
-    const info = await probeLocal(real, "path", ctx.signal);
-    const credits = creditsFor(info.duration_seconds);
-    const client = await ctx.client();
-    const { balance } = await client.credits.get({ signal: ctx.signal });
+    const { real, size, info, credits, balance, client } = await quoteUpload(ctx, args.path);
     const filename = path.basename(real);
     await confirmCost(ctx, { credits, balance, what: `Uploading ${filename} (${(info.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost);
 
@@ -108,14 +103,7 @@ export const uploadMedia = defineTool({
       signal: ctx.signal,
       onProgress: (sent, total) => ctx.progress.report(`Uploaded ${mb(sent)} of ${mb(total)}`, sent, total),
     });
-    let asset = result.asset;
-    let timedOut = false;
-    const wait = args.wait_seconds ?? 0;
-    if (wait > 0 && !["ready", "failed", "pending_payment"].includes(String(asset.state))) {
-      const followed = await follow(client, "asset", asset.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: wait * 1000 });
-      asset = followed.resource;
-      timedOut = followed.timedOut;
-    }
+    const { resource: asset, timedOut } = await waitAfterCreate(client, "asset", result.asset, args.wait_seconds, ctx);
     const view = viewAsset(asset);
     const resumed = result.resumed ? ` (resumed, ${mb(result.bytesSkipped)} already there)` : "";
     return {
