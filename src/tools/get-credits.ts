@@ -3,6 +3,7 @@
 
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
+import { viewLedgerEntry } from "./views.js";
 
 const ledgerEntry = z.object({
   kind: z.string(),
@@ -40,14 +41,7 @@ export const getCredits = defineTool({
       // users/me is [inferred]: a backend without it still answers the balance.
       client.users.me().catch(() => null),
     ]);
-    const entries = (limit > 0 ? ledger.items : []).map((e) => ({
-      kind: String(e.kind),
-      amount: e.amount,
-      asset_id: e.asset_id ?? null,
-      minutes: e.minutes ?? null,
-      balance_after: e.balance_after ?? null,
-      created_at: e.created_at,
-    }));
+    const entries = (limit > 0 ? ledger.items : []).map(viewLedgerEntry);
     const account = me ? { id: me.id, email: me.email ?? null, name: me.name ?? null } : null;
     const who = account?.email ? ` for ${account.email}` : "";
     const where = ctx.mode === "sandbox" ? " (offline sandbox: credits are simulated)" : "";

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineTool, ToolError } from "./define-tool.js";
 import { assetId, cutId, limit, offset, projectId } from "./shared-params.js";
-import { viewAsset, viewCut, viewProject, viewRender, viewWebhook } from "./views.js";
+import { viewAsset, viewCut, viewLedgerEntry, viewProject, viewRender, viewWebhook } from "./views.js";
 import type { AssetState, CutState, RenderState } from "../client/index.js";
 
 const KINDS = ["projects", "assets", "cuts", "renders", "webhooks", "ledger"] as const;
@@ -100,15 +100,7 @@ export const list = defineTool({
         const p = await client.credits.ledger(page);
         result = {
           ...p,
-          items: p.items.map((e) => ({
-            id: e.id,
-            kind: String(e.kind),
-            amount: e.amount,
-            asset_id: e.asset_id ?? null,
-            minutes: e.minutes ?? null,
-            balance_after: e.balance_after ?? null,
-            created_at: e.created_at,
-          })),
+          items: p.items.map((e) => ({ id: e.id, ...viewLedgerEntry(e) })),
         };
         break;
       }

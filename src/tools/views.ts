@@ -2,7 +2,7 @@
 // (null rather than missing), so that output schemas stay small and every tool shows a resource the same way.
 
 import { z } from "zod";
-import type { Asset, Cut, Project, Render, Webhook } from "../client/index.js";
+import type { Asset, Cut, LedgerEntry, Project, Render, Webhook } from "../client/index.js";
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
@@ -102,4 +102,16 @@ export function assetNextStep(a: { id: string; state: string }): string {
     default:
       return `Next: wait with kind=asset, id=${a.id} until it is ready (then create_cut).`;
   }
+}
+
+/** A credits ledger line as get_credits shows it; list (kind=ledger) puts the entry's id in front. */
+export function viewLedgerEntry(e: LedgerEntry) {
+  return {
+    kind: String(e.kind),
+    amount: e.amount,
+    asset_id: e.asset_id ?? null,
+    minutes: e.minutes ?? null,
+    balance_after: e.balance_after ?? null,
+    created_at: e.created_at,
+  };
 }
