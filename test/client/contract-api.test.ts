@@ -9,9 +9,8 @@ import {
   ServerError,
   TimeoutError,
   ValidationError,
-  type RoughyError,
 } from "../../src/client/index.js";
-import { startHarness, UNKNOWN_ID, type Harness } from "./harness.js";
+import { startHarness, UNKNOWN_ID, type Harness, failure } from "./harness.js";
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,15 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-const failure = async (p: Promise<unknown>): Promise<RoughyError> => {
-  try {
-    await p;
-  } catch (e) {
-    return e as RoughyError;
-  }
-  throw new Error("expected a failure");
-};
 
 describe("health, auth, account", () => {
   it("answers liveness and readiness without a key", async () => {

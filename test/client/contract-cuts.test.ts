@@ -14,7 +14,7 @@ import {
   type LiveEvent,
   type RoughyError,
 } from "../../src/client/index.js";
-import { eventually, FIXTURES, startHarness, type Harness } from "./harness.js";
+import { eventually, FIXTURES, startHarness, type Harness, failure } from "./harness.js";
 
 let h: Harness;
 let dir: string;
@@ -23,15 +23,6 @@ let audio: Asset;
 let script: string;
 const liveEvents: LiveEvent[] = [];
 const liveAbort = new AbortController();
-
-const failure = async (p: Promise<unknown>): Promise<RoughyError> => {
-  try {
-    await p;
-  } catch (e) {
-    return e as RoughyError;
-  }
-  throw new Error("expected a failure");
-};
 
 async function uploadFixture(name: string, projectId: string): Promise<Asset> {
   const out = await h.client.uploads.uploadFile({ path: join(FIXTURES, name), projectId, resumeStore: new MemoryResumeStore() });

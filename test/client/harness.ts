@@ -3,9 +3,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fetch } from "undici";
-import { RoughyClient, type RoughyClientOptions } from "../../src/client/index.js";
+import { RoughyClient, type RoughyClientOptions, type RoughyError } from "../../src/client/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
+import { sandboxControl } from "../helpers/sandbox-control.js";
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -36,21 +36,7 @@ export async function startHarness(o: { clientOptions?: Partial<RoughyClientOpti
       clients.push(c);
       return c;
     },
-    async control(method, path, body) {
-      const res = await fetch(`${h.sb.baseUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${h.sb.apiKey}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // keep text
-      }
-      return { status: res.status, body: parsed };
-    },
+    control: (method, path, body) => sandboxControl(h.sb, method, path, body),
     async fault(spec) {
       const r = await h.control("POST", "/sandbox/faults", spec);
       if (r.status >= 300) throw new Error(`fault injection failed: ${r.status} ${JSON.stringify(r.body)}`);
@@ -82,4 +68,14 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 30
     if (Date.now() > until) throw new Error("condition not reached in time");
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/** Awaits a promise that must fail, and returns its error (a test helper for the client's error paths). */
+export async function failure(p: Promise<unknown>): Promise<RoughyError> {
+  try {
+    await p;
+  } catch (e) {
+    return e as RoughyError;
+  }
+  throw new Error("expected a failure");
 }

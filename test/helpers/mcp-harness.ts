@@ -17,6 +17,7 @@ import {
   type Progress,
 } from "@modelcontextprotocol/sdk/types.js";
 import { createServer, type CreateServerOptions, type RoughyServer } from "../../src/server/create-server.js";
+import { sandboxControl } from "./sandbox-control.js";
 
 /** The part of the sandbox handle the tests use (the module is imported only by tests that start one). */
 export type Sandbox = { baseUrl: string; apiKey: string; close(): Promise<void> };
@@ -41,21 +42,7 @@ export async function startTestSandbox(options: { startingBalance?: number } = {
   return {
     sandbox,
     dataDir,
-    async control(method, pathname, body) {
-      const res = await fetch(`${sandbox.baseUrl}${pathname}`, {
-        method,
-        headers: { authorization: `Bearer ${sandbox.apiKey}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: res.status, body: parsed };
-    },
+    control: (method, pathname, body) => sandboxControl(sandbox, method, pathname, body),
     async close() {
       await sandbox.close();
       await rm(dataDir, { recursive: true, force: true });
