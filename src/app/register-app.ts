@@ -4,12 +4,13 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ErrorCode, McpError, ReadResourceRequestSchema, type ReadResourceRequest, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
+import { ErrorCode, ReadResourceRequestSchema, type ReadResourceRequest, type ReadResourceResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { registerAppResource, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import type { AnyToolDefinition } from "../tools/define-tool.js";
 import { cutTimeline } from "./cut-timeline-tool.js";
 import { CUT_TIMELINE_URI } from "./uri.js";
+import { ProtocolError } from "../server/protocol-error.js";
 
 export { CUT_TIMELINE_URI, CUT_TIMELINE_META } from "./uri.js";
 
@@ -39,7 +40,7 @@ export function registerApp(mcp: McpServer, options: { htmlPath?: string } = {})
   const read = async (): Promise<ReadResourceResult> => {
     if (html === null) {
       const file = options.htmlPath ?? cutTimelineHtmlPath();
-      if (!file) throw new McpError(ErrorCode.InternalError, "The cut timeline view was not built (npm run build makes dist/app/cut-timeline.html).");
+      if (!file) throw new ProtocolError(ErrorCode.InternalError, "The cut timeline view was not built (npm run build makes dist/app/cut-timeline.html).");
       html = readFileSync(file, "utf8");
     }
     return {
@@ -68,7 +69,7 @@ export function registerApp(mcp: McpServer, options: { htmlPath?: string } = {})
   if (!previous) throw new Error("registerApp must run after the resources/read handler is installed");
   mcp.server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
     if (request.params.uri === CUT_TIMELINE_URI) return read();
-    if (request.params.uri.startsWith("ui://")) throw new McpError(ErrorCode.InvalidParams, `Unknown resource ${request.params.uri}`);
+    if (request.params.uri.startsWith("ui://")) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown resource ${request.params.uri}`);
     return previous(request, extra);
   });
 }

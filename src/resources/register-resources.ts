@@ -28,6 +28,7 @@ import {
   type EntityKind,
   type ParsedUri,
 } from "./uris.js";
+import { ProtocolError } from "../server/protocol-error.js";
 
 export type ResourceDeps = {
   client: () => Promise<RoughyClient>;
@@ -56,13 +57,13 @@ function toMcpError(error: unknown, uri: string, parsed: ParsedUri): McpError {
   if (error instanceof McpError) return error;
   if (error instanceof RoughyError) {
     if (error.code === "not_found" || error.code === "gone") {
-      return new McpError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+      return new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
     }
     const args: Record<string, unknown> = parsed.type === "entity" ? { [`${parsed.kind}_id`]: parsed.id } : { cut_id: parsed.cutId };
     const described = describeRoughyError(error, args);
-    return new McpError(described.internal ? ErrorCode.InternalError : ErrorCode.InvalidRequest, described.message);
+    return new ProtocolError(described.internal ? ErrorCode.InternalError : ErrorCode.InvalidRequest, described.message);
   }
-  return new McpError(ErrorCode.InternalError, `Could not read ${uri}; retry later.`);
+  return new ProtocolError(ErrorCode.InternalError, `Could not read ${uri}; retry later.`);
 }
 
 async function getEntity(client: RoughyClient, kind: EntityKind, id: string): Promise<unknown> {

@@ -2,6 +2,7 @@
 // Anything else is rejected here, as a protocol error (a bad URI is the client's mistake, not a tool's).
 
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError } from "../server/protocol-error.js";
 
 export const URI_TEMPLATES = {
   cutExport: "roughy://cuts/{cut_id}/export/{format}",
@@ -31,7 +32,7 @@ const ENTITY_RE = new RegExp(`^roughy://(projects|assets|cuts|renders)/(${UUID})
 const KIND_OF: Record<string, EntityKind> = { projects: "project", assets: "asset", cuts: "cut", renders: "render" };
 
 function invalid(uri: string, why: string): McpError {
-  return new McpError(ErrorCode.InvalidParams, `Unknown resource URI ${JSON.stringify(uri.slice(0, 200))}: ${why}.`);
+  return new ProtocolError(ErrorCode.InvalidParams, `Unknown resource URI ${JSON.stringify(uri.slice(0, 200))}: ${why}.`);
 }
 
 export function exportUri(cutId: string, format: ResourceExportFormat): string {

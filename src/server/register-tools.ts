@@ -11,7 +11,6 @@ import {
   ListToolsRequestSchema,
   type Tool,
   ErrorCode,
-  McpError,
   type CallToolResult,
   type ServerNotification,
   type ServerRequest,
@@ -23,6 +22,7 @@ import { createProgressSink } from "../progress/sink.js";
 import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
 import { RoughyError } from "../client/errors.js";
 import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolsets.js";
+import { ProtocolError } from "./protocol-error.js";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -266,15 +266,15 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
     if (!tool && off) {
       const why = whyHidden(off, selection) ?? `${off.name} is not enabled on this server.`;
       // A task-augmented call must be answered with a task or an error, never a plain result.
-      if (request.params.task) throw new McpError(ErrorCode.InvalidParams, why);
+      if (request.params.task) throw new ProtocolError(ErrorCode.InvalidParams, why);
       return errorResult(why);
     }
     if (!tool) {
-      throw new McpError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
+      throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
     }
     const taskParams = request.params.task;
     if (taskParams && !(options.tasks && tool.task)) {
-      throw new McpError(ErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
+      throw new ProtocolError(ErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
     }
     const input = request.params.arguments ?? {};
     const parsed = schemas.get(tool.name)!.input.safeParse(input);
@@ -285,7 +285,7 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
     }
     const kindOff = whyKindHidden(tool, parsed.data as Record<string, unknown>, selection);
     if (kindOff) {
-      if (taskParams) throw new McpError(ErrorCode.InvalidParams, kindOff);
+      if (taskParams) throw new ProtocolError(ErrorCode.InvalidParams, kindOff);
       return errorResult(kindOff);
     }
     if (taskParams) return startTask(tool, parsed.data as Record<string, unknown>, extra, taskParams.ttl);

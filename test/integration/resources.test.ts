@@ -77,6 +77,9 @@ describe("resources", () => {
       );
       expect(error, uri).toBeInstanceOf(McpError);
       expect((error as McpError).code, uri).toBe(-32602);
+      // The client adds "MCP error <code>: " once; the server's message must not carry it already.
+      expect((error as McpError).message, uri).toMatch(/^MCP error -32602: Unknown resource/);
+      expect((error as McpError).message, uri).not.toMatch(/MCP error -32602: MCP error/);
     }
     const missing = await conn.client.readResource({ uri: `roughy://cuts/${MISSING}` }).then(
       () => null,
