@@ -101,13 +101,30 @@ function collapseNullable(node: JsonSchema): JsonSchema {
 }
 
 /** The tools/list entry of one definition, built once. `tasks`: the server answers task-augmented calls. */
+// Converting zod to JSON Schema is most of the cost of a listing, and the definitions never change: convert
+// each once per process. The HTTP mode builds a server per request and would otherwise redo it every time.
+const schemaCache = new WeakMap<AnyToolDefinition, { input: Tool["inputSchema"]; output: Tool["outputSchema"] }>();
+
+function jsonSchemasOf(tool: AnyToolDefinition): { input: Tool["inputSchema"]; output: Tool["outputSchema"] } {
+  let schemas = schemaCache.get(tool);
+  if (!schemas) {
+    schemas = {
+      input: slim(z.toJSONSchema(z.object(tool.inputSchema), { io: "input", target: "draft-7", unrepresentable: "any" }), false) as Tool["inputSchema"],
+      output: slim(z.toJSONSchema(z.object(tool.outputSchema), { io: "output", target: "draft-7", unrepresentable: "any" }), true) as Tool["outputSchema"],
+    };
+    schemaCache.set(tool, schemas);
+  }
+  return schemas;
+}
+
 export function toolListing(tool: AnyToolDefinition, options: { tasks?: boolean } = {}): Tool {
+  const schemas = jsonSchemasOf(tool);
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
-    inputSchema: slim(z.toJSONSchema(z.object(tool.inputSchema), { io: "input", target: "draft-7", unrepresentable: "any" }), false) as Tool["inputSchema"],
-    outputSchema: slim(z.toJSONSchema(z.object(tool.outputSchema), { io: "output", target: "draft-7", unrepresentable: "any" }), true) as Tool["outputSchema"],
+    inputSchema: schemas.input,
+    outputSchema: schemas.output,
     annotations: { ...tool.annotations },
     ...(options.tasks && tool.task ? { execution: { taskSupport: "optional" as const } } : {}),
     ...(tool._meta ? { _meta: tool._meta } : {}),
@@ -256,8 +273,11 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
   }
 
   // Replaces the SDK's tools/list handler: same content, without the bytes that tell a model nothing.
-  const listing = tools.map((tool) => toolListing(tool, { tasks: Boolean(options.tasks) }));
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
+  // Built on the first tools/list, not at start-up: initialize should not wait for schema conversion.
+  let listing: Tool[] | undefined;
+  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({
+    tools: (listing ??= tools.map((tool) => toolListing(tool, { tasks: Boolean(options.tasks) }))),
+  }));
 
   // Replaces the SDK's tools/call handler (registered above) so that validation messages are ours.
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
