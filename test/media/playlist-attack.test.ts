@@ -147,4 +147,21 @@ describe(`HLS-in-MP3 upload (ffmpeg ${toolchain().ffmpeg.version}, ffprobe ${too
     expect((r.structuredContent as { render: { state: string } }).render.state, textOf(r)).toBe("completed");
     expect(opened).toBe("");
   });
+
+  it("a file no reader can open: one error naming what was tried and what to do; no asset, no charge", async () => {
+    const before = await balance();
+    const assets = await assetCount();
+    const junk = path.join(ws.dir, "broken-clip.mp4");
+    await writeFile(junk, Buffer.concat([Buffer.from("ftypisom"), Buffer.alloc(8192, 0x5a)]));
+    for (const [tool, args] of [["estimate_cost", { path: junk }], ["upload_media", { path: junk, confirm_cost: true }]] as const) {
+      const r = await conn.call(tool, args);
+      expect(r.isError, tool).toBe(true);
+      const text = textOf(r);
+      expect(text).toMatch(/tried ffprobe [^;]+; ffmpeg .* -i/);
+      expect(text).toMatch(/common format/);
+      expect(text).toMatch(/Nothing was uploaded or charged/);
+    }
+    expect(await assetCount()).toBe(assets);
+    expect(await balance()).toBe(before);
+  });
 });
