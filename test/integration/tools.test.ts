@@ -74,7 +74,7 @@ describe("the flow, step by step", () => {
     expect(textOf(tiny)).toContain("at least 64 bytes");
     const text = await conn.call("estimate_cost", { path: "notes.mp4" });
     expect(text.isError).toBe(true);
-    expect(textOf(text)).toMatch(/could not read this file as media|no audio or video/);
+    expect(textOf(text)).toMatch(/not a readable audio or video file|no audio or video/);
   });
 
   it("upload_media without a way to ask states cost and balance, and uploads nothing", async () => {
