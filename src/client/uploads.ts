@@ -26,6 +26,11 @@ export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 
 export interface UploadFileOptions {
   path: string;
+  /**
+   * The file's stable name when `path` names an open descriptor (/proc/PID/fd/N, pinned by the caller so
+   * that a swapped file cannot be read instead): it keys the resume store and names the file in messages.
+   */
+  identity?: string;
   projectId: string;
   filename?: string;
   language?: string;
@@ -76,21 +81,22 @@ export class Uploads {
 
   async uploadFile(o: UploadFileOptions): Promise<UploadResult> {
     const path = resolvePath(o.path);
+    const shownPath = o.identity ?? path;
     // Everything that can be known locally is checked before an asset (and its charge) exists.
     let st;
     try {
       st = await stat(path);
     } catch {
-      throw invalidFile(path, `No readable file at ${path}.`);
+      throw invalidFile(shownPath, `No readable file at ${shownPath}.`);
     }
-    if (!st.isFile()) throw invalidFile(path, `${path} is not a regular file.`);
+    if (!st.isFile()) throw invalidFile(shownPath, `${shownPath} is not a regular file.`);
     if (st.size < MIN_UPLOAD_BYTES) {
-      throw invalidFile(path, `${path} is ${st.size} bytes; an upload must be at least ${MIN_UPLOAD_BYTES} bytes.`);
+      throw invalidFile(shownPath, `${shownPath} is ${st.size} bytes; an upload must be at least ${MIN_UPLOAD_BYTES} bytes.`);
     }
     if (o.signal?.aborted) throw abortReason(o.signal);
 
     const store = o.resumeStore ?? this.store;
-    const key = resumeKey(path, st.size, st.mtimeMs);
+    const key = resumeKey(shownPath, st.size, st.mtimeMs);
     let asset: Asset | undefined;
     let resumed = false;
 
@@ -117,7 +123,7 @@ export class Uploads {
         {
           project_id: o.projectId,
           size_bytes: st.size,
-          filename: o.filename ?? basename(path),
+          filename: o.filename ?? basename(shownPath),
           ...(o.language ? { language: o.language } : {}),
         },
         o.signal,

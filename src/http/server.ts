@@ -12,6 +12,7 @@ import type { Backend } from "../server/backend.js";
 import type { BackendMode } from "../tools/define-tool.js";
 import { ClientCache } from "./client-cache.js";
 import { noLocalFiles } from "./no-local-files.js";
+import { redactingTransport, registerSecret } from "../secrets.js";
 import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
 
 export const MCP_PATH = "/mcp";
@@ -130,8 +131,11 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       close: async () => {},
     };
     const server = createServer({ ...options.serverOptions, logger, remote: { backend, files } });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // This caller's key is redacted from everything sent while their request is open.
+    const releaseKey = registerSecret(key);
+    const transport = redactingTransport(new StreamableHTTPServerTransport({ sessionIdGenerator: undefined }));
     res.on("close", () => {
+      releaseKey();
       void transport.close().catch(() => {});
       void server.close();
     });
