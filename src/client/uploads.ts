@@ -21,8 +21,13 @@ import type { Asset } from "./schemas.js";
 
 /** The smallest upload the API takes ("Upload-Length must be at least 64 bytes"). */
 export const MIN_UPLOAD_BYTES = 64;
-/** Bytes per PATCH: big enough to amortise a request, small enough that a lost chunk costs little. */
-export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes per PATCH. The source is a file, which tus-js-client reads range by range as a stream, so a PATCH of
+ * any size costs the same memory: the whole remainder goes in one PATCH, and no round trip or server-side
+ * reopen is paid per chunk. A cut-off PATCH loses nothing either: the server keeps the bytes it received, and
+ * the retry (or the next run) resumes from the offset a HEAD reports.
+ */
+export const UPLOAD_CHUNK_BYTES = Number.POSITIVE_INFINITY;
 
 export interface UploadFileOptions {
   path: string;
