@@ -333,7 +333,7 @@ export async function probeFile(file: string, opts: ProbeOptions = {}): Promise<
   }
   throw new MediaProbeError(
     "unreadable",
-    `The file is not a readable audio or video file: no reader could open it (tried ${what}). Check that it is a complete recording in a common format (${MEDIA_DEMUXERS.slice(0, 8).join(", ")}, ...), or set FFMPEG_PATH/FFPROBE_PATH to a newer ffmpeg.`,
+    `No reader could open the file as audio or video (tried ${what}). Check that it is a complete recording in a common format (${MEDIA_DEMUXERS.slice(0, 8).join(", ")}, ...), or set FFMPEG_PATH/FFPROBE_PATH to a newer ffmpeg.`,
     tried,
   );
 }
