@@ -4,7 +4,7 @@
 import { createReadStream, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, resolve as resolvePath } from "node:path";
-import { Upload, type DetailedError } from "tus-js-client";
+import { Upload, type DetailedError, type FileReader, type FileSource } from "tus-js-client";
 import {
   ConnectionError,
   errorFromResponse,
@@ -22,8 +22,39 @@ import type { Asset } from "./schemas.js";
 
 /** The smallest upload the API takes ("Upload-Length must be at least 64 bytes"). */
 export const MIN_UPLOAD_BYTES = 64;
-/** Bytes per PATCH: big enough to amortise a request, small enough that a lost chunk costs little. */
-export const UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes per PATCH. The source is a file, which tus-js-client reads range by range as a stream, so a PATCH of
+ * any size costs the same memory: the whole remainder goes in one PATCH, and no round trip or server-side
+ * reopen is paid per chunk. A cut-off PATCH loses nothing either: the server keeps the bytes it received, and
+ * the retry (or the next run) resumes from the offset a HEAD reports.
+ */
+export const UPLOAD_CHUNK_BYTES = Number.POSITIVE_INFINITY;
+/**
+ * Bytes per read from the file. tus-js-client's own reader takes fs's 64 KiB default; reading 1 MiB at a time
+ * passes a sixteenth as many chunks through the progress counter and the request stream to the socket, which
+ * cut the uploader's CPU time by about a third (bench/upload.ts), for a megabyte more of memory.
+ */
+const READ_BYTES = 1024 * 1024;
+
+/** Reads each PATCH's byte range from the file as a stream: flat memory, whatever the range. */
+function fileRanges(path: string, size: number): FileReader {
+  let current: ReturnType<typeof createReadStream> | null = null;
+  const source: FileSource = {
+    size,
+    slice(start, end) {
+      const stop = Math.min(end, size);
+      current?.destroy();
+      current = createReadStream(path, { start, end: stop - 1, highWaterMark: READ_BYTES });
+      // The request's Content-Length comes from the stream's size.
+      return Promise.resolve({ value: Object.assign(current, { size: stop - start }), done: stop >= size });
+    },
+    close() {
+      current?.destroy();
+      current = null;
+    },
+  };
+  return { openFile: () => Promise.resolve(source) };
+}
 
 export interface UploadFileOptions {
   path: string;
@@ -221,6 +252,7 @@ export class Uploads {
         uploadUrl,
         uploadSize: size,
         chunkSize: UPLOAD_CHUNK_BYTES,
+        fileReader: fileRanges(path, size),
         headers,
         retryDelays: this.deps.retryDelays ?? [0, 1000, 3000, 5000],
         storeFingerprintForResuming: false,
