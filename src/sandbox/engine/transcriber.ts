@@ -6,8 +6,8 @@ import { createPocketsphinx } from "./pocketsphinx.js";
 
 export interface TranscribeRequest {
   mediaPath: string;
-  /** Words the speech is expected to use (the script's), or null for free recognition. */
-  vocabulary: string[] | null;
+  /** The script's sentences as spoken-form tokens (recognition constrained by them), or null for free recognition. */
+  sentences: string[][] | null;
   signal?: AbortSignal;
 }
 
