@@ -27,7 +27,7 @@ function discount(counts: Iterable<number>): number {
   // a script is tiny: nearly every n-gram is seen once, so the textbook estimate would be ~1 and leave no
   // probability to the script's own continuations. Clamping keeps the script's order strong but not rigid.
   const d = n1 + 2 * n2 > 0 ? n1 / (n1 + 2 * n2) : 0.5;
-  return Math.min(0.7, Math.max(0.3, d));
+  return Math.min(0.5, Math.max(0.3, d));
 }
 
 const log10 = (p: number) => (p > 0 ? Math.log10(p) : -99).toFixed(4);
