@@ -3,7 +3,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ffmpegBinary, runProcess } from "../media/ffmpeg.js";
+import { ffmpegBinary, runProcess, speechInput } from "../media/ffmpeg.js";
+import { mediaTimeoutMs } from "../media/probe.js";
+import type { MediaInfo } from "../media/types.js";
 
 export const FRAME = 0.01;
 
@@ -24,12 +26,12 @@ export function envelopeOf(pcm: Int16Array, rate: number): Envelope {
   return { db };
 }
 
-/** The level of the file's first audio stream, mono, at 8 kHz (plenty for a level). */
-export async function readEnvelope(mediaPath: string, signal?: AbortSignal): Promise<Envelope> {
+/** The level of the asset's speech stream, mono, at 8 kHz (plenty for a level). */
+export async function readEnvelope(mediaPath: string, info: MediaInfo, signal?: AbortSignal): Promise<Envelope> {
   const dir = await mkdtemp(join(tmpdir(), "roughy-level-"));
   try {
     const raw = join(dir, "audio.raw");
-    const ff = await runProcess(ffmpegBinary(), ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", mediaPath, "-vn", "-ac", "1", "-ar", "8000", "-f", "s16le", "-c:a", "pcm_s16le", raw], { signal });
+    const ff = await runProcess(ffmpegBinary(), ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...speechInput(mediaPath, info), "-vn", "-ac", "1", "-ar", "8000", "-f", "s16le", "-c:a", "pcm_s16le", raw], { signal, timeoutMs: mediaTimeoutMs(info.duration) });
     if (ff.code !== 0) throw new Error(`ffmpeg could not read the audio: ${ff.stderr.trim().split("\n").pop() ?? ""}`);
     const buf = await readFile(raw);
     return envelopeOf(new Int16Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + (buf.length & ~1))), 8000);

@@ -95,7 +95,7 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
   const sentences = script ? scriptSentences(script) : null;
   const recognise = async (constrained: boolean): Promise<Word[]> => {
     try {
-      return await (transcriber as Transcriber).transcribe({ mediaPath: input.mediaPath, sentences: constrained ? sentences : null, signal });
+      return await (transcriber as Transcriber).transcribe({ mediaPath: input.mediaPath, info, sentences: constrained ? sentences : null, signal });
     } catch (err) {
       if (signal?.aborted) throw err;
       throw new CutFailure("transcriber_failed", `Speech recognition failed: ${(err as Error).message}`);
@@ -134,8 +134,8 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
   let speech: SpeechMap;
   let envelope: Envelope | null = null;
   try {
-    speech = await detectSpeech(input.mediaPath, { duration, signal });
-    if (fromRecogniser && words) envelope = await readEnvelope(input.mediaPath, signal);
+    speech = await detectSpeech(input.mediaPath, { duration, info, signal });
+    if (fromRecogniser && words) envelope = await readEnvelope(input.mediaPath, info, signal);
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new CutFailure("media_unreadable", `Could not read the audio: ${(err as Error).message}`);
