@@ -20,8 +20,10 @@ interface ProbeStream {
   avg_frame_rate?: string;
   sample_rate?: string;
   duration?: string;
+  channels?: number;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
+  side_data_list?: Array<{ side_data_type?: string; rotation?: number }>;
 }
 
 interface ProbeOutput {
@@ -96,7 +98,15 @@ export async function probeMedia(path: string, signal?: AbortSignal): Promise<Me
     }
     if (video.width) info.width = video.width;
     if (video.height) info.height = video.height;
+    // ffprobe gives the display matrix's turn counter-clockwise; the older `rotate` tag gives it clockwise.
+    const matrix = video.side_data_list?.find((d) => d.side_data_type === "Display Matrix" && typeof d.rotation === "number");
+    const turn = matrix ? -(matrix.rotation as number) : Number(video.tags?.rotate ?? 0);
+    info.rotation = Number.isFinite(turn) ? (((Math.round(turn / 90) * 90) % 360) + 360) % 360 : 0;
+    const swap = info.rotation === 90 || info.rotation === 270;
+    if (info.width && info.height) [info.display_width, info.display_height] = swap ? [info.height, info.width] : [info.width, info.height];
   }
+  const channels = streams.filter((s) => s.codec_type === "audio").map((s) => (s.channels && s.channels > 0 ? s.channels : 1));
+  if (channels.length > 0) info.audio_channels = channels;
   if (audio?.sample_rate) {
     const sr = Number(audio.sample_rate);
     if (Number.isFinite(sr) && sr > 0) info.sample_rate = sr;

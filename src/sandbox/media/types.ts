@@ -26,4 +26,11 @@ export interface MediaInfo {
   height?: number;
   sample_rate?: number;
   start_timecode?: string | null;
+  /** Clockwise degrees the picture is turned for display (0, 90, 180, 270): phone video is often 90. */
+  rotation?: number;
+  /** The picture's size as shown, after rotation (width and height swap at 90 and 270). */
+  display_width?: number;
+  display_height?: number;
+  /** Channels of each audio stream, in stream order ([2] for one stereo stream, [1, 1] for two mono). */
+  audio_channels?: number[];
 }

@@ -27,6 +27,11 @@ export interface ExportSource {
   start_timecode?: string | null;
   has_audio?: boolean;
   has_video?: boolean;
+  /** The picture's size as shown (after a display rotation): what the sequence must be. */
+  display_width?: number;
+  display_height?: number;
+  /** Channels of each audio stream, from the probe; unknown means one stereo stream. */
+  audio_channels?: number[];
 }
 
 export interface ExportInput {
@@ -53,7 +58,10 @@ export interface ExportPlan {
   recordFrames: number;
   /** Frame number of the media's first frame on its own timecode (0 when it has none). */
   sourceStartFrames: number;
-  /** Record timecode starts at 01:00:00:00, as broadcast and NLE conventions expect. */
+  /**
+   * Record timecode starts at 01:00:00:00 (01:00:00;00 drop-frame) in every format, as broadcast and NLE
+   * conventions expect: EDL record times, xmeml and OTIO sequence start, FCPXML tcStart.
+   */
   recordStartFrames: number;
   /**
    * Drop-frame timecode only when the media's own timecode is drop-frame: source timecode must
@@ -68,9 +76,14 @@ export interface ExportPlan {
   filename: string;
   /** The filename without its extension (FCPXML asset names). */
   baseName: string;
+  /** Display size: a portrait phone video is 1080x1920 here even when coded 1920x1080 and turned. */
   width: number;
   height: number;
   sampleRate: number;
+  /** Channels of each audio stream ([] without audio); NLEs lay out one track per channel. */
+  audioStreams: number[];
+  /** All audio channels, across streams. */
+  audioChannels: number;
 }
 
 export const RECORD_START_TIMECODE = "01:00:00:00";
@@ -94,6 +107,8 @@ export function planExport(input: ExportInput): ExportPlan {
   }
   const hasVideo = src.media_type === "video" ? src.has_video !== false : false;
   const hasAudio = src.has_audio ?? true;
+  const audioStreams = (src.audio_channels ?? []).filter((c) => Number.isInteger(c) && c > 0);
+  const plannedAudio = hasAudio || !hasVideo ? (audioStreams.length > 0 ? audioStreams : [2]) : [];
   const recordStartFrames = timecodeToFrames(dropFrame ? "01:00:00;00" : RECORD_START_TIMECODE, rate);
   const filename = src.filename || "media";
   const dot = filename.lastIndexOf(".");
@@ -110,9 +125,11 @@ export function planExport(input: ExportInput): ExportPlan {
     title: input.title,
     filename,
     baseName: dot > 0 ? filename.slice(0, dot) : filename,
-    width: src.width ?? 1920,
-    height: src.height ?? 1080,
+    width: src.display_width ?? src.width ?? 1920,
+    height: src.display_height ?? src.height ?? 1080,
     sampleRate: src.sample_rate ?? 48000,
+    audioStreams: plannedAudio,
+    audioChannels: plannedAudio.reduce((n, c) => n + c, 0),
   };
 }
 
