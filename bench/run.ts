@@ -2,7 +2,7 @@
 // a baseline measured in the same run and its goal. A bench whose pieces are missing prints "n/a: <reason>".
 //   --only=upload,cold-start   run a subset (ids: upload, tool-overhead, progress, cold-start, context-cost, media)
 //   --write                    also write bench/RESULTS.md
-// BENCH_UPLOAD_MB shrinks the 1 GiB upload; BENCH_COLD_RUNS, BENCH_CALLS change sample sizes.
+// BENCH_UPLOAD_MB / BENCH_UPLOAD_RSS_MB / BENCH_UPLOAD_ROUNDS size the upload bench; BENCH_COLD_RUNS, BENCH_CALLS change sample sizes.
 
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -19,7 +19,7 @@ const BENCHES: readonly Bench[] = [upload, toolOverhead, progressLatency, coldSt
 
 const NOTES = `## How each figure is measured
 
-- **upload**: a sparse file of BENCH_UPLOAD_MB (default 1024 MiB) in a temp dir. Measured: \`client.uploads.uploadFile\` (the path the upload tool uses: asset create + TUS PATCHes of 8 MiB from disk) into the sandbox on 127.0.0.1, from POST to the last byte acknowledged. Baseline: one streamed undici PUT of the same file to a trivial local server that writes the body to a file, so both sides read from disk and write to disk. Each side runs in its own child process (bench/upload-worker.ts); peak RSS is that process's \`maxRSS\` (resource usage), sampled memory included.
+- **upload**: a sparse file of BENCH_UPLOAD_MB (default 1024 MiB) in a temp dir, uploaded BENCH_UPLOAD_ROUNDS times (default 5) by each of: \`client.uploads.uploadFile\` (the path the upload tool uses: asset create + TUS from disk) into the sandbox on 127.0.0.1, from POST to the last byte acknowledged; a raw TUS upload with undici to the same sandbox, as one PATCH and as 8 MiB PATCHes; and the baseline, one streamed undici PUT of the same file to a trivial local server that writes the body to a file (both sides read from disk and write to disk). The rounds interleave the four, the order rotated each round; each figure is the median with min–max, each ratio the ratio of the medians with the per-round ratios beside it. Every uploader runs in its own child process (bench/upload-worker.ts); peak RSS is that process's \`maxRSS\` (resource usage), sampled memory included, checked again at BENCH_UPLOAD_RSS_MB (default 2048 MiB, client and PUT once each). CPU per GiB: the uploader process's own CPU time, and the bench process's (which hosts the sandbox and the sink and otherwise only waits) during each upload.
 - **tool-overhead**: the same cheap read (get a cut, else an asset, else the credits) N times through an MCP Client over stdio to \`node dist/cli.js\` (remote mode, pointed at the sandbox with its key) vs the same call made directly with the client library in this process. Warm-up calls are discarded.
 - **progress**: a tool call with a progress token that waits on a cut. The sandbox stamps \`completed_at\` (ms) when the cut completes; latency is the wall-clock time from that stamp to the arrival of the MCP progress notification that reports the completion. With SSE, then with the events path faulted to 404 (polling only), which is the baseline.
 - **cold-start**: spawn → \`initialize\` answer and spawn → \`tools/list\` answer, median of BENCH_COLD_RUNS spawns after one warm-up spawn, no API key (sandbox mode, started lazily). Baseline: bench/fixtures/minimal-server.mjs, the smallest SDK stdio server, spawned the same way.

@@ -89,7 +89,7 @@ function inputOf(m: Made): ExportInput {
       has_video: i.has_video,
       display_width: i.display_width,
       display_height: i.display_height,
-      audio_channels: i.audio_channels,
+      audio_channels: i.audio_streams?.map((a) => a.channels ?? 1),
     },
     frameRate: i.frame_rate ?? 25,
     title: "layout",

@@ -148,7 +148,7 @@ export function registerCuts(router: Router, app: App): void {
         has_video: info.has_video,
         display_width: info.display_width,
         display_height: info.display_height,
-        audio_channels: info.audio_channels,
+        audio_channels: info.audio_streams?.map((a) => a.channels ?? 1),
       },
       frameRate,
       title: `${base} rough cut`,
