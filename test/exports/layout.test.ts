@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderExport, type ExportFormat, type ExportInput } from "../../src/sandbox/media/exports/index.js";
+import { exportSourceOf, renderExport, type ExportFormat, type ExportInput } from "../../src/sandbox/media/exports/index.js";
 import { ffmpegBinary, ffprobeBinary } from "../../src/sandbox/media/ffmpeg.js";
 import { probeMedia } from "../../src/sandbox/media/probe.js";
 import type { MediaInfo } from "../../src/sandbox/media/types.js";
@@ -68,7 +68,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** What the sandbox's export route gives the writers for an asset with this probe. */
+/** What the sandbox's export route gives the writers for an asset with this probe (the route's own mapping). */
 function inputOf(m: Made): ExportInput {
   const i = m.info;
   return {
@@ -76,21 +76,7 @@ function inputOf(m: Made): ExportInput {
       { start: 0.2, end: 0.9 },
       { start: 1.4, end: 2.6 },
     ],
-    source: {
-      filename: m.file.split("/").pop() as string,
-      duration: i.duration,
-      media_type: i.media_type,
-      frame_rate: i.frame_rate,
-      width: i.width,
-      height: i.height,
-      sample_rate: i.sample_rate,
-      start_timecode: i.start_timecode ?? null,
-      has_audio: i.has_audio,
-      has_video: i.has_video,
-      display_width: i.display_width,
-      display_height: i.display_height,
-      audio_channels: i.audio_streams?.map((a) => a.channels ?? 1),
-    },
+    source: exportSourceOf(i, m.file.split("/").pop() as string),
     frameRate: i.frame_rate ?? 25,
     title: "layout",
   };

@@ -5,7 +5,7 @@ import type { App } from "../app.js";
 import { ApiError, notFound } from "../errors.js";
 import { body, pageReply, pagination, query, type RequestContext, type Router } from "../http.js";
 import { deleteCut, startCut } from "../lifecycle.js";
-import { EXPORT_FORMATS, FRAME_BASED_FORMATS, isExportFormat, rateProblem, renderExport } from "../media/exports/index.js";
+import { EXPORT_FORMATS, FRAME_BASED_FORMATS, exportSourceOf, isExportFormat, rateProblem, renderExport } from "../media/exports/index.js";
 import type { MediaInfo, Segment } from "../media/types.js";
 import { cutView } from "../serialize.js";
 import type { AssetRow, CutRow } from "../store/db.js";
@@ -137,21 +137,7 @@ export function registerCuts(router: Router, app: App): void {
     if (rateRefused) throw new ApiError("unsupported_format", rateRefused);
     const file = renderExport(q.format, {
       segments: JSON.parse(cut.segments_json ?? "[]") as Segment[],
-      source: {
-        filename: asset.filename ?? `${base}.${info.media_type === "video" ? "mp4" : "m4a"}`,
-        duration: info.duration,
-        media_type: info.media_type,
-        frame_rate: info.frame_rate,
-        width: info.width,
-        height: info.height,
-        sample_rate: info.sample_rate,
-        start_timecode: info.start_timecode ?? null,
-        has_audio: info.has_audio,
-        has_video: info.has_video,
-        display_width: info.display_width,
-        display_height: info.display_height,
-        audio_channels: info.audio_streams?.map((a) => a.channels ?? 1),
-      },
+      source: exportSourceOf(info, asset.filename ?? `${base}.${info.media_type === "video" ? "mp4" : "m4a"}`),
       frameRate,
       title: `${base} rough cut`,
     });

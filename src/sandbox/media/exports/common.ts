@@ -1,10 +1,11 @@
 // What every edit-decision writer shares: the input shape, and one place that turns seconds into
 // the frame plan (exact rate, snapped segments, source timecode offset, drop-frame choice) so that
 // the four formats cannot disagree on timing.
-import type { Segment } from "../types.js";
+import type { MediaInfo, Segment } from "../types.js";
 import {
   type FramedSegment,
   type FrameRate,
+  framesPerDay,
   isDropFrameTimecode,
   secondsToFrames,
   snapSegments,
@@ -25,6 +26,8 @@ export interface ExportSource {
   sample_rate?: number;
   /** The media's own timecode at its first frame ("01:00:00:00", "00:59:59;29"), if it has one. */
   start_timecode?: string | null;
+  /** The media's clock at its first sample in seconds, used when it has no timecode (BWF time_reference). */
+  start_seconds?: number | null;
   has_audio?: boolean;
   has_video?: boolean;
   /** The picture's size as shown (after a display rotation): what the sequence must be. */
@@ -32,6 +35,27 @@ export interface ExportSource {
   display_height?: number;
   /** Channels of each audio stream, from the probe; unknown means one stereo stream. */
   audio_channels?: number[];
+}
+
+/** What the writers need to know of a probed source. */
+export function exportSourceOf(info: MediaInfo, filename: string): ExportSource {
+  return {
+    filename,
+    duration: info.duration,
+    media_type: info.media_type,
+    frame_rate: info.frame_rate,
+    width: info.width,
+    height: info.height,
+    sample_rate: info.sample_rate,
+    start_timecode: info.start_timecode ?? null,
+    start_seconds: info.start_seconds ?? null,
+    has_audio: info.has_audio,
+    has_video: info.has_video,
+    display_width: info.display_width,
+    display_height: info.display_height,
+    // Every audio stream, in container order: NLEs show each of its channels as a track.
+    audio_channels: info.audio_streams?.map((a) => a.channels ?? 1),
+  };
 }
 
 export interface ExportInput {
@@ -104,6 +128,9 @@ export function planExport(input: ExportInput): ExportPlan {
       // is ignored rather than failing the export.
       sourceStartFrames = 0;
     }
+  } else if (src.start_seconds && src.start_seconds > 0) {
+    // Wrapped into one timecode day, as a deck would.
+    sourceStartFrames = secondsToFrames(src.start_seconds, rate) % framesPerDay(rate, false);
   }
   const hasVideo = src.media_type === "video" ? src.has_video !== false : false;
   const hasAudio = src.has_audio ?? true;

@@ -1,5 +1,6 @@
 // Entry point for edit-decision exports: one call from the API layer, one module per format.
 import { type ExportFile, type ExportFormat, type ExportInput, planExport } from "./common.js";
+export { exportSourceOf } from "./common.js";
 import { renderEdl } from "./edl.js";
 import { renderFcpxml } from "./fcpxml.js";
 import { renderOtio } from "./otio.js";
