@@ -4,6 +4,7 @@
 
 import { parseArgs } from "node:util";
 import type { HttpCliValues } from "./http/cli.js";
+import { redactText, redactingLogger, redactingTransport, registerSecret } from "./secrets.js";
 
 const HELP = `roughy-mcp: MCP server for the Roughy rough-cut API
 
@@ -32,6 +33,8 @@ Environment:
 const VERSION = "0.1.0";
 
 async function main(argv: string[]): Promise<void> {
+  // Held for the life of the process: whatever leaves it (messages, logs) is redacted by value.
+  registerSecret(process.env.ROUGHY_API_KEY);
   if (argv[0] === "sandbox") {
     const { runSandboxCli } = await import("./sandbox/cli.js");
     await runSandboxCli(argv.slice(1));
@@ -87,9 +90,9 @@ async function main(argv: string[]): Promise<void> {
     allowDirs: values["allow-dir"],
     ...(values.toolsets !== undefined ? { toolsets: values.toolsets } : {}),
     ...(values["read-only"] ? { readOnly: true } : {}),
-    logger: (line) => process.stderr.write(`roughy-mcp: ${line}\n`),
+    logger: redactingLogger((line) => process.stderr.write(`roughy-mcp: ${line}\n`)),
   });
-  const transport = new StdioServerTransport();
+  const transport = redactingTransport(new StdioServerTransport());
   const shutdown = async () => {
     await server.close();
     process.exit(0);
@@ -102,6 +105,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`roughy-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`roughy-mcp: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });

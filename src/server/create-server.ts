@@ -6,7 +6,8 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { RootsListChangedNotificationSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
 import { TOOL_LIST } from "../tools/index.js";
 import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
-import { createFileAccess, parseAllowedDirsEnv, rootUriToPath, type FileAccess } from "../files/allowed-dirs.js";
+import { createFileAccess, parseAllowedDirsEnv, type FileAccess, type RootsAnswer } from "../files/allowed-dirs.js";
+import { redactingLogger } from "../secrets.js";
 import { JobManager } from "../jobs/manager.js";
 import { JobTaskStore, TASK_POLL_INTERVAL_MS } from "../jobs/task-store.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
@@ -74,7 +75,7 @@ function isAppOnly(tool: AnyToolDefinition): boolean {
 
 export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? (() => {});
+  const logger = redactingLogger(options.logger ?? (() => {}));
   // Checked first: a bad --toolsets is a start-up error, before anything is connected.
   const selection: ToolSelection = {
     toolsets: parseToolsets(options.toolsets ?? env.ROUGHY_TOOLSETS),
@@ -115,16 +116,17 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   });
 
   // Roots are asked for on demand and kept until the client says they changed.
-  let rootsCache: Promise<string[] | null> | null = null;
-  const roots = (): Promise<string[] | null> => {
+  // The file-access module judges each root; a failed roots/list is reported as such (and asked again next time).
+  let rootsCache: Promise<RootsAnswer> | null = null;
+  const roots = (): Promise<RootsAnswer> => {
     if (!mcp.server.getClientCapabilities()?.roots) return Promise.resolve(null);
     if (!rootsCache) {
       rootsCache = mcp.server
         .listRoots(undefined, { timeout: 10_000 })
-        .then((r) => r.roots.map((root) => rootUriToPath(root.uri)).filter((p): p is string => p !== null))
-        .catch(() => {
+        .then((r): RootsAnswer => ({ uris: r.roots.map((root) => root.uri) }))
+        .catch((error: unknown): RootsAnswer => {
           rootsCache = null;
-          return null;
+          return { error: error instanceof Error ? error.message : String(error) };
         });
     }
     return rootsCache;

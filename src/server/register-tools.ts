@@ -23,6 +23,7 @@ import { describeError, describeInputIssues, type PaymentFacts } from "./tool-er
 import { RoughyError } from "../client/errors.js";
 import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolsets.js";
 import { ProtocolError } from "./protocol-error.js";
+import { lenientArgs } from "./lenient-args.js";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -296,7 +297,7 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
     if (taskParams && !(options.tasks && tool.task)) {
       throw new ProtocolError(ErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
     }
-    const input = request.params.arguments ?? {};
+    const { args: input } = lenientArgs(request.params.arguments ?? {}, tool.inputSchema);
     const parsed = schemas.get(tool.name)!.input.safeParse(input);
     if (!parsed.success) {
       const invalid = errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);

@@ -85,7 +85,9 @@ function casesFor(tool: Tool, media: string): Case[] {
   };
   const withArg = (name: string, value: unknown) => ({ ...base, ...overrides(tool.name, name), [name]: value });
 
-  add("unknown argument", "api_key", withArg("api_key", "sk_live_x"));
+  // Hosts add arguments of their own (Gemini CLI: wait_for_previous) and models send null for optional ones:
+  // both are ignored, so these only must not crash (and, without a confirmed cost, not spend).
+  add("unknown argument", "api_key", withArg("api_key", "sk_live_x"), "no-crash");
   for (const name of tool.inputSchema.required ?? []) {
     const rest = { ...base };
     delete rest[name];
@@ -93,7 +95,7 @@ function casesFor(tool: Tool, media: string): Case[] {
   }
   for (const [name, p] of Object.entries(props)) {
     add("wrong type", name, withArg(name, wrongType(p)));
-    add("null", name, withArg(name, null));
+    add("null", name, withArg(name, null), (tool.inputSchema.required ?? []).includes(name) ? "names-arg" : "no-crash");
     if (p.enum) {
       add("unknown enum value", name, withArg(name, "definitely_not_a_value"));
       add("enum, odd case", name, withArg(name, String(p.enum[0]).toUpperCase() + "\u200B"));

@@ -65,7 +65,7 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
     if (transcriber && (await transcriber.available())) {
       const vocabulary = script ? [...new Set(tokenizeScript(script).map((t) => t.token))] : null;
       try {
-        words = await transcriber.transcribe({ mediaPath: input.mediaPath, vocabulary, signal });
+        words = await transcriber.transcribe({ mediaPath: input.mediaPath, info, vocabulary, signal });
       } catch (err) {
         if (signal?.aborted) throw err;
         throw new CutFailure("transcriber_failed", `Speech recognition failed: ${(err as Error).message}`);
@@ -77,7 +77,7 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
 
   let speech: SpeechMap;
   try {
-    speech = await detectSpeech(input.mediaPath, { duration, signal });
+    speech = await detectSpeech(input.mediaPath, { duration, info, signal });
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new CutFailure("media_unreadable", `Could not read the audio: ${(err as Error).message}`);

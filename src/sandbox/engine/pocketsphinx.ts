@@ -6,7 +6,8 @@ import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { constants } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { ffmpegBinary, runProcess } from "../media/ffmpeg.js";
+import { ffmpegBinary, runProcess, speechInput } from "../media/ffmpeg.js";
+import { mediaTimeoutMs } from "../media/probe.js";
 import type { Word } from "../media/types.js";
 import type { TranscribeRequest, Transcriber } from "./transcriber.js";
 import { FILLERS } from "./normalize.js";
@@ -125,7 +126,7 @@ export function createPocketsphinx(opts: PocketsphinxOptions = {}): Transcriber 
       try {
         const wav = join(dir, "audio.wav");
         // pocketsphinx's model is 16 kHz mono; its WAV reader wants plain 16-bit PCM.
-        const ff = await runProcess(ffmpegBinary(), ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", req.mediaPath, "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", wav], { signal: req.signal });
+        const ff = await runProcess(ffmpegBinary(), ["-hide_banner", "-nostdin", "-loglevel", "error", "-y", ...speechInput(req.mediaPath, req.info), "-vn", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", wav], { signal: req.signal, timeoutMs: mediaTimeoutMs(req.info?.duration ?? 3600) });
         if (ff.code !== 0) throw new Error(`ffmpeg could not extract the audio: ${ff.stderr.trim().split("\n").pop() ?? ""}`);
         const args = ["-infile", wav, "-time", "yes", "-hmm", loc.hmm, "-logfn", join(dir, "log.txt")];
         if (req.vocabulary && req.vocabulary.length > 0) {
@@ -144,7 +145,7 @@ export function createPocketsphinx(opts: PocketsphinxOptions = {}): Transcriber 
         } else {
           args.push("-dict", loc.dict);
         }
-        const res = await runProcess(loc.binary, args, { signal: req.signal });
+        const res = await runProcess(loc.binary, args, { signal: req.signal, timeoutMs: mediaTimeoutMs(req.info?.duration ?? 3600) });
         if (res.code !== 0) {
           const log = await readFile(join(dir, "log.txt"), "utf8").catch(() => "");
           const err = log.split("\n").filter((l) => l.startsWith("ERROR")).pop() ?? `exit code ${res.code}`;
