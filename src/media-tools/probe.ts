@@ -41,6 +41,8 @@ export interface ProbedMedia {
   duration: number | null;
   size_bytes: number | null;
   timecode: string | null;
+  /** BWF (bext) time_reference: the recorder's clock at the first sample, in samples since midnight. */
+  time_reference?: number;
   streams: ProbedStream[];
   /** Which reader answered, and what was tried before it. */
   reader: "ffprobe" | "ffmpeg";
@@ -153,6 +155,7 @@ export function parseFfprobeJson(json: string): Omit<ProbedMedia, "reader" | "tr
     duration: positive(out.format?.duration) ?? null,
     size_bytes: positive(out.format?.size) ?? null,
     timecode: out.format?.tags?.timecode ?? null,
+    ...(positive(out.format?.tags?.time_reference) ? { time_reference: positive(out.format?.tags?.time_reference) } : {}),
     streams,
   };
 }

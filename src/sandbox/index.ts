@@ -29,8 +29,6 @@ import { WebhookDelivery, buildWebhookEvent } from "./webhook-delivery.js";
 
 /** The longest one request may take to arrive (an upload PATCH included). */
 export const SANDBOX_REQUEST_TIMEOUT_MS = 60 * 60_000;
-/** A connection with no traffic either way for this long is closed. */
-export const SANDBOX_IDLE_TIMEOUT_MS = 120_000;
 export type { Logger } from "./app.js";
 
 export interface SandboxOptions {
@@ -146,11 +144,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const server = http.createServer(createHandler(app, router));
   // Uploads and SSE streams are long-lived, so the time for a whole request is long (one PATCH may carry a
-  // whole file from `curl -T`), but never unlimited; a connection that moves nothing for two minutes is
-  // closed (SSE streams send a keep-alive well within that).
+  // whole file from `curl -T`), but never unlimited.
   server.requestTimeout = SANDBOX_REQUEST_TIMEOUT_MS;
   server.headersTimeout = 60_000;
-  server.timeout = SANDBOX_IDLE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {

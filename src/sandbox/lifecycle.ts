@@ -141,13 +141,14 @@ async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<voi
   if (!asset?.info_json) return;
   app.store.updateCut(cutId, { state: "processing", started_at: nowIso() });
   publishCut(app, cutId);
-  let plan: { segments: Segment[]; words: Word[] };
+  let plan: { segments: Segment[]; words: Word[]; warnings?: Array<{ code: string; message: string }> };
   try {
     plan = await computeCut({
       mediaPath: assetMediaPath(app, asset.id),
       info: JSON.parse(asset.info_json) as MediaInfo,
       script: cut.script,
       transcript: asset.transcript_json ? (JSON.parse(asset.transcript_json) as Word[]) : null,
+      language: asset.language,
       signal,
     });
   } catch (err) {
@@ -169,6 +170,7 @@ async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<voi
     state: "completed",
     segments_json: JSON.stringify(plan.segments),
     words_json: JSON.stringify(plan.words),
+    warnings_json: plan.warnings?.length ? JSON.stringify(plan.warnings) : null,
     completed_at: nowIso(),
   });
   publishCut(app, cutId);

@@ -66,6 +66,8 @@ export function cutView(c: CutRow) {
     created_at: c.created_at,
     started_at: c.started_at,
     completed_at: c.completed_at,
+    // sandbox extension: how a completed cut fell back (e.g. language_unsupported, recognition_degraded)
+    ...(c.warnings_json ? { warnings: JSON.parse(c.warnings_json) as Array<{ code: string; message: string }> } : {}),
   };
 }
 

@@ -127,6 +127,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
         .then((r): RootsAnswer => ({ uris: r.roots.map((root) => root.uri) }))
         .catch((error: unknown): RootsAnswer => {
           rootsCache = null;
+          // The SDK validates the answer: a root that is not a file:// URI fails the whole list.
+          if (Array.isArray((error as { issues?: unknown }).issues)) return { error: "its answer holds a root that is not a file:// URI" };
           return { error: error instanceof Error ? error.message : String(error) };
         });
     }
