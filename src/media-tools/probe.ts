@@ -308,7 +308,7 @@ export async function probeFile(file: string, opts: ProbeOptions = {}): Promise<
   } catch (err) {
     if (err instanceof ProcessTimeoutError) {
       timedOut = true;
-      tried.push(`${ffprobeName}: no answer within ${Math.round(timeoutMs / 1000)} s`);
+      tried.push(`${ffprobeName}: no answer within ${(timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0)} s`);
     } else if (err instanceof MediaProbeError || err instanceof ProcessAbortedError) throw err;
     else tried.push(`${ffprobeName}: did not start (${(err as Error).message})`);
   }
@@ -325,7 +325,7 @@ export async function probeFile(file: string, opts: ProbeOptions = {}): Promise<
   } catch (err) {
     if (err instanceof ProcessTimeoutError) {
       timedOut = true;
-      tried.push(`${ffmpegName}: no answer within ${Math.round(timeoutMs / 1000)} s`);
+      tried.push(`${ffmpegName}: no answer within ${(timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0)} s`);
     } else if (err instanceof MediaProbeError || err instanceof ProcessAbortedError) throw err;
     else tried.push(`${ffmpegName}: did not start (${(err as Error).message})`);
   }

@@ -2,6 +2,7 @@
 // context (lazy backend, progress, file access through roots, elicitation). Transport-agnostic: the CLI
 // connects it to stdio, tests to an in-memory pair. Nothing slow happens until a tool or resource needs it.
 
+import { describeToolchain } from "../media-tools/index.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { RootsListChangedNotificationSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
 import { TOOL_LIST } from "../tools/index.js";
@@ -109,7 +110,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
 
   const backend = options.remote?.backend ?? createBackend(options.backend ?? backendConfigFromEnv(env), {
     onSandboxStarted(baseUrl) {
-      const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated).`;
+      const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated). ${mediaToolsLine()}`;
       logger(line);
       sendLog("notice", line);
     },
@@ -126,6 +127,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
         .then((r): RootsAnswer => ({ uris: r.roots.map((root) => root.uri) }))
         .catch((error: unknown): RootsAnswer => {
           rootsCache = null;
+          // The SDK validates the answer: a root that is not a file:// URI fails the whole list.
+          if (Array.isArray((error as { issues?: unknown }).issues)) return { error: "its answer holds a root that is not a file:// URI" };
           return { error: error instanceof Error ? error.message : String(error) };
         });
     }
@@ -204,4 +207,14 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   };
 
   return { mcp, backend, jobs, files, close };
+}
+
+/** Which ffmpeg and ffprobe the sandbox runs (README "Media tools"), for the start-up line. */
+function mediaToolsLine(): string {
+  try {
+    const t = describeToolchain();
+    return `Media tools: ffmpeg ${t.ffmpeg.version} (${t.ffmpeg.source}, ${t.ffmpeg.path}), ffprobe ${t.ffprobe.version} (${t.ffprobe.source}, ${t.ffprobe.path}).`;
+  } catch (err) {
+    return `Media tools unavailable: ${(err as Error).message}`;
+  }
 }
