@@ -16,13 +16,19 @@ export default tseslint.config(
   {
     files: ["src/client/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/sandbox/**", "**/sandbox"], message: "The client never imports the sandbox: each reads the contract on its own." }, { group: ["@modelcontextprotocol/*"], message: "The client is a library of its own, free of MCP." }] }],
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/sandbox/**", "**/sandbox", "**/media-tools/**", "**/media-tools"], message: "The client never imports the sandbox or the media tools." }, { group: ["@modelcontextprotocol/*"], message: "The client is a library of its own, free of MCP." }] }],
     },
   },
   {
     files: ["src/sandbox/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/client/**", "**/client"], message: "The sandbox never imports the client: each reads the contract on its own." }] }],
+    },
+  },
+  {
+    files: ["src/media-tools/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["../*", "!./*"], message: "src/media-tools is a leaf: it imports nothing else of ours." }] }],
     },
   },
   {

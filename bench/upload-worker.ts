@@ -4,12 +4,13 @@
 //   tus <json>:    asset create + raw TUS PATCHes with undici, streamed from disk, of chunkBytes each
 //                  (default: the whole file in one); a diagnostic that splits the client's cost from the
 //                  sandbox's
-// Prints one JSON line: { ms, bytes, idleRss, peakRss }.
+// Prints one JSON line: { ms, bytes, idleRss, peakRss, cpuMs, assetId? } (cpuMs: this process's CPU time while
+// uploading).
 
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { request } from "undici";
-import { loadClientModule, type BenchClient } from "./lib/backend.js";
+import { loadClientModule, type BenchClient, type ClientModule } from "./lib/backend.js";
 
 type ClientArgs = { baseUrl: string; apiKey: string; file: string; projectId: string; chunkBytes?: number };
 type PutArgs = { url: string; file: string };
@@ -20,16 +21,17 @@ const sampler = setInterval(() => {
   sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
 }, 25);
 
-async function viaClient(args: ClientArgs): Promise<number> {
-  const { RoughyClient, MemoryResumeStore } = await loadClientModule();
+type Timed = { ms: number; assetId?: string };
+
+async function viaClient(args: ClientArgs, { RoughyClient, MemoryResumeStore }: ClientModule): Promise<Timed> {
   const client: BenchClient = new RoughyClient({ apiKey: args.apiKey, baseUrl: args.baseUrl, userAgent: "roughy-mcp-bench" });
   const resumeStore = MemoryResumeStore ? new MemoryResumeStore() : undefined;
   const t0 = performance.now();
-  await client.uploads.uploadFile({ path: args.file, projectId: args.projectId, filename: "bench.bin", resumeStore });
-  return performance.now() - t0;
+  const { asset } = await client.uploads.uploadFile({ path: args.file, projectId: args.projectId, filename: "bench.bin", resumeStore });
+  return { ms: performance.now() - t0, assetId: asset.id };
 }
 
-async function viaPut(args: PutArgs): Promise<number> {
+async function viaPut(args: PutArgs): Promise<Timed> {
   const { size } = await stat(args.file);
   const t0 = performance.now();
   const res = await request(args.url, {
@@ -39,10 +41,10 @@ async function viaPut(args: PutArgs): Promise<number> {
   });
   await res.body.dump();
   if (res.statusCode >= 300) throw new Error(`sink answered ${res.statusCode}`);
-  return performance.now() - t0;
+  return { ms: performance.now() - t0 };
 }
 
-async function viaRawTus(args: ClientArgs): Promise<number> {
+async function viaRawTus(args: ClientArgs): Promise<Timed> {
   const { size } = await stat(args.file);
   const auth = { authorization: `Bearer ${args.apiKey}` };
   const t0 = performance.now();
@@ -51,7 +53,7 @@ async function viaRawTus(args: ClientArgs): Promise<number> {
     headers: { ...auth, "content-type": "application/json" },
     body: JSON.stringify({ project_id: args.projectId, size_bytes: size, filename: "bench-raw.bin" }),
   });
-  const asset = (await created.body.json()) as { upload_url?: string };
+  const asset = (await created.body.json()) as { id: string; upload_url?: string };
   if (created.statusCode !== 201 || !asset.upload_url) throw new Error(`asset create answered ${created.statusCode}`);
   const url = new URL(asset.upload_url, args.baseUrl);
   const chunk = args.chunkBytes ?? size;
@@ -71,19 +73,24 @@ async function viaRawTus(args: ClientArgs): Promise<number> {
     await res.body.dump();
     if (res.statusCode !== 204) throw new Error(`PATCH answered ${res.statusCode}`);
   }
-  return performance.now() - t0;
+  return { ms: performance.now() - t0, assetId: asset.id };
 }
 
 async function main(): Promise<void> {
   const [mode, json] = process.argv.slice(2);
   if (!json) throw new Error("usage: upload-worker client|put <json>");
   const args = JSON.parse(json) as ClientArgs & PutArgs;
+  // Loaded before anything is measured: the idle figure and the CPU time are the upload's, not the import's.
+  const clientModule = mode === "client" ? await loadClientModule() : null;
   const idleRss = process.memoryUsage.rss();
-  const millis = mode === "client" ? await viaClient(args) : mode === "tus" ? await viaRawTus(args) : await viaPut(args);
+  const cpu0 = process.cpuUsage();
+  const timed = clientModule ? await viaClient(args, clientModule) : mode === "tus" ? await viaRawTus(args) : await viaPut(args);
+  const cpu = process.cpuUsage(cpu0);
   clearInterval(sampler);
   const { size } = await stat(args.file);
   const peakRss = Math.max(sampledPeak, process.resourceUsage().maxRSS * 1024);
-  process.stdout.write(`${JSON.stringify({ ms: millis, bytes: size, idleRss, peakRss })}\n`);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(`${JSON.stringify({ ...timed, bytes: size, idleRss, peakRss, cpuMs })}\n`);
 }
 
 main().then(

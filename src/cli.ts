@@ -4,6 +4,7 @@
 
 import { parseArgs } from "node:util";
 import type { HttpCliValues } from "./http/cli.js";
+import { redactText, redactingLogger, redactingTransport, registerSecret } from "./secrets.js";
 
 const HELP = `roughy-mcp: MCP server for the Roughy rough-cut API
 
@@ -23,7 +24,8 @@ Environment:
   ROUGHY_API_KEY / ROUGHY_API_KEY_FILE   use the Roughy API; without a key the embedded sandbox is used
   ROUGHY_BASE_URL                        API origin (default https://api.roughy.ai)
   ROUGHY_ALLOWED_DIRS                    directories for local files (path-delimited), used when the
-                                         client offers no MCP roots; default: the working directory
+                                         client offers no MCP roots; default: the working directory,
+                                         unless it is / or the home directory (then none until named)
   ROUGHY_SANDBOX_DIR                     sandbox data directory
   ROUGHY_TOOLSETS / ROUGHY_READ_ONLY=1   as --toolsets / --read-only
   ROUGHY_ALLOWED_HOSTS / ROUGHY_ALLOWED_ORIGINS   --http: comma-separated Host / Origin values answered
@@ -32,6 +34,8 @@ Environment:
 const VERSION = "0.1.0";
 
 async function main(argv: string[]): Promise<void> {
+  // Held for the life of the process: whatever leaves it (messages, logs) is redacted by value.
+  registerSecret(process.env.ROUGHY_API_KEY);
   if (argv[0] === "sandbox") {
     const { runSandboxCli } = await import("./sandbox/cli.js");
     await runSandboxCli(argv.slice(1));
@@ -87,9 +91,9 @@ async function main(argv: string[]): Promise<void> {
     allowDirs: values["allow-dir"],
     ...(values.toolsets !== undefined ? { toolsets: values.toolsets } : {}),
     ...(values["read-only"] ? { readOnly: true } : {}),
-    logger: (line) => process.stderr.write(`roughy-mcp: ${line}\n`),
+    logger: redactingLogger((line) => process.stderr.write(`roughy-mcp: ${line}\n`)),
   });
-  const transport = new StdioServerTransport();
+  const transport = redactingTransport(new StdioServerTransport());
   const shutdown = async () => {
     await server.close();
     process.exit(0);
@@ -102,6 +106,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`roughy-mcp: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`roughy-mcp: ${redactText(error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });

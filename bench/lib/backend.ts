@@ -29,7 +29,7 @@ export interface BenchClient {
   waitForCuttable(assetId: string, options?: { timeoutMs?: number }): Promise<Resource>;
 }
 
-type ClientModule = {
+export type ClientModule = {
   RoughyClient: new (options: { apiKey: string; baseUrl: string; userAgent?: string; maxRetries?: number }) => BenchClient;
   MemoryResumeStore?: new () => unknown;
 };

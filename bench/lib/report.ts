@@ -3,6 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import os from "node:os";
+import { median } from "./common.js";
 
 export type Verdict = "ok" | "MISS" | "info" | "n/a";
 
@@ -43,6 +44,13 @@ export function ratio(measured: number, baseline: number): string {
   if (!(Number.isFinite(measured) && Number.isFinite(baseline) && baseline > 0)) return "";
   const r = measured / baseline;
   return `${r.toFixed(r < 0.1 ? 3 : 2)}x`;
+}
+
+/** A sample as "median (min–max)", so that a reader sees how much the machine moved between rounds. */
+export function spread(values: readonly number[], format: (value: number) => string): string {
+  if (values.length === 0) return "n/a";
+  if (values.length === 1) return format(values[0]!);
+  return `${format(median(values))} (${format(Math.min(...values))}–${format(Math.max(...values))})`;
 }
 
 export function mib(bytes: number): string {

@@ -11,6 +11,7 @@ import type { AnyToolDefinition } from "../tools/define-tool.js";
 import { cutTimeline } from "./cut-timeline-tool.js";
 import { CUT_TIMELINE_URI } from "./uri.js";
 import { ProtocolError } from "../server/protocol-error.js";
+import { quoteUri } from "../resources/uris.js";
 
 export { CUT_TIMELINE_URI, CUT_TIMELINE_META } from "./uri.js";
 
@@ -69,7 +70,7 @@ export function registerApp(mcp: McpServer, options: { htmlPath?: string } = {})
   if (!previous) throw new Error("registerApp must run after the resources/read handler is installed");
   mcp.server.setRequestHandler(ReadResourceRequestSchema, async (request, extra) => {
     if (request.params.uri === CUT_TIMELINE_URI) return read();
-    if (request.params.uri.startsWith("ui://")) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown resource ${request.params.uri}`);
+    if (request.params.uri.startsWith("ui://")) throw new ProtocolError(ErrorCode.InvalidParams, `Unknown resource ${quoteUri(request.params.uri)}`);
     return previous(request, extra);
   });
 }

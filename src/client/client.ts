@@ -41,7 +41,7 @@ import {
   type Webhook,
   type WebhookEvent,
 } from "./schemas.js";
-import { Uploads } from "./uploads.js";
+import { DEFAULT_STALL_TIMEOUT_MS, Uploads } from "./uploads.js";
 
 export interface RoughyClientOptions {
   apiKey: string;
@@ -59,6 +59,8 @@ export interface RoughyClientOptions {
   resumeStore?: ResumeStore;
   /** TUS retry delays in ms (tus-js-client's `retryDelays`); default [0, 1000, 3000, 5000]. */
   uploadRetryDelays?: number[];
+  /** An upload or a download that moves no byte for this long is stopped (uploads stay resumable). Default 60 s. */
+  stallTimeoutMs?: number;
 }
 
 export interface ListOptions {
@@ -104,6 +106,7 @@ export class RoughyClient {
   private readonly trustedOrigins = new Set<string>();
   private readonly live: LiveEvents;
   private readonly uploader: Uploads;
+  private readonly stallTimeoutMs: number;
 
   constructor(options: RoughyClientOptions) {
     if (!options || typeof options.apiKey !== "string" || options.apiKey.trim() === "") {
@@ -129,7 +132,9 @@ export class RoughyClient {
       isTrusted: (url) => this.isTrusted(url),
       ...(options.resumeStore ? { defaultResumeStore: options.resumeStore } : {}),
       ...(options.uploadRetryDelays ? { retryDelays: options.uploadRetryDelays } : {}),
+      ...(options.stallTimeoutMs ? { stallTimeoutMs: options.stallTimeoutMs } : {}),
     });
+    this.stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
   }
 
   /** Closes the connection pool (when the client created it). */
@@ -147,7 +152,26 @@ export class RoughyClient {
 
   private transferUrl(asset: Asset): string | null {
     if (!asset.upload_url) return null;
-    return resolveLocation(asset.upload_url, `${this.baseUrl}/v1/assets`);
+    const abs = resolveLocation(asset.upload_url, `${this.baseUrl}/v1/assets`);
+    this.refuseInsecure(abs);
+    return abs;
+  }
+
+  /**
+   * The key and the file travel to the transfer URL. When the API is reached over https, a plain-http
+   * transfer URL would send both in clear (a downgrade the API must not be able to ask for), so it is
+   * refused before anything is sent; loopback is exempt (a local TLS-terminating proxy).
+   */
+  private refuseInsecure(url: string): void {
+    const u = new URL(url);
+    if (new URL(this.baseUrl).protocol !== "https:" || u.protocol === "https:") return;
+    const host = u.hostname.replace(/^\[|\]$/g, "");
+    if (u.protocol === "http:" && (host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host))) return;
+    throw new RoughyError({
+      status: null,
+      code: "invalid_response",
+      message: `Roughy named an insecure transfer URL (${u.protocol}//${u.host}) while the API is reached over https; refused before sending the key or any byte.`,
+    });
   }
 
   // Records the transfer URL's origin as one the key may go to: it came from the API itself.
@@ -155,6 +179,7 @@ export class RoughyClient {
     const raw = asset.upload_url ?? (asset.state === "pending_upload" ? location : undefined);
     if (raw) {
       const abs = resolveLocation(raw, requestUrl);
+      this.refuseInsecure(abs);
       this.trustedOrigins.add(new URL(abs).origin);
       if (!asset.upload_url) return { ...asset, upload_url: abs };
     }
@@ -297,8 +322,16 @@ export class RoughyClient {
         async (res) => {
           const total = Number(res.header("content-length") ?? NaN);
           let bytes = 0;
+          // The whole-request timeout stops at the headers (a large file takes its time); a body that stops
+          // flowing is ended by this idle timer instead.
+          const stallMs = this.stallTimeoutMs;
+          const stalled = () =>
+            res.body.destroy(new TimeoutError({ message: `The download of render ${render.id} received nothing for ${Math.round(stallMs / 1000)} s.` }));
+          let idle = setTimeout(stalled, stallMs);
           const count = new Transform({
             transform(chunk: Buffer, _enc, cb) {
+              clearTimeout(idle);
+              idle = setTimeout(stalled, stallMs);
               bytes += chunk.length;
               o.onProgress?.(bytes, Number.isFinite(total) ? total : null);
               cb(null, chunk);
@@ -306,7 +339,11 @@ export class RoughyClient {
           });
           const out = createWriteStream(tmp);
           out.on("error", (e) => markLocal(e));
-          await pipeline(res.body, count, out, o.signal ? { signal: o.signal } : {});
+          try {
+            await pipeline(res.body, count, out, o.signal ? { signal: o.signal } : {});
+          } finally {
+            clearTimeout(idle);
+          }
           return bytes;
         },
       );

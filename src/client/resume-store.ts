@@ -38,6 +38,14 @@ interface StoreFile {
   uploads: Record<string, ResumeRecord>;
 }
 
+/** Writes `value` as JSON through a temp file and a rename, so a crash never leaves the file half-written. */
+export async function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, JSON.stringify(value, null, 2), { mode: 0o600 });
+  await rename(tmp, path);
+}
+
 /** A small JSON file, rewritten atomically (temp file + rename) so a crash never leaves it half-written. */
 export class FileResumeStore implements ResumeStore {
   private queue: Promise<unknown> = Promise.resolve();
@@ -82,10 +90,7 @@ export class FileResumeStore implements ResumeStore {
       for (const [k, r] of Object.entries(f.uploads)) {
         if (now - Date.parse(r.createdAt) > MAX_AGE_MS) delete f.uploads[k];
       }
-      await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-      const tmp = `${this.path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await writeFile(tmp, JSON.stringify(f, null, 2), { mode: 0o600 });
-      await rename(tmp, this.path);
+      await writeJsonAtomic(this.path, f);
     });
     this.queue = next;
     return next;

@@ -2,6 +2,7 @@
 // The first line on stdout is one JSON object {"url"} for scripts to read; logs go to stderr.
 
 import { parseList } from "./guard.js";
+import { redactingLogger } from "../secrets.js";
 import { startHttpServer, type HttpServerOptions } from "./server.js";
 
 export type HttpCliValues = {
@@ -17,7 +18,7 @@ export type HttpCliValues = {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
 export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const log = (line: string) => process.stderr.write(`roughy-mcp: ${line}\n`);
+  const log = redactingLogger((line: string) => process.stderr.write(`roughy-mcp: ${line}\n`));
   const port = values.port === undefined ? 3000 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
   const host = values.host ?? "127.0.0.1";

@@ -19,12 +19,12 @@ export function noLocalFiles(): FileAccess {
   };
   return {
     allowedDirs: async () => [],
-    resolveReadable: async (_input, argument) => refuse(argument),
+    openReadable: async (_input, argument) => refuse(argument),
+    readText: async (_input, argument) => refuse(argument),
     resolveWritable: async (_input, argument) => refuse(argument),
     // Reached when a tool would save a file it was not told where to put (a large export, a render, a job).
     defaultDir: async () => refuse("Saving files (save_to, output_dir)"),
     writeAtomic: async () => refuse("Saving files (save_to, output_dir)"),
-    tempPathFor: () => refuse("Saving files (save_to, output_dir)"),
-    commit: async () => refuse("Saving files (save_to, output_dir)"),
+    writeVia: async () => refuse("Saving files (save_to, output_dir)"),
   };
 }

@@ -12,10 +12,13 @@ import type { Backend } from "../server/backend.js";
 import type { BackendMode } from "../tools/define-tool.js";
 import { ClientCache } from "./client-cache.js";
 import { noLocalFiles } from "./no-local-files.js";
+import { redactingTransport, registerSecret } from "../secrets.js";
+import { TOOL_LIST } from "../tools/index.js";
+import { BodyStalled, BodyTooLarge, HTTP_LIMITS, SERVER_OPTIONS, applyServerLimits, readBody } from "./limits.js";
 import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
 
 export const MCP_PATH = "/mcp";
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = HTTP_LIMITS.maxBodyBytes;
 
 export type HttpServerOptions = {
   host?: string;
@@ -66,22 +69,6 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(text);
 }
 
-class BodyTooLarge extends Error {}
-
-/** Reads the body up to `limit` bytes; more than that throws BodyTooLarge without buffering the rest. */
-async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 export async function startHttpServer(options: HttpServerOptions = {}): Promise<HttpServerHandle> {
   const host = options.host ?? "127.0.0.1";
   const logger = options.logger ?? (() => {});
@@ -99,7 +86,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       send(res, 405, rpcError(-32000, "Method not allowed: this server is stateless; send JSON-RPC with POST."), { allow: "POST" });
       return;
     }
-    const key = bearerKey(req.headers.authorization) ?? options.anonymousKey ?? null;
+    const own = bearerKey(req.headers.authorization);
+    const key = own ?? options.anonymousKey ?? null;
     if (!key) {
       send(res, 401, rpcError(-32001, "Unauthorized: send your Roughy API key as Authorization: Bearer <key>."), {
         "www-authenticate": 'Bearer realm="roughy-mcp"',
@@ -117,6 +105,11 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
         send(res, 413, rpcError(-32600, `Request body too large: the limit is ${maxBody} bytes.`), { connection: "close" });
         return;
       }
+      if (error instanceof BodyStalled) {
+        res.once("finish", () => req.destroy());
+        send(res, 408, rpcError(-32600, `Request body stalled: no data for ${HTTP_LIMITS.bodyIdleMs / 1000} s.`), { connection: "close" });
+        return;
+      }
       send(res, 400, rpcError(-32700, "Parse error: the body is not valid JSON."));
       return;
     }
@@ -129,9 +122,17 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       // The client outlives the request (cached by key); closing one request's server leaves it alone.
       close: async () => {},
     };
-    const server = createServer({ ...options.serverOptions, logger, remote: { backend, files } });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // Anonymous callers of a --sandbox server do not get create_webhook: a webhook makes this machine send
+    // requests to a URL of the caller's choosing, which from someone unauthenticated is request forgery
+    // against local services. Callers who bring the sandbox's key may still register webhooks.
+    const anonymous = own === null;
+    const tools = anonymous ? (options.serverOptions?.tools ?? TOOL_LIST).filter((t) => t.name !== "create_webhook") : options.serverOptions?.tools;
+    const server = createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files } });
+    // This caller's key is redacted from everything sent while their request is open.
+    const releaseKey = registerSecret(key);
+    const transport = redactingTransport(new StreamableHTTPServerTransport({ sessionIdGenerator: undefined }));
     res.on("close", () => {
+      releaseKey();
       void transport.close().catch(() => {});
       void server.close();
     });
@@ -139,7 +140,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     await transport.handleRequest(req, res, body);
   };
 
-  const httpServer = http.createServer((req, res) => {
+  const httpServer = http.createServer(SERVER_OPTIONS, (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     // Liveness for load balancers, which probe with their own Host header: it reveals nothing.
     if (url.pathname === "/health") {
@@ -163,6 +164,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       send(res, 500, rpcError(-32603, "Internal server error."));
     });
   });
+
+  applyServerLimits(httpServer);
 
   // One server built up front, so that a bad setting (an unknown toolset) stops the start, not every request.
   await createServer({ ...options.serverOptions, logger, remote: { backend: { mode, client: () => Promise.reject(new Error("unused")), sandboxUrl: () => null, close: async () => {} }, files } }).close();

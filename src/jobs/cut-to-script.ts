@@ -37,6 +37,8 @@ const AUDIO_FRAME_RATE = 25;
 export type CutJobInput = {
   /** An absolute, already access-checked path to a local media file; or assetId. */
   sourcePath?: string;
+  /** Where to read the source from: the file opened and checked by the tool (see FileAccess.openReadable). */
+  sourceReadPath?: string;
   assetId?: string;
   projectId?: string;
   projectName?: string;
@@ -225,7 +227,8 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
       const uploadSink = scale.phase("upload");
       record({}, "upload");
       uploadSink.report("Uploading");
-      const stat = await fs.stat(sourcePath);
+      const readPath = input.sourceReadPath ?? sourcePath;
+      const stat = await fs.stat(readPath);
       const total = stat.size;
       const upload = await step(
         "upload",
@@ -235,7 +238,8 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
             : "Call cut_to_script again with the same file: the upload resumes where it stopped.",
         () =>
           client.uploads.uploadFile({
-            path: sourcePath,
+            path: readPath,
+            identity: sourcePath,
             projectId: projectId as string,
             filename: path.basename(sourcePath),
             ...(input.language ? { language: input.language } : {}),
@@ -406,9 +410,8 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
     record({}, "download");
     const downloadSink = scale.phase("download");
     const target = await freePath(input.outputDir, input.baseName, `rough-cut.${output}`);
-    const tmp = input.files.tempPathFor(target);
-    try {
-      const { bytes } = await step(
+    const { bytes } = await input.files.writeVia(target, { overwrite: false }, (tmp) =>
+      step(
         "download",
         () => `Download it with download_render render_id=${render.id} (the signed URL is refreshed on each read).`,
         () =>
@@ -418,12 +421,9 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
               downloadSink.report(`Downloading ${formatBytes(received)}`, received, totalBytes || undefined),
           }),
         signal,
-      );
-      await input.files.commit(tmp, target, { overwrite: false });
-      record({ render_path: target, render_bytes: bytes });
-    } finally {
-      await fs.rm(tmp, { force: true });
-    }
+      ),
+    );
+    record({ render_path: target, render_bytes: bytes });
   } catch (error) {
     if (signal.aborted && cleanup) await cleanup();
     throw error;

@@ -24,6 +24,7 @@ import {
   URI_TEMPLATES,
   exportUri,
   parseRoughyUri,
+  quoteUri,
   subtitleUri,
   type EntityKind,
   type ParsedUri,
@@ -57,13 +58,13 @@ function toMcpError(error: unknown, uri: string, parsed: ParsedUri): McpError {
   if (error instanceof McpError) return error;
   if (error instanceof RoughyError) {
     if (error.code === "not_found" || error.code === "gone") {
-      return new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${uri}`, { uri });
+      return new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${quoteUri(uri)}`, { uri });
     }
     const args: Record<string, unknown> = parsed.type === "entity" ? { [`${parsed.kind}_id`]: parsed.id } : { cut_id: parsed.cutId };
     const described = describeRoughyError(error, args);
     return new ProtocolError(described.internal ? ErrorCode.InternalError : ErrorCode.InvalidRequest, described.message);
   }
-  return new ProtocolError(ErrorCode.InternalError, `Could not read ${uri}; retry later.`);
+  return new ProtocolError(ErrorCode.InternalError, `Could not read ${quoteUri(uri)}; retry later.`);
 }
 
 async function getEntity(client: RoughyClient, kind: EntityKind, id: string): Promise<unknown> {

@@ -31,8 +31,13 @@ const SUBTITLE_RE = new RegExp(`^roughy://cuts/(${UUID})/subtitle/([a-z]+)$`);
 const ENTITY_RE = new RegExp(`^roughy://(projects|assets|cuts|renders)/(${UUID})$`);
 const KIND_OF: Record<string, EntityKind> = { projects: "project", assets: "asset", cuts: "cut", renders: "render" };
 
+/** A URI as quoted in an error: bounded, so that a 2 MB URI does not come back as a 2 MB answer. */
+export function quoteUri(uri: string): string {
+  return uri.length > 200 ? `${JSON.stringify(uri.slice(0, 120))}… (${uri.length} characters)` : JSON.stringify(uri);
+}
+
 function invalid(uri: string, why: string): McpError {
-  return new ProtocolError(ErrorCode.InvalidParams, `Unknown resource URI ${JSON.stringify(uri.slice(0, 200))}: ${why}.`);
+  return new ProtocolError(ErrorCode.InvalidParams, `Unknown resource URI ${quoteUri(uri)}: ${why}.`);
 }
 
 export function exportUri(cutId: string, format: ResourceExportFormat): string {

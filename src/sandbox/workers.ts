@@ -1,9 +1,10 @@
 // Background steps that lean on the media modules: subtitle generation after a cut completes, and renders.
 // Kept apart from lifecycle.ts so that the state machines read without the media plumbing.
 import type { App } from "./app.js";
+import { timedOut } from "./jobs.js";
 import { assetMediaPath, publishRender } from "./lifecycle.js";
 import { RenderAbortedError, RenderError, type RenderOutput, renderMedia } from "./media/render.js";
-import { type Caption, type SubtitleFormat, buildCaptions, renderSubtitle } from "./media/subtitles/index.js";
+import { type Caption, type SubtitleFormat, buildCaptions, outputGrid, renderSubtitle } from "./media/subtitles/index.js";
 import type { MediaInfo, Segment, Word } from "./media/types.js";
 import { joinInside } from "./safe-path.js";
 import { nowIso } from "./store/db.js";
@@ -18,7 +19,11 @@ export function generateCaptions(app: App, cutId: string): void {
   try {
     const words = JSON.parse(cut.words_json ?? "[]") as Word[];
     const segments = JSON.parse(cut.segments_json ?? "[]") as Segment[];
-    app.store.updateCut(cutId, { captions_json: JSON.stringify(buildCaptions(words, segments)) });
+    const asset = app.store.getAsset(cut.asset_id);
+    const info = asset?.info_json ? (JSON.parse(asset.info_json) as MediaInfo) : null;
+    // On the render's own grid, so that every word is where the render plays it.
+    const timing = info ? { frameRate: outputGrid(info), mediaDuration: info.duration } : {};
+    app.store.updateCut(cutId, { captions_json: JSON.stringify(buildCaptions(words, segments, timing)) });
   } catch (err) {
     // Captions are derived data: store none so the export keeps answering modifier_not_ready, and log why.
     app.logger.error("subtitle generation failed", { cut_id: cutId, error: String(err) });
@@ -66,9 +71,10 @@ export async function runRender(app: App, renderId: string, signal: AbortSignal)
       onProgress,
       signal,
     });
-  } catch (err) {
+  } catch (caught) {
     // Canceled or deleted (the route already set the state), or the sandbox is closing (resumes on restart).
-    if (signal.aborted || err instanceof RenderAbortedError || app.store.getRender(renderId)?.state !== "processing") return;
+    if (((signal.aborted || caught instanceof RenderAbortedError) && !timedOut(signal)) || app.store.getRender(renderId)?.state !== "processing") return;
+    const err = timedOut(signal) ? new RenderError("timeout", "The render took too long and was stopped. Try again; if it happens again, the source file may be damaged.") : caught;
     const known = err instanceof RenderError;
     if (!known) app.logger.error("render failed", { render_id: renderId, error: String(err) });
     app.store.updateRender(renderId, {

@@ -5,6 +5,7 @@
 import { promises as fs } from "node:fs";
 import type { RoughyClient } from "../client/index.js";
 import type { BackendMode } from "../tools/define-tool.js";
+import { registerSecret } from "../secrets.js";
 
 export type BackendConfig = {
   mode: BackendMode;
@@ -66,6 +67,8 @@ export function createBackend(config: BackendConfig, events: BackendEvents = {})
         apiKey = (await fs.readFile(config.apiKeyFile, "utf8")).trim();
       }
       if (!apiKey) throw new Error("ROUGHY_API_KEY_FILE is empty");
+      // Held as long as the process runs: the key is redacted from everything that leaves it.
+      registerSecret(apiKey);
       return new RoughyClient({ apiKey, baseUrl: config.baseUrl, userAgent, timeoutMs: config.timeoutMs });
     }
     // Loaded only here: the sandbox pulls in ffmpeg, SQLite and the TUS server.

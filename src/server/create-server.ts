@@ -2,12 +2,14 @@
 // context (lazy backend, progress, file access through roots, elicitation). Transport-agnostic: the CLI
 // connects it to stdio, tests to an in-memory pair. Nothing slow happens until a tool or resource needs it.
 
+import { describeToolchain } from "../media-tools/index.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { getUiCapability } from "@modelcontextprotocol/ext-apps/server";
 import { RootsListChangedNotificationSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
 import { TOOL_LIST } from "../tools/index.js";
 import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
-import { createFileAccess, parseAllowedDirsEnv, rootUriToPath, type FileAccess } from "../files/allowed-dirs.js";
+import { createFileAccess, parseAllowedDirsEnv, type FileAccess, type RootsAnswer } from "../files/allowed-dirs.js";
+import { redactingLogger } from "../secrets.js";
 import { JobManager } from "../jobs/manager.js";
 import { JobTaskStore, TASK_POLL_INTERVAL_MS } from "../jobs/task-store.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
@@ -75,7 +77,7 @@ function isAppOnly(tool: AnyToolDefinition): boolean {
 
 export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? (() => {});
+  const logger = redactingLogger(options.logger ?? (() => {}));
   // Checked first: a bad --toolsets is a start-up error, before anything is connected.
   const selection: ToolSelection = {
     toolsets: parseToolsets(options.toolsets ?? env.ROUGHY_TOOLSETS),
@@ -109,23 +111,26 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
 
   const backend = options.remote?.backend ?? createBackend(options.backend ?? backendConfigFromEnv(env), {
     onSandboxStarted(baseUrl) {
-      const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated).`;
+      const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated). ${mediaToolsLine()}`;
       logger(line);
       sendLog("notice", line);
     },
   });
 
   // Roots are asked for on demand and kept until the client says they changed.
-  let rootsCache: Promise<string[] | null> | null = null;
-  const roots = (): Promise<string[] | null> => {
+  // The file-access module judges each root; a failed roots/list is reported as such (and asked again next time).
+  let rootsCache: Promise<RootsAnswer> | null = null;
+  const roots = (): Promise<RootsAnswer> => {
     if (!mcp.server.getClientCapabilities()?.roots) return Promise.resolve(null);
     if (!rootsCache) {
       rootsCache = mcp.server
         .listRoots(undefined, { timeout: 10_000 })
-        .then((r) => r.roots.map((root) => rootUriToPath(root.uri)).filter((p): p is string => p !== null))
-        .catch(() => {
+        .then((r): RootsAnswer => ({ uris: r.roots.map((root) => root.uri) }))
+        .catch((error: unknown): RootsAnswer => {
           rootsCache = null;
-          return null;
+          // The SDK validates the answer: a root that is not a file:// URI fails the whole list.
+          if (Array.isArray((error as { issues?: unknown }).issues)) return { error: "its answer holds a root that is not a file:// URI" };
+          return { error: error instanceof Error ? error.message : String(error) };
         });
     }
     return rootsCache;
@@ -206,4 +211,14 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   };
 
   return { mcp, backend, jobs, files, close };
+}
+
+/** Which ffmpeg and ffprobe the sandbox runs (README "Media tools"), for the start-up line. */
+function mediaToolsLine(): string {
+  try {
+    const t = describeToolchain();
+    return `Media tools: ffmpeg ${t.ffmpeg.version} (${t.ffmpeg.source}, ${t.ffmpeg.path}), ffprobe ${t.ffprobe.version} (${t.ffprobe.source}, ${t.ffprobe.path}).`;
+  } catch (err) {
+    return `Media tools unavailable: ${(err as Error).message}`;
+  }
 }

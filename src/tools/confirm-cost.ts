@@ -5,7 +5,7 @@
 // upload_media both state.
 
 import { ToolError, type ToolContext } from "./define-tool.js";
-import { checkUploadable } from "../files/allowed-dirs.js";
+import { checkUploadable, type OpenedFile } from "../files/allowed-dirs.js";
 import { creditsFor, probeLocal, type LocalMediaInfo } from "../files/probe-local.js";
 import type { RoughyClient } from "../client/index.js";
 
@@ -51,14 +51,22 @@ export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "si
   throw new ToolError(`The user did not confirm spending ${quote.credits} credit(s) (${answer.action}). Nothing was uploaded or charged.`);
 }
 
-export type UploadQuote = { real: string; size: number; info: LocalMediaInfo; credits: number; balance: number; client: RoughyClient };
+export type UploadQuote = { file: OpenedFile; info: LocalMediaInfo; credits: number; balance: number; client: RoughyClient };
 
-/** What uploading the local file `pathArg` (the `path` argument) costs, against the current balance. */
+/**
+ * What uploading the local file `pathArg` (the `path` argument) costs, against the current balance. The file
+ * stays open (the caller closes it): what was measured is what gets uploaded.
+ */
 export async function quoteUpload(ctx: ToolContext, pathArg: string): Promise<UploadQuote> {
-  const real = await ctx.files.resolveReadable(pathArg, "path");
-  const { size } = await checkUploadable(real, "path", pathArg);
-  const info = await probeLocal(real, "path", ctx.signal);
-  const client = await ctx.client();
-  const { balance } = await client.credits.get({ signal: ctx.signal });
-  return { real, size, info, credits: creditsFor(info.duration_seconds), balance, client };
+  const file = await ctx.files.openReadable(pathArg, "path");
+  try {
+    checkUploadable(file, "path", pathArg);
+    const info = await probeLocal(file.path, "path", ctx.signal);
+    const client = await ctx.client();
+    const { balance } = await client.credits.get({ signal: ctx.signal });
+    return { file, info, credits: creditsFor(info.duration_seconds), balance, client };
+  } catch (error) {
+    await file.close();
+    throw error;
+  }
 }

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
 import { confirmCost } from "./confirm-cost.js";
 import { ALL_EXPORT_FORMATS, MAX_WAIT_SECONDS, RENDER_OUTPUTS, assetId, projectId } from "./shared-params.js";
-import { checkUploadable } from "../files/allowed-dirs.js";
+import { checkUploadable, type OpenedFile } from "../files/allowed-dirs.js";
 import { creditsFor, probeLocal } from "../files/probe-local.js";
 import { jobManagerFor } from "../jobs/index.js";
 import {
@@ -116,7 +116,6 @@ type CutToScriptArgs = z.output<z.ZodObject<typeof inputSchema>>;
 
 /** Everything up to the job's start: argument checks, the cost (confirmed), the output folder. */
 async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSnapshot<CutJobDetail>> {
-  const jobs = jobManagerFor(ctx.jobs);
   if (!args.file_path === !args.asset_id) {
     throw new ToolError("Give exactly one of file_path (a local file to upload) or asset_id (an uploaded asset, from upload_media or roughy_list kind=assets).");
   }
@@ -125,20 +124,29 @@ async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSna
   }
   let script: string | null = args.script?.trim() ? args.script : null;
   if (args.script_path) {
-    const scriptFile = await ctx.files.resolveReadable(args.script_path, "script_path");
-    const text = await fs.readFile(scriptFile, "utf8");
-    if (text.length > MAX_SCRIPT_CHARS) throw new ToolError(`script_path "${args.script_path}" holds ${text.length} characters; the API takes at most ${MAX_SCRIPT_CHARS}.`);
+    const text = await ctx.files.readText(args.script_path, "script_path", MAX_SCRIPT_CHARS);
     script = text.trim() ? text : null;
   }
 
+  const source = args.file_path ? await ctx.files.openReadable(args.file_path, "file_path") : null;
+  try {
+    return await startWithSource(args, ctx, script, source);
+  } catch (error) {
+    await source?.close();
+    throw error;
+  }
+}
+
+async function startWithSource(args: CutToScriptArgs, ctx: ToolContext, script: string | null, source: OpenedFile | null): Promise<JobSnapshot<CutJobDetail>> {
+  const jobs = jobManagerFor(ctx.jobs);
   const client = await ctx.client();
   let sourcePath: string | undefined;
   let baseName: string;
-  if (args.file_path) {
-    sourcePath = await ctx.files.resolveReadable(args.file_path, "file_path");
-    await checkUploadable(sourcePath, "file_path", args.file_path);
+  if (args.file_path && source) {
+    sourcePath = source.realPath;
+    checkUploadable(source, "file_path", args.file_path);
     baseName = path.parse(sourcePath).name;
-    const info = await probeLocal(sourcePath, "file_path", ctx.signal);
+    const info = await probeLocal(source.path, "file_path", ctx.signal);
     const credits = creditsFor(info.duration_seconds);
     const balance = (await client.credits.get({ signal: ctx.signal })).balance;
     const what = `Uploading ${path.basename(sourcePath)} (${(info.duration_seconds / 60).toFixed(1)} min)`;
@@ -158,11 +166,12 @@ async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSna
 
   const exportsWanted = (args.exports ?? DEFAULT_EXPORTS) as CutJobExport[];
   const output = (args.render ?? DEFAULT_OUTPUT) as CutJobOutput;
+  // The opened source stays open for the job's upload and is closed when the job ends.
   const started = jobs.start<CutJobDetail>("cut_to_script", emptyDetail(), (jobCtx) =>
     runCutToScript(
       client,
       {
-        ...(sourcePath ? { sourcePath } : { assetId: args.asset_id as string }),
+        ...(sourcePath && source ? { sourcePath, sourceReadPath: source.path } : { assetId: args.asset_id as string }),
         ...(args.project_id ? { projectId: args.project_id } : {}),
         ...(args.project_name ? { projectName: args.project_name } : {}),
         ...(args.language ? { language: args.language } : {}),
@@ -176,7 +185,7 @@ async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSna
         ...(ctx.cutCompleted ? { onCutCompleted: ctx.cutCompleted } : {}),
       },
       jobCtx,
-    ),
+    ).finally(() => source?.close()),
   );
 
   return started;

@@ -32,18 +32,13 @@ export const downloadRender = defineTool({
     }
     const target =
       named ?? (await ctx.files.resolveWritable(path.join(await ctx.files.defaultDir(), `render-${render.id}.${render.output}`), "save_to", { overwrite: replace }));
-    const temp = ctx.files.tempPathFor(target);
-    let result: { bytes: number };
-    try {
-      result = await client.renders.download(render, temp, {
+    // Written inside the verified folder under a temp name, moved into place only when complete.
+    const result = await ctx.files.writeVia(target, { overwrite: replace }, (temp) =>
+      client.renders.download(render, temp, {
         signal: ctx.signal,
         onProgress: (bytes, total) => ctx.progress.report(`Downloaded ${(bytes / 1e6).toFixed(1)} MB`, bytes, total ?? undefined),
-      });
-    } catch (error) {
-      await import("node:fs").then((fs) => fs.promises.rm(temp, { force: true }));
-      throw error;
-    }
-    await ctx.files.commit(temp, target, { overwrite: replace });
+      }),
+    );
     return {
       data: { render_id: render.id, saved_to: target, bytes: result.bytes, output: render.output },
       summary: `Saved render ${render.id} (${render.output}, ${(result.bytes / 1e6).toFixed(1)} MB) to ${target}. Next: open it, or export_cut for an editable timeline.`,

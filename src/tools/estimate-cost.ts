@@ -26,7 +26,9 @@ export const estimateCost = defineTool({
   toolsets: ["assets", "credits"],
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
-    const { real, size, info, credits, balance } = await quoteUpload(ctx, args.path);
+    const { file, info, credits, balance } = await quoteUpload(ctx, args.path);
+    await file.close();
+    const { realPath: real, size } = file;
     const enough = balance >= credits;
     const minutes = (info.duration_seconds / 60).toFixed(1);
     const next = enough ? "Next: upload_media with this path." : "Next: top up credits before upload_media (the upload would wait for payment).";

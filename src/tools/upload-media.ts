@@ -89,25 +89,35 @@ export const uploadMedia = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     if (ctx.remoteCaller) return remoteUpload(args, ctx);
-    const { real, size, info, credits, balance, client } = await quoteUpload(ctx, args.path);
-    const filename = path.basename(real);
-    await confirmCost(ctx, { credits, balance, what: `Uploading ${filename} (${(info.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost);
-
-    const project = await resolveProject(client, args, ctx);
-    ctx.progress.report(`Uploading ${filename} (${mb(size)})`, 0, size);
-    const result = await client.uploads.uploadFile({
-      path: real,
-      projectId: project.id,
-      filename,
-      language: args.language,
-      signal: ctx.signal,
-      onProgress: (sent, total) => ctx.progress.report(`Uploaded ${mb(sent)} of ${mb(total)}`, sent, total),
-    });
-    const { resource: asset, timedOut } = await waitAfterCreate(client, "asset", result.asset, args.wait_seconds, ctx);
+    const { file, info, credits, balance, client } = await quoteUpload(ctx, args.path);
+    const filename = path.basename(file.realPath);
+    const size = file.size;
+    let result;
+    try {
+      await confirmCost(ctx, { credits, balance, what: `Uploading ${filename} (${(info.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost);
+      const project = await resolveProject(client, args, ctx);
+      ctx.progress.report(`Uploading ${filename} (${mb(size)})`, 0, size);
+      result = {
+        project,
+        upload: await client.uploads.uploadFile({
+          path: file.path,
+          identity: file.realPath,
+          projectId: project.id,
+          filename,
+          language: args.language,
+          signal: ctx.signal,
+          onProgress: (sent, total) => ctx.progress.report(`Uploaded ${mb(sent)} of ${mb(total)}`, sent, total),
+        }),
+      };
+    } finally {
+      await file.close();
+    }
+    const { project, upload } = result;
+    const { resource: asset, timedOut } = await waitAfterCreate(client, "asset", upload.asset, args.wait_seconds, ctx);
     const view = viewAsset(asset);
-    const resumed = result.resumed ? ` (resumed, ${mb(result.bytesSkipped)} already there)` : "";
+    const resumed = upload.resumed ? ` (resumed, ${mb(upload.bytesSkipped)} already there)` : "";
     return {
-      data: { asset: view, project_id: project.id, project_created: project.created, credits, resumed: result.resumed, bytes_skipped: result.bytesSkipped, timed_out: timedOut },
+      data: { asset: view, project_id: project.id, project_created: project.created, credits, resumed: upload.resumed, bytes_skipped: upload.bytesSkipped, timed_out: timedOut },
       summary: `Uploaded ${filename}${resumed} as asset ${asset.id}, now ${view.state}; cost ${credits} credit(s). ${assetNextStep(view)}`,
     };
   },

@@ -47,7 +47,7 @@ async function downloadAsset(asset: Asset): Promise<Buffer> {
   return Buffer.from(await res.arrayBuffer());
 }
 
-/** A ~21 MB WAV: media the sandbox accepts, and more than two 8 MiB TUS chunks. */
+/** A ~21 MB WAV: media the sandbox accepts, big enough to be cut off mid-transfer. */
 async function makeWav(path: string, seconds = 110): Promise<void> {
   await promisify(execFile)(ffmpegBinary(), [
     "-v", "error", "-y", "-f", "lavfi", "-i", `sine=frequency=440:duration=${seconds}`,
@@ -127,7 +127,8 @@ describe("uploads", () => {
     const out = await second.uploads.uploadFile({ path: f, projectId, resumeStore: new FileResumeStore(storePath) });
     expect(out.resumed).toBe(true);
     expect(out.asset.id).toBe(assetId);
-    expect(out.bytesSkipped).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    // One streamed PATCH: the server kept what reached it before the abort, minus what sat in socket buffers.
+    expect(out.bytesSkipped).toBeGreaterThan(0);
     expect(out.bytesSkipped).toBeLessThan(original.length);
     expect(JSON.parse(await readFile(storePath, "utf8")).uploads).toEqual({});
     expect(sha(await downloadAsset(out.asset))).toBe(sha(original));

@@ -55,7 +55,7 @@ describe.skipIf(!available)("pocketsphinx (skipped: pocketsphinx_continuous or i
     const ctl = new AbortController();
     const t0 = Date.now();
     setTimeout(() => ctl.abort(), 300);
-    await expect(ps.transcribe({ mediaPath, vocabulary: null, signal: ctl.signal })).rejects.toThrow();
+    await expect(ps.transcribe({ mediaPath, sentences: null, signal: ctl.signal })).rejects.toThrow();
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 });

@@ -1,8 +1,9 @@
 // Finds where people speak and where they pause, from the audio level alone, with ffmpeg's volumedetect and
 // silencedetect. The threshold is relative to the file's own level (a quiet lapel mic and a hot boom mic both
 // work), and the result is used for scriptless cuts without words and to snap recogniser cut points to pauses.
-import { ffmpegBinary, runProcess } from "../media/ffmpeg.js";
-import type { Segment } from "../media/types.js";
+import { assetInput, ffmpegBinary, runProcess, speechMap } from "../media/ffmpeg.js";
+import { mediaTimeoutMs } from "../media/probe.js";
+import type { MediaInfo, Segment } from "../media/types.js";
 
 export interface SpeechMap {
   /** Pauses at least minSilence long, in source order. */
@@ -17,6 +18,8 @@ export interface SpeechMap {
 
 export interface DetectOptions {
   duration: number;
+  /** The asset's probe: its demuxer is forced and its speech stream is the one listened to. */
+  info: MediaInfo;
   /** Shortest pause to report, seconds; default 0.08 (short gaps between words are what cuts snap to). */
   minSilence?: number;
   signal?: AbortSignal;
@@ -71,13 +74,16 @@ export function complement(silences: Segment[], duration: number): Segment[] {
 
 export async function detectSpeech(mediaPath: string, opts: DetectOptions): Promise<SpeechMap> {
   const ff = ffmpegBinary();
-  const base = ["-hide_banner", "-nostdin", "-i", mediaPath, "-vn", "-sn", "-dn"];
-  const vol = await runProcess(ff, [...base, "-af", "volumedetect", "-f", "null", "-"], { signal: opts.signal });
+  // Only the stream that carries speech (chosen at preparation): room tone on another stream must not fill
+  // the pauses, and a silent spare stream must not hide the speech.
+  const base = ["-hide_banner", "-nostdin", ...assetInput(mediaPath, opts.info), "-map", speechMap(opts.info) ?? "0:a:0", "-vn", "-sn", "-dn"];
+  const limits = { signal: opts.signal, timeoutMs: mediaTimeoutMs(opts.duration) };
+  const vol = await runProcess(ff, [...base, "-af", "volumedetect", "-f", "null", "-"], limits);
   if (vol.code !== 0) throw new Error(`ffmpeg volumedetect failed: ${vol.stderr.trim().split("\n").pop() ?? ""}`);
   const { meanDb, maxDb } = parseVolumedetect(vol.stderr);
   const thresholdDb = thresholdFor(meanDb, maxDb);
   const minSilence = opts.minSilence ?? 0.08;
-  const sil = await runProcess(ff, [...base, "-af", `silencedetect=noise=${thresholdDb.toFixed(1)}dB:d=${minSilence}`, "-f", "null", "-"], { signal: opts.signal });
+  const sil = await runProcess(ff, [...base, "-af", `silencedetect=noise=${thresholdDb.toFixed(1)}dB:d=${minSilence}`, "-f", "null", "-"], limits);
   if (sil.code !== 0) throw new Error(`ffmpeg silencedetect failed: ${sil.stderr.trim().split("\n").pop() ?? ""}`);
   const silences = parseSilencedetect(sil.stderr, opts.duration);
   return { silences, speech: complement(silences, opts.duration), thresholdDb, meanDb, maxDb };

@@ -1,13 +1,15 @@
 // The speech recogniser behind cuts, behind one interface so that the engine can run with pocketsphinx, with
 // none at all (then scripted cuts need an attached transcript), or with a test double in unit tests.
 // ROUGHY_SANDBOX_TRANSCRIBER=none|pocketsphinx|auto (default auto: pocketsphinx when installed).
-import type { Word } from "../media/types.js";
+import type { MediaInfo, Word } from "../media/types.js";
 import { createPocketsphinx } from "./pocketsphinx.js";
 
 export interface TranscribeRequest {
   mediaPath: string;
-  /** Words the speech is expected to use (the script's), or null for free recognition. */
-  vocabulary: string[] | null;
+  /** The asset's probe, when known: its demuxer is forced and its speech stream is the one recognised. */
+  info?: MediaInfo;
+  /** The script's sentences as spoken-form tokens (recognition constrained by them), or null for free recognition. */
+  sentences: string[][] | null;
   signal?: AbortSignal;
 }
 

@@ -1,80 +1,44 @@
-// Where the ffmpeg and ffprobe binaries are, and one way to run them. The binaries come from npm packages
-// (@ffmpeg-installer/ffmpeg, @ffprobe-installer/ffprobe) so that `npm ci` is the whole install;
-// FFMPEG_PATH / FFPROBE_PATH override them.
-import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
+// The sandbox's view of the media toolchain (src/media-tools decides which ffmpeg and ffprobe run, and bounds
+// every child process): the binaries, and how each step reads an upload as the format it was probed as.
+import { describeToolchain, fileUrl, inputArgs, probeInputArgs, toolchain, type Tool } from "../../media-tools/index.js";
+import type { MediaInfo } from "./types.js";
 
-const require = createRequire(import.meta.url);
-
-let ffmpegPath: string | undefined;
-let ffprobePath: string | undefined;
+export { ProcessAbortedError, ProcessTimeoutError, runProcess, type RunResult } from "../../media-tools/index.js";
 
 export function ffmpegBinary(): string {
-  ffmpegPath ??= process.env.FFMPEG_PATH ?? (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
-  return ffmpegPath;
+  return toolchain().ffmpeg.path;
 }
 
 export function ffprobeBinary(): string {
-  ffprobePath ??= process.env.FFPROBE_PATH ?? (require("@ffprobe-installer/ffprobe") as { path: string }).path;
-  return ffprobePath;
-}
-
-export interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export class ProcessAbortedError extends Error {
-  constructor() {
-    super("process aborted");
-    this.name = "ProcessAbortedError";
-  }
+  return toolchain().ffprobe.path;
 }
 
 /**
- * Runs a binary to completion, collecting its output. An abort signal kills the process (SIGKILL:
- * ffmpeg ignores a polite stop while it waits on I/O) and rejects with ProcessAbortedError.
+ * ffmpeg's input options for an asset: its probed demuxer forced, only the file protocol. An asset prepared
+ * before formats were recorded has no `format`: it is read under the probe's demuxer whitelist instead, which
+ * still refuses every playlist format.
  */
-export function runProcess(
-  bin: string,
-  args: string[],
-  opts: { signal?: AbortSignal; onStdoutLine?: (line: string) => void; onStderrLine?: (line: string) => void; maxOutputBytes?: number } = {},
-): Promise<RunResult> {
-  const maxBytes = opts.maxOutputBytes ?? 16 * 1024 * 1024;
-  return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(new ProcessAbortedError());
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let outPartial = "";
-    let errPartial = "";
-    const onAbort = () => child.kill("SIGKILL");
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      if (stdout.length < maxBytes) stdout += chunk;
-      if (opts.onStdoutLine) {
-        const lines = (outPartial + chunk).split("\n");
-        outPartial = lines.pop() ?? "";
-        for (const l of lines) opts.onStdoutLine(l);
-      }
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      if (stderr.length < maxBytes) stderr += chunk;
-      if (opts.onStderrLine) {
-        const lines = (errPartial + chunk).split("\n");
-        errPartial = lines.pop() ?? "";
-        for (const l of lines) opts.onStderrLine(l);
-      }
-    });
-    child.on("error", (err) => {
-      opts.signal?.removeEventListener("abort", onAbort);
-      reject(err);
-    });
-    child.on("close", (code) => {
-      opts.signal?.removeEventListener("abort", onAbort);
-      if (opts.signal?.aborted) return reject(new ProcessAbortedError());
-      resolve({ code, stdout, stderr });
-    });
-  });
+export function assetInput(file: string, info: MediaInfo): string[] {
+  return info.format ? inputArgs(file, info.format) : [...probeInputArgs(), "-i", fileUrl(file)];
+}
+
+/** The audio stream the cut listens to, as an ffmpeg map of the input ("0:1"), or null without audio. */
+export function speechMap(info: MediaInfo): string | null {
+  if (!info.has_audio) return null;
+  return info.speech_stream !== undefined && info.speech_stream !== null ? `0:${info.speech_stream}` : "0:a:0";
+}
+
+/** Input and map options that read only the speech stream of a probed asset (the probe's whitelist without one). */
+export function speechInput(file: string, info: MediaInfo | undefined): string[] {
+  if (!info) return [...probeInputArgs(), "-i", fileUrl(file)];
+  return [...assetInput(file, info), "-map", speechMap(info) ?? "0:a:0"];
+}
+
+/** The toolchain for logs and `GET /sandbox/status`: each binary's path, version and why it was chosen. */
+export function mediaToolsStatus(): { ffmpeg: Tool; ffprobe: Tool; notes: string[] } | { error: string } {
+  try {
+    return describeToolchain();
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 }

@@ -5,13 +5,17 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { ProcessAbortedError, ffmpegBinary, runProcess } from "./ffmpeg.js";
+import { ProcessAbortedError, ProcessTimeoutError, assetInput, ffmpegBinary, runProcess } from "./ffmpeg.js";
+import { mediaTimeoutMs } from "./probe.js";
 import type { MediaInfo, Segment } from "./types.js";
 
 export type RenderOutput = "mp4" | "mov" | "m4a" | "mp3";
 export const RENDER_OUTPUTS: readonly RenderOutput[] = ["mp4", "mov", "m4a", "mp3"];
 
-export type RenderErrorCode = "unsupported_output" | "no_segments" | "ffmpeg_failed";
+export type RenderErrorCode = "unsupported_output" | "no_segments" | "ffmpeg_failed" | "timeout";
+
+/** ffmpeg reports progress twice a second; this long without a word means it is stuck on a read. */
+const RENDER_STALL_MS = 120_000;
 
 /** `message` is safe to show API users (no paths on disk); `detail` is ffmpeg's own words, for logs. */
 export class RenderError extends Error {
@@ -105,27 +109,44 @@ export function renderedDuration(info: MediaInfo, segments: Segment[] | null): n
 
 const sec = (units: number, grid: { num: number; den: number }) => ((units * grid.den) / grid.num).toFixed(9);
 
+/** The source's audio streams as filter inputs, in container order (an old record without a stream list: the first). */
+function audioRefs(info: MediaInfo): string[] {
+  const streams = info.audio_streams ?? [];
+  return streams.length > 0 ? streams.map((s) => `[0:${s.index}]`) : ["[0:a:0]"];
+}
+
 /**
  * One graph for the whole render. Video keeps frames `from`..`to-1` exactly: its trim window is offset by half
  * a frame, so float rounding of a frame's timestamp cannot include or drop a boundary frame. Audio is cut at
  * the exact frame instants, sample-accurate. Each segment restarts at 0 and concat lays them end to end,
  * padding the shorter stream of a segment, so a join can never shift audio against video.
+ * Audio: a video output keeps every source audio stream as its own track (`[aout0]`, `[aout1]`, ...); an audio
+ * output has room for one, so several streams are mixed at their own levels (amix divides by the input count;
+ * volume puts it back), and nothing the source carried is dropped.
  */
-function buildGraph(info: MediaInfo, spans: Span[] | null, video: boolean, audio: boolean): string {
+function buildGraph(info: MediaInfo, spans: Span[] | null, video: boolean, audio: boolean): { graph: string; audioOutputs: number } {
   const grid = timeGrid(info);
   const parts: string[] = [];
+  const vSrc = info.video_stream !== undefined ? `[0:${info.video_stream}]` : "[0:v:0]";
+  let aSrc = audio ? audioRefs(info) : [];
+  if (!video && aSrc.length > 1) {
+    parts.push(`${aSrc.join("")}amix=inputs=${aSrc.length}:duration=longest:dropout_transition=0,volume=${aSrc.length}[amix]`);
+    aSrc = ["[amix]"];
+  }
+  const k = aSrc.length;
   // libx264 with yuv420p needs even dimensions.
   const vOut = "scale=trunc(iw/2)*2:trunc(ih/2)*2,format=yuv420p";
   if (spans === null) {
     // No timestamp reset: ffmpeg already starts the file at 0, and resetting each stream on its own would
     // shift a stream that starts later than the other.
-    if (video) parts.push(`[0:v:0]${vOut}[vout]`);
-    if (audio) parts.push(`[0:a:0]anull[aout]`);
-    return parts.join(";\n");
+    if (video) parts.push(`${vSrc}${vOut}[vout]`);
+    aSrc.forEach((src, j) => parts.push(`${src}anull[aout${j}]`));
+    return { graph: parts.join(";\n"), audioOutputs: k };
   }
   const n = spans.length;
-  if (video) parts.push(n > 1 ? `[0:v:0]split=${n}${spans.map((_, i) => `[vs${i}]`).join("")}` : `[0:v:0]null[vs0]`);
-  if (audio) parts.push(n > 1 ? `[0:a:0]asplit=${n}${spans.map((_, i) => `[as${i}]`).join("")}` : `[0:a:0]anull[as0]`);
+  const fan = (src: string, filter: string, label: (i: number) => string) => parts.push(n > 1 ? `${src}${filter}=${n}${spans.map((_, i) => `[${label(i)}]`).join("")}` : `${src}${filter === "split" ? "null" : "anull"}[${label(0)}]`);
+  if (video) fan(vSrc, "split", (i) => `vs${i}`);
+  aSrc.forEach((src, j) => fan(src, "asplit", (i) => `as${j}_${i}`));
   spans.forEach((s, i) => {
     // Both streams are shifted by the segment's own start (not each stream's first timestamp), so a stream
     // that begins late in the source keeps its offset.
@@ -134,22 +155,22 @@ function buildGraph(info: MediaInfo, spans: Span[] | null, video: boolean, audio
       const start = Math.max(0, s.from - 0.5);
       parts.push(`[vs${i}]trim=start=${sec(start, grid)}:end=${sec(s.to - 0.5, grid)},setpts=PTS-${origin}/TB[v${i}]`);
     }
-    if (audio) parts.push(`[as${i}]atrim=start=${origin}:end=${sec(s.to, grid)},asetpts=PTS-${origin}/TB[a${i}]`);
+    for (let j = 0; j < k; j++) parts.push(`[as${j}_${i}]atrim=start=${origin}:end=${sec(s.to, grid)},asetpts=PTS-${origin}/TB[a${j}_${i}]`);
   });
-  const inputs = spans.map((_, i) => `${video ? `[v${i}]` : ""}${audio ? `[a${i}]` : ""}`).join("");
-  const v = video ? 1 : 0;
-  const a = audio ? 1 : 0;
+  const inputs = spans.map((_, i) => `${video ? `[v${i}]` : ""}${aSrc.map((_, j) => `[a${j}_${i}]`).join("")}`).join("");
+  const outs = aSrc.map((_, j) => `[aout${j}]`).join("");
   if (video) {
-    parts.push(`${inputs}concat=n=${n}:v=${v}:a=${a}[vcat]${audio ? "[aout]" : ""}`);
+    parts.push(`${inputs}concat=n=${n}:v=1:a=${k}[vcat]${outs}`);
     parts.push(`[vcat]${vOut}[vout]`);
   } else {
-    parts.push(`${inputs}concat=n=${n}:v=0:a=1[aout]`);
+    parts.push(`${inputs}concat=n=${n}:v=0:a=${k}${outs}`);
   }
-  return parts.join(";\n");
+  return { graph: parts.join(";\n"), audioOutputs: k };
 }
 
-function codecArgs(info: MediaInfo, output: RenderOutput, audio: boolean): string[] {
+function codecArgs(info: MediaInfo, output: RenderOutput, audioOutputs: number): string[] {
   const aac = ["-c:a", "aac", "-b:a", "128k"];
+  const audioMaps = Array.from({ length: audioOutputs }, (_, j) => ["-map", `[aout${j}]`]).flat();
   switch (output) {
     case "mp4":
     case "mov": {
@@ -159,15 +180,20 @@ function codecArgs(info: MediaInfo, output: RenderOutput, audio: boolean): strin
       // Constant frame rate at the source's exact rate: concat's timestamps are already on that grid, so no
       // frame is duplicated or dropped.
       args.push("-r", `${grid.num}/${grid.den}`);
-      if (audio) args.push("-map", "[aout]", ...aac);
+      if (audioOutputs > 0) {
+        args.push(...audioMaps, ...aac);
+        // Players start the default track: the one the cut listened to.
+        const heard = Math.max(0, (info.audio_streams ?? []).findIndex((s) => s.index === info.speech_stream));
+        for (let j = 0; j < audioOutputs; j++) args.push(`-disposition:a:${j}`, j === heard ? "default" : "0");
+      }
       if (output === "mp4") args.push("-movflags", "+faststart", "-f", "mp4");
       else args.push("-f", "mov");
       return args;
     }
     case "m4a":
-      return ["-map", "[aout]", "-vn", ...aac, "-movflags", "+faststart", "-f", "ipod"];
+      return [...audioMaps, "-vn", ...aac, "-movflags", "+faststart", "-f", "ipod"];
     case "mp3":
-      return ["-map", "[aout]", "-vn", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"];
+      return [...audioMaps, "-vn", "-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"];
   }
 }
 
@@ -192,7 +218,8 @@ export async function renderMedia(opts: RenderOptions): Promise<void> {
   const tag = randomBytes(6).toString("hex");
   const tmpPath = path.join(dir, `.${path.basename(outPath)}.${tag}.part`);
   const graphPath = path.join(dir, `.${path.basename(outPath)}.${tag}.graph`);
-  await fs.writeFile(graphPath, buildGraph(info, spans, video, audio));
+  const { graph, audioOutputs } = buildGraph(info, spans, video, audio);
+  await fs.writeFile(graphPath, graph);
 
   let reported = -1;
   const report = (pct: number) => {
@@ -205,9 +232,9 @@ export async function renderMedia(opts: RenderOptions): Promise<void> {
 
   const args = [
     "-hide_banner", "-nostdin", "-nostats", "-loglevel", "error", "-y",
-    "-i", opts.input,
+    ...assetInput(opts.input, info),
     "-filter_complex_script", graphPath,
-    ...codecArgs(info, output, audio),
+    ...codecArgs(info, output, audioOutputs),
     "-map_metadata", "-1",
     "-progress", "pipe:1",
     tmpPath,
@@ -217,6 +244,9 @@ export async function renderMedia(opts: RenderOptions): Promise<void> {
     try {
       result = await runProcess(ffmpegBinary(), args, {
         signal,
+        // A render that stops making progress (a read that never returns) or runs far past real time is killed.
+        timeoutMs: mediaTimeoutMs(info.duration),
+        stallMs: RENDER_STALL_MS,
         onStdoutLine: (line) => {
           // ffmpeg 4.x names microseconds `out_time_ms` (a long-standing misnomer); newer builds add out_time_us.
           const m = /^out_time_(?:us|ms)=(\d+)$/.exec(line.trim());
@@ -225,12 +255,14 @@ export async function renderMedia(opts: RenderOptions): Promise<void> {
       });
     } catch (err) {
       if (err instanceof ProcessAbortedError) throw new RenderAbortedError();
+      if (err instanceof ProcessTimeoutError) throw new RenderError("timeout", `The render was stopped: ${err.message.replace(/^\S+ /, "ffmpeg ")}. Try again; if it happens again, the source file may be damaged.`);
       throw err;
     }
     if (result.code !== 0) {
       const detail = result.stderr.trim().split("\n").slice(-5).join(" | ");
       // The render's error_message reaches API users: name the files by role, never by their path on disk.
       const last = (result.stderr.trim().split("\n").pop() ?? "")
+        .split(`file:${opts.input}`).join("the source")
         .split(opts.input).join("the source")
         .split(tmpPath).join("the output")
         .split(graphPath).join("the filter graph")

@@ -1,7 +1,7 @@
 // Turns the recognised words of a source into caption cues on a cut's output timeline: the
 // subtitle Roughy generates for a completed cut, 1:1 with it. Pure: words and segments in, cues out.
-import { framesToSeconds, snapSegments, toFrameRate } from "../timecode.js";
-import type { Segment, Word } from "../types.js";
+import { type FrameRate, frameRateFromRational, framesToSeconds, secondsToFrames, snapSegments, toFrameRate } from "../timecode.js";
+import type { MediaInfo, Segment, Word } from "../types.js";
 
 export interface CaptionWord {
   text: string;
@@ -41,25 +41,72 @@ export const CAPTION_RULES = {
 
 export interface CaptionOptions {
   /**
-   * The video frame rate the cut is rendered at. Renders and exports cut on whole frames, so the
-   * output timeline is the frame-snapped one; with the rate given, words land where the rendered
-   * output actually plays them instead of drifting by up to half a frame per join.
+   * The grid the cut is rendered on: whole video frames (exports and renders snap every boundary to them), or
+   * the audio's samples for audio-only media. With it, words land where the rendered output plays them
+   * instead of drifting by up to half a frame per join. A number is taken as frames per second.
    */
-  frameRate?: number | null;
+  frameRate?: number | FrameRate | null;
+  /** The source's length, seconds: boundaries past its last frame are clamped, as the render does. */
+  mediaDuration?: number;
 }
 
-/** The segments as the output timeline really has them: frame-snapped when a rate is known. */
+/**
+ * The grid a source's cut is played on: its exact video frame rate (as renders and exports cut), else its
+ * audio sample rate (renders of audio-only media cut on samples). Null when the media says neither.
+ */
+export function outputGrid(info: Pick<MediaInfo, "has_video" | "frame_rate" | "frame_rate_num" | "frame_rate_den" | "sample_rate">): FrameRate | null {
+  if (info.has_video) {
+    if (info.frame_rate_num && info.frame_rate_den) return frameRateFromRational(info.frame_rate_num, info.frame_rate_den);
+    return info.frame_rate ? toFrameRate(info.frame_rate) : null;
+  }
+  return info.sample_rate ? frameRateFromRational(Math.round(info.sample_rate), 1) : null;
+}
+
+/** The segments as the output timeline really has them: snapped to the grid when one is known. */
 export function outputSegments(segments: readonly Segment[], options: CaptionOptions = {}): Segment[] {
   if (!options.frameRate) return segments.filter((s) => s.end > s.start);
-  const rate = toFrameRate(options.frameRate);
-  return snapSegments(segments, rate).map((f) => ({
+  const rate = typeof options.frameRate === "number" ? toFrameRate(options.frameRate) : options.frameRate;
+  const mediaFrames = options.mediaDuration === undefined ? undefined : secondsToFrames(options.mediaDuration, rate);
+  return snapSegments(segments, rate, mediaFrames).map((f) => ({
     start: framesToSeconds(f.srcIn, rate),
     end: framesToSeconds(f.srcOut, rate),
   }));
 }
 
-function normaliseText(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+/**
+ * A word as a player should show it: composed (NFC, as it displays anyway), without control characters (which
+ * players drop or show as boxes, and which would break a line-based file), on one line.
+ */
+export function normaliseText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.normalize("NFC").replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, "").replace(/\s+/g, " ").trim();
+}
+
+// Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and their
+// punctuation: a space between two such words is one the text never had.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u3000-\u303f\uff01-\uff60]/u;
+
+/** What goes between two words on a line: a space, except between two words of an unspaced script. */
+export function wordGap(before: string, after: string): string {
+  const last = Array.from(before).at(-1) ?? "";
+  const first = Array.from(after)[0] ?? "";
+  return UNSPACED.test(last) && UNSPACED.test(first) ? "" : " ";
+}
+
+export function joinWords(texts: readonly string[]): string {
+  return texts.reduce((line, w) => (line ? line + wordGap(line, w) + w : w), "");
+}
+
+// Full-width characters take two columns on screen; a grapheme (an emoji with its modifiers, a letter with its
+// combining marks) is one character to a reader, however many code units it has.
+const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60\p{Extended_Pictographic}]/u;
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** A line's length as a reader sees it, in columns. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) width += WIDE.test(segment) ? 2 : 1;
+  return width;
 }
 
 /**
@@ -109,15 +156,16 @@ export function remapWords(words: readonly Word[], segments: readonly Segment[],
  * longer than a line is allowed alone.
  */
 export function layoutLines(texts: readonly string[]): string[] | null {
-  const whole = texts.join(" ");
-  if (whole.length <= CAPTION_RULES.maxLineChars || texts.length === 1) return [whole];
+  const whole = joinWords(texts);
+  if (displayWidth(whole) <= CAPTION_RULES.maxLineChars || texts.length === 1) return [whole];
   let best: string[] | null = null;
   let bestScore = Infinity;
   for (let j = 1; j < texts.length; j++) {
-    const a = texts.slice(0, j).join(" ");
-    const b = texts.slice(j).join(" ");
-    if (a.length > CAPTION_RULES.maxLineChars || b.length > CAPTION_RULES.maxLineChars) continue;
-    const score = Math.max(a.length, b.length) - (/[,;:.!?]$/.test(a) ? 6 : 0);
+    const a = joinWords(texts.slice(0, j));
+    const b = joinWords(texts.slice(j));
+    const [wa, wb] = [displayWidth(a), displayWidth(b)];
+    if (wa > CAPTION_RULES.maxLineChars || wb > CAPTION_RULES.maxLineChars) continue;
+    const score = Math.max(wa, wb) - (/[,;:.!?，、。！？]$/.test(a) ? 6 : 0);
     if (score < bestScore) {
       bestScore = score;
       best = [a, b];
@@ -126,8 +174,8 @@ export function layoutLines(texts: readonly string[]): string[] | null {
   return best;
 }
 
-const SENTENCE_END = /[.!?…]["'”’)\]]*$/;
-const CLAUSE_END = /[,;:]["'”’)\]]*$/;
+const SENTENCE_END = /[.!?…。！？]["'”’)\]」』]*$/;
+const CLAUSE_END = /[,;:，、；：]["'”’)\]」』]*$/;
 
 /**
  * Builds caption cues on the output timeline. A cue ends at a sentence end, at a pause, at a
@@ -191,7 +239,7 @@ export function buildCaptions(words: readonly Word[], segments: readonly Segment
     return {
       start: first.start,
       end: Math.max(...g.map((w) => w.end)),
-      lines: layoutLines(g.map((w) => w.text)) ?? [g.map((w) => w.text).join(" ")],
+      lines: layoutLines(g.map((w) => w.text)) ?? [joinWords(g.map((w) => w.text))],
       words: g.map((w) => ({ text: w.text, start: w.start, end: w.end })),
       // Kept only while timing is settled below.
       segment: last.segment,
