@@ -79,8 +79,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const [{ StdioServerTransport }, { createServer }] = await Promise.all([
-    import("@modelcontextprotocol/sdk/server/stdio.js"),
+  const [{ serveStdio }, { createServer }] = await Promise.all([
+    import("@modelcontextprotocol/server/stdio"),
     import("./server/create-server.js"),
   ]);
   const server = createServer({
@@ -89,16 +89,20 @@ async function main(argv: string[]): Promise<void> {
     ...(values["read-only"] ? { readOnly: true } : {}),
     logger: (line) => process.stderr.write(`roughy-mcp: ${line}\n`),
   });
-  const transport = new StdioServerTransport();
+  // Both protocol eras: the opening message (initialize, or a 2026-07-28 request with its _meta envelope)
+  // pins the connection's era, and the SDK asks the factory for the instance that serves it.
+  const connection = serveStdio((ctx) => server.factory(ctx), {
+    onerror: (error) => process.stderr.write(`roughy-mcp: ${error.message}\n`),
+  });
   const shutdown = async () => {
     await server.close();
+    await connection.close().catch(() => {});
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown());
   process.on("SIGTERM", () => void shutdown());
   // The client closing stdin ends the session.
   process.stdin.on("end", () => void shutdown());
-  await server.mcp.connect(transport);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -1,12 +1,13 @@
-// Remote mode: MCP over Streamable HTTP, stateless. Every POST gets a fresh McpServer and transport (as the
-// SDK's stateless examples do), so any number of instances can sit behind a load balancer with no shared
-// session state. Each request carries its own Roughy key (`Authorization: Bearer`), which is passed through
+// Remote mode: MCP over Streamable HTTP, stateless, both protocol eras through the SDK's one HTTP entry
+// (createMcpHandler): a 2026-07-28 request (its _meta envelope) and a 2025-era request alike get a fresh
+// server instance, so any number of instances can sit behind a load balancer with no shared session state. Each request carries its own Roughy key (`Authorization: Bearer`), which is passed through
 // to Roughy; nothing of one caller is reachable from another's request. Before any MCP work a request must
 // name an allowed Host and Origin (DNS-rebinding protection), carry a key and stay under the body limit.
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { createMcpHandler, type AuthInfo } from "@modelcontextprotocol/server";
+import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createServer, type CreateServerOptions } from "../server/create-server.js";
 import type { Backend } from "../server/backend.js";
 import type { BackendMode } from "../tools/define-tool.js";
@@ -121,23 +122,26 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       return;
     }
 
-    const client = clients.get(key);
-    const backend: Backend = {
-      mode,
-      client: async () => client,
-      sandboxUrl: () => null,
-      // The client outlives the request (cached by key); closing one request's server leaves it alone.
-      close: async () => {},
-    };
-    const server = createServer({ ...options.serverOptions, logger, remote: { backend, files } });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on("close", () => {
-      void transport.close().catch(() => {});
-      void server.close();
-    });
-    await server.mcp.connect(transport);
-    await transport.handleRequest(req, res, body);
+    // The key travels to the factory as the request's AuthInfo (the SDK passes it through untouched).
+    const auth: AuthInfo = { token: key, clientId: "roughy-api-key", scopes: [] };
+    await nodeHandler(Object.assign(req, { auth }), res, body);
   };
+
+  const mcpHandler = createMcpHandler(
+    (ctx) => {
+      const client = clients.get(ctx.authInfo?.token ?? "");
+      const backend: Backend = {
+        mode,
+        client: async () => client,
+        sandboxUrl: () => null,
+        // The client outlives the request (cached by key); closing one request's server leaves it alone.
+        close: async () => {},
+      };
+      return createServer({ ...options.serverOptions, logger, remote: { backend, files } }).factory(ctx);
+    },
+    { onerror: (error) => logger(`http: ${error.message}`) },
+  );
+  const nodeHandler = toNodeHandler(mcpHandler, { onerror: (error) => logger(`http: ${error.message}`) });
 
   const httpServer = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -164,6 +168,9 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     });
   });
 
+  // An idle connection is kept longer than a client or load balancer keeps it (typically 60 s): a server
+  // that closes first races a client reusing the socket, and a busy event loop loses that race (ECONNRESET).
+  httpServer.keepAliveTimeout = 65_000;
   // One server built up front, so that a bad setting (an unknown toolset) stops the start, not every request.
   await createServer({ ...options.serverOptions, logger, remote: { backend: { mode, client: () => Promise.reject(new Error("unused")), sandboxUrl: () => null, close: async () => {} }, files } }).close();
 
@@ -185,6 +192,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     allowedHosts,
     cachedClients: () => clients.size,
     async close() {
+      await mcpHandler.close().catch(() => {});
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

@@ -49,8 +49,8 @@ describe("toolListing", () => {
         handler: async () => ({ data: { item: null, pick: null }, summary: "s" }),
       }),
     );
-    expect(entry.outputSchema?.properties?.item).toEqual({ type: ["object", "null"], properties: { a: { type: "string" } } });
-    expect(JSON.stringify(entry.outputSchema?.properties?.pick)).toContain('"enum"');
+    expect((entry.outputSchema?.properties as Record<string, unknown>).item).toEqual({ type: ["object", "null"], properties: { a: { type: "string" } } });
+    expect(JSON.stringify((entry.outputSchema?.properties as Record<string, unknown>).pick)).toContain('"enum"');
     expect(entry.inputSchema.properties?.id).toEqual({ type: "string" });
     expect(entry.inputSchema.properties?.tag).toEqual({ type: "string", minLength: 2 });
   });

@@ -4,7 +4,7 @@
 
 import path from "node:path";
 import { z } from "zod";
-import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
+import type { ContentBlock } from "@modelcontextprotocol/server";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
 import { exportUri, subtitleUri } from "../resources/uris.js";
