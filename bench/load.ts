@@ -14,10 +14,10 @@ import { copyFile, mkdtemp, readFile, rm, truncate } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { type CallToolResult } from "@modelcontextprotocol/client";
 import { startSandbox } from "../src/sandbox/index.js";
 
 const RSS_LIMIT_MB = 150;
@@ -62,7 +62,7 @@ async function httpClient(url: string, apiKey: string): Promise<Client> {
 
 async function timedCall(client: Client, name: string, args: Record<string, unknown>, latencies: number[]): Promise<CallToolResult> {
   const t0 = performance.now();
-  const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 120_000 })) as CallToolResult;
+  const result = (await client.callTool({ name, arguments: args }, { timeout: 120_000 })) as CallToolResult;
   latencies.push(performance.now() - t0);
   return result;
 }
@@ -151,7 +151,7 @@ async function bigUpload(sandbox: { baseUrl: string; apiKey: string }, mib: numb
   }, 100);
   try {
     const t0 = performance.now();
-    const result = (await client.callTool({ name: "upload_media", arguments: { path: file, confirm_cost: true } }, CallToolResultSchema, {
+    const result = (await client.callTool({ name: "upload_media", arguments: { path: file, confirm_cost: true } }, {
       timeout: 900_000,
     })) as CallToolResult;
     const seconds = (performance.now() - t0) / 1000;
@@ -184,14 +184,13 @@ async function remoteUpload(sandbox: { baseUrl: string; apiKey: string }, mib: n
     const before = await procMemory(child.pid!);
     const answer = (await client.callTool(
       { name: "upload_media", arguments: { path: file, size_bytes: mib * 1024 * 1024, duration_seconds: 32, confirm_cost: true } },
-      CallToolResultSchema,
     )) as CallToolResult;
     if (answer.isError) throw new Error(`upload_media failed: ${JSON.stringify(answer.content)}`);
     const { upload_command: command, asset } = answer.structuredContent as { upload_command: string; asset: { id: string } };
     const t0 = performance.now();
     await promisify(execFile)("sh", ["-c", command], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ROUGHY_API_KEY: sandbox.apiKey } });
     const seconds = (performance.now() - t0) / 1000;
-    const waited = (await client.callTool({ name: "roughy_wait", arguments: { kind: "asset", id: asset.id, wait_seconds: 0 } }, CallToolResultSchema)) as CallToolResult;
+    const waited = (await client.callTool({ name: "roughy_wait", arguments: { kind: "asset", id: asset.id, wait_seconds: 0 } })) as CallToolResult;
     await client.close();
     const after = await procMemory(child.pid!);
     return {

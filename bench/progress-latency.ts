@@ -22,7 +22,6 @@ async function oneRun(session: McpSession, client: BenchClient, assetId: string)
   let completionSeenAt: number | null = null;
   const result = await session.client.callTool(
     { name: "roughy_wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } },
-    undefined,
     {
       onprogress: (p) => {
         // The first notification that speaks of completion (or reaches the end of the scale).

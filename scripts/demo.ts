@@ -9,9 +9,9 @@ import { spawnSync } from "node:child_process";
 import { copyFile, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CallToolResultSchema, type CallToolResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { type CallToolResult, type Progress } from "@modelcontextprotocol/client";
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const FIXTURE = path.join(ROOT, "test/fixtures/interview.mp4");
@@ -55,7 +55,7 @@ function text(result: CallToolResult): string {
 
 async function call(client: Client, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
   say(`\n> ${name} ${JSON.stringify(args)}`);
-  const result = (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
+  const result = (await client.callTool({ name, arguments: args }, {
     onprogress: printProgress,
     timeout: 120_000,
     resetTimeoutOnProgress: true,

@@ -83,8 +83,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
-  const [{ StdioServerTransport }, { createServer }] = await Promise.all([
-    import("@modelcontextprotocol/sdk/server/stdio.js"),
+  const [{ serveStdio, StdioServerTransport }, { createServer }] = await Promise.all([
+    import("@modelcontextprotocol/server/stdio"),
     import("./server/create-server.js"),
   ]);
   const server = createServer({
@@ -93,16 +93,22 @@ async function main(argv: string[]): Promise<void> {
     ...(values["read-only"] ? { readOnly: true } : {}),
     logger: redactingLogger((line) => process.stderr.write(`roughy-mcp: ${line}\n`)),
   });
-  const transport = redactingTransport(new StdioServerTransport());
+  // Both protocol eras: the opening message (initialize, or a 2026-07-28 request with its _meta envelope)
+  // pins the connection's era, and the SDK asks the factory for the instance that serves it.
+  const connection = serveStdio((ctx) => server.factory(ctx), {
+    // Everything written to stdout goes through one redaction pass (secrets.ts).
+    transport: redactingTransport(new StdioServerTransport()),
+    onerror: (error) => process.stderr.write(`roughy-mcp: ${redactText(error.message)}\n`),
+  });
   const shutdown = async () => {
     await server.close();
+    await connection.close().catch(() => {});
     process.exit(0);
   };
   process.on("SIGINT", () => void shutdown());
   process.on("SIGTERM", () => void shutdown());
   // The client closing stdin ends the session.
   process.stdin.on("end", () => void shutdown());
-  await server.mcp.connect(transport);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -114,6 +114,49 @@ export function redactingTransport<T extends SendingTransport>(transport: T): T 
   return transport;
 }
 
+/**
+ * A web Response whose body passes redactText on its way out, chunk by chunk so that an SSE stream still flows.
+ * Only a chunk's end that could be the start of a secret is held back until the next chunk (an SSE event ends in
+ * a blank line, which never is). The length changes with a redaction, so Content-Length is dropped.
+ */
+export function redactResponse(response: Response): Response {
+  if (!response.body || needles.length === 0) return response;
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  let pending = "";
+  const body = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        const text = redactText(pending + decoder.decode(chunk, { stream: true }));
+        const keep = heldBack(text);
+        pending = text.slice(text.length - keep);
+        if (text.length > keep) controller.enqueue(encoder.encode(text.slice(0, text.length - keep)));
+      },
+      flush(controller) {
+        const rest = redactText(pending + decoder.decode());
+        if (rest) controller.enqueue(encoder.encode(rest));
+      },
+    }),
+  );
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** How many characters at the end of `text` could begin a secret (0 when none could). */
+function heldBack(text: string): number {
+  let longest = 0;
+  for (const needle of needles) {
+    for (let n = Math.min(needle.length - 1, text.length); n > longest; n--) {
+      if (text.endsWith(needle.slice(0, n))) {
+        longest = n;
+        break;
+      }
+    }
+  }
+  return longest;
+}
+
 /** Wraps a log sink so that no line it receives carries a secret. */
 export function redactingLogger(log: (line: string) => void): (line: string) => void {
   return (line) => log(redactText(line));

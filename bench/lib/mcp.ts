@@ -1,8 +1,8 @@
 // Talks to a server the way an MCP host does: spawn it, speak JSON-RPC over its stdio with the SDK's
 // Client. Used for roughy-mcp (node dist/cli.js) and for the minimal SDK server that is the baseline.
 
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { CLI, hostEnv, nowMs, requireFile } from "./common.js";
 
 export type McpSession = {

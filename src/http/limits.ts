@@ -18,7 +18,9 @@ export const HTTP_LIMITS = {
   /** Longest pause between two pieces of a body. */
   bodyIdleMs: 10_000,
   /** An idle keep-alive connection is closed after this. */
-  keepAliveTimeoutMs: 5_000,
+  // Longer than a client or load balancer keeps an idle connection (typically 60 s): a server that closes
+  // first races a client reusing the socket, and a busy event loop loses that race (ECONNRESET).
+  keepAliveTimeoutMs: 65_000,
   /** JSON-RPC body size. */
   maxBodyBytes: 1024 * 1024,
 } as const;

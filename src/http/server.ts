@@ -1,24 +1,27 @@
-// Remote mode: MCP over Streamable HTTP, stateless. Every POST gets a fresh McpServer and transport (as the
-// SDK's stateless examples do), so any number of instances can sit behind a load balancer with no shared
-// session state. Each request carries its own Roughy key (`Authorization: Bearer`), which is passed through
+// Remote mode: MCP over Streamable HTTP, stateless, both protocol eras through the SDK's one HTTP entry
+// (createMcpHandler): a 2026-07-28 request (its _meta envelope) and a 2025-era request alike get a fresh
+// server instance, so any number of instances can sit behind a load balancer with no shared session state. Each request carries its own Roughy key (`Authorization: Bearer`), which is passed through
 // to Roughy; nothing of one caller is reachable from another's request. Before any MCP work a request must
 // name an allowed Host and Origin (DNS-rebinding protection), carry a key and stay under the body limit.
 
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { createMcpHandler, type AuthInfo } from "@modelcontextprotocol/server";
+import { toNodeHandler } from "@modelcontextprotocol/node";
 import { createServer, type CreateServerOptions } from "../server/create-server.js";
 import type { Backend } from "../server/backend.js";
 import type { BackendMode } from "../tools/define-tool.js";
 import { ClientCache } from "./client-cache.js";
 import { noLocalFiles } from "./no-local-files.js";
-import { redactingTransport, registerSecret } from "../secrets.js";
+import { redactResponse, registerSecret } from "../secrets.js";
 import { TOOL_LIST } from "../tools/index.js";
 import { BodyStalled, BodyTooLarge, HTTP_LIMITS, SERVER_OPTIONS, applyServerLimits, readBody } from "./limits.js";
 import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
 
 export const MCP_PATH = "/mcp";
 export const DEFAULT_MAX_BODY_BYTES = HTTP_LIMITS.maxBodyBytes;
+/** AuthInfo.clientId of a request that brought no key of its own (--sandbox). */
+const ANONYMOUS_CLIENT = "roughy-anonymous";
 
 export type HttpServerOptions = {
   host?: string;
@@ -114,31 +117,39 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       return;
     }
 
-    const client = clients.get(key);
-    const backend: Backend = {
-      mode,
-      client: async () => client,
-      sandboxUrl: () => null,
-      // The client outlives the request (cached by key); closing one request's server leaves it alone.
-      close: async () => {},
-    };
-    // Anonymous callers of a --sandbox server do not get create_webhook: a webhook makes this machine send
-    // requests to a URL of the caller's choosing, which from someone unauthenticated is request forgery
-    // against local services. Callers who bring the sandbox's key may still register webhooks.
-    const anonymous = own === null;
-    const tools = anonymous ? (options.serverOptions?.tools ?? TOOL_LIST).filter((t) => t.name !== "create_webhook") : options.serverOptions?.tools;
-    const server = createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files } });
+    // The key travels to the factory as the request's AuthInfo (the SDK passes it through untouched);
+    // clientId says whether the caller brought it or got the --sandbox anonymous key.
+    const auth: AuthInfo = { token: key, clientId: own === null ? ANONYMOUS_CLIENT : "roughy-api-key", scopes: [] };
     // This caller's key is redacted from everything sent while their request is open.
     const releaseKey = registerSecret(key);
-    const transport = redactingTransport(new StreamableHTTPServerTransport({ sessionIdGenerator: undefined }));
-    res.on("close", () => {
-      releaseKey();
-      void transport.close().catch(() => {});
-      void server.close();
-    });
-    await server.mcp.connect(transport);
-    await transport.handleRequest(req, res, body);
+    res.on("close", releaseKey);
+    await nodeHandler(Object.assign(req, { auth }), res, body);
   };
+
+  const mcpHandler = createMcpHandler(
+    (ctx) => {
+      const client = clients.get(ctx.authInfo?.token ?? "");
+      const backend: Backend = {
+        mode,
+        client: async () => client,
+        sandboxUrl: () => null,
+        // The client outlives the request (cached by key); closing one request's server leaves it alone.
+        close: async () => {},
+      };
+      // Anonymous callers of a --sandbox server do not get create_webhook: a webhook makes this machine send
+      // requests to a URL of the caller's choosing, which from someone unauthenticated is request forgery
+      // against local services. Callers who bring the sandbox's key may still register webhooks.
+      const anonymous = ctx.authInfo?.clientId === ANONYMOUS_CLIENT;
+      const tools = anonymous ? (options.serverOptions?.tools ?? TOOL_LIST).filter((t) => t.name !== "create_webhook") : options.serverOptions?.tools;
+      return createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files } }).factory(ctx);
+    },
+    { onerror: (error) => logger(`http: ${error.message}`) },
+  );
+  // Every answer, JSON or an SSE stream, passes the one redaction pass on its way out.
+  const nodeHandler = toNodeHandler(
+    { fetch: async (request, requestOptions) => redactResponse(await mcpHandler.fetch(request, requestOptions)) },
+    { onerror: (error) => logger(`http: ${error.message}`) },
+  );
 
   const httpServer = http.createServer(SERVER_OPTIONS, (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -188,6 +199,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     allowedHosts,
     cachedClients: () => clients.size,
     async close() {
+      await mcpHandler.close().catch(() => {});
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeAllConnections();

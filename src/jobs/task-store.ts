@@ -1,12 +1,17 @@
-// MCP Tasks (2025-11-25, experimental in the SDK) on top of the JobManager: a task-augmented tools/call
-// starts the tool's job and answers at once with a task whose id is the job id. tasks/get reads the job's
-// state, tasks/result waits for it and answers the tool's usual result, tasks/cancel cancels the job. The
-// jobs stay the single source of truth, so `wait kind=job` and a task poll see the same thing.
+// MCP Tasks (2025-11-25) on top of the JobManager: a task-augmented tools/call starts the tool's job and
+// answers at once with a task whose id is the job id. tasks/get reads the job's state, tasks/result waits for
+// it and answers the tool's usual result, tasks/cancel cancels the job. The jobs stay the single source of
+// truth, so `wait kind=job` and a task poll see the same thing.
+//
+// SDK v2 dropped its experimental task layer (tasks moved to an extension); on the 2025 wire the tasks/*
+// methods remain, and this module is their one owner, registered through the SDK's explicit-schema
+// request handlers. The 2026-07-28 revision has no tasks/* methods in core, so it registers nothing there.
 
-import type { CreateTaskOptions, TaskStore } from "@modelcontextprotocol/sdk/experimental/tasks";
-import type { CallToolResult, Request, RequestId, Result, Task } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { CallToolResult, Result, Server, Task } from "@modelcontextprotocol/server";
 import type { JobManager, JobSnapshot, JobStatus } from "./manager.js";
 import type { ProgressSink } from "../progress/sink.js";
+import { ProtocolError, ProtocolErrorCode } from "../server/protocol-error.js";
 
 /** How long a finished task can still be read, unless the client asks for less. */
 export const DEFAULT_TASK_TTL_MS = 60 * 60 * 1000;
@@ -24,10 +29,17 @@ type Entry = {
   jobId?: string;
   /** Builds the tool's answer from the finished job. */
   answer?: (job: JobSnapshot<unknown>) => CallToolResult;
-  /** A result fixed at once (a refused call) or stored through the TaskStore interface. */
+  /** A result fixed at once: a refused call. */
   stored?: { status: "completed" | "failed" | "cancelled"; result: Result; at: string };
-  statusOverride?: { status: Task["status"]; message?: string; at: string };
 };
+
+/** The `_meta` key that ties a result to its task (2025-11-25). */
+const RELATED_TASK = "io.modelcontextprotocol/related-task";
+const TERMINAL = new Set<Task["status"]>(["completed", "failed", "cancelled"]);
+
+function unknownTask(taskId: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown task ${taskId}: tasks/list has this session's tasks.`);
+}
 
 const STATUS: Record<JobStatus, Task["status"]> = { running: "working", completed: "completed", failed: "failed", canceled: "cancelled" };
 
@@ -36,7 +48,7 @@ function clampTtl(ttl: number | null | undefined): number {
   return Math.min(ttl, MAX_TASK_TTL_MS);
 }
 
-export class JobTaskStore implements TaskStore {
+export class JobTaskStore {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly jobs: JobManager) {}
@@ -75,59 +87,68 @@ export class JobTaskStore implements TaskStore {
     return this.getTask(taskId, sessionId);
   }
 
-  // TaskStore: what the SDK's tasks/* handlers call.
-
-  async createTask(taskParams: CreateTaskOptions, _requestId: RequestId, _request: Request, sessionId?: string): Promise<Task> {
-    this.prune();
-    const now = new Date().toISOString();
-    const entry: Entry = { taskId: crypto.randomUUID(), sessionId, ttl: clampTtl(taskParams.ttl), createdAt: now };
-    this.entries.set(entry.taskId, entry);
-    return this.view(entry) as Task;
-  }
-
   async getTask(taskId: string, sessionId?: string): Promise<Task | null> {
     const entry = this.find(taskId, sessionId);
     return entry ? this.view(entry) : null;
   }
 
-  async storeTaskResult(taskId: string, status: "completed" | "failed", result: Result, sessionId?: string): Promise<void> {
+  /** tasks/result: waits for the job (until the task's TTL), then the tool's usual answer. */
+  async result(taskId: string, sessionId: string | undefined, signal?: AbortSignal): Promise<Result> {
     const entry = this.find(taskId, sessionId);
-    if (!entry) throw new Error(`Task ${taskId} not found`);
-    entry.stored = { status, result, at: new Date().toISOString() };
-  }
-
-  async getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
-    const entry = this.find(taskId, sessionId);
-    if (!entry) throw new Error(`Task ${taskId} not found`);
+    if (!entry) throw unknownTask(taskId);
     if (entry.stored) return entry.stored.result;
+    if (entry.jobId && this.jobs.get(entry.jobId)?.status === "running") {
+      await this.jobs.wait(entry.jobId, { timeoutMs: entry.ttl, ...(signal ? { signal } : {}) });
+    }
     const job = entry.jobId ? this.jobs.get(entry.jobId) : undefined;
     if (job && job.status !== "running" && entry.answer) return entry.answer(job);
     if (!job && entry.jobId) {
       return { content: [{ type: "text", text: `Job ${entry.jobId} is no longer held by this server (it restarted or pruned old jobs).` }], isError: true };
     }
-    throw new Error(`Task ${taskId} has no result yet`);
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Task ${taskId} has no result yet; poll tasks/get.`);
   }
 
-  async updateTaskStatus(taskId: string, status: Task["status"], statusMessage?: string, sessionId?: string): Promise<void> {
+  /** tasks/cancel: the job winds down (it removes an unfinished cut or render it started) before the answer. */
+  async cancel(taskId: string, sessionId: string | undefined): Promise<Task> {
     const entry = this.find(taskId, sessionId);
-    if (!entry) throw new Error(`Task ${taskId} not found`);
-    // tasks/cancel: the job winds down (it removes an unfinished cut or render it started) before the answer.
-    if (status === "cancelled" && entry.jobId) {
-      await this.jobs.cancel(entry.jobId);
-      return;
+    if (!entry) throw unknownTask(taskId);
+    const before = this.view(entry);
+    if (before && TERMINAL.has(before.status)) {
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Task ${taskId} is already ${before.status}; it cannot be cancelled.`);
     }
-    entry.statusOverride = { status, ...(statusMessage !== undefined ? { message: statusMessage } : {}), at: new Date().toISOString() };
+    if (entry.jobId) await this.jobs.cancel(entry.jobId);
+    else entry.stored = { status: "cancelled", result: { content: [{ type: "text", text: "Cancelled." }], isError: true }, at: new Date().toISOString() };
+    return this.view(entry) as Task;
   }
 
   async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
     this.prune();
     const visible = [...this.entries.values()].filter((e) => e.sessionId === sessionId);
     const start = cursor ? Math.max(0, visible.findIndex((e) => e.taskId === cursor) + 1) : 0;
-    if (cursor && start === 0) throw new Error(`Unknown cursor ${cursor}`);
+    if (cursor && start === 0) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown cursor ${cursor}`);
     const page = visible.slice(start, start + PAGE);
     const tasks = page.map((e) => this.view(e)).filter((t): t is Task => t !== null);
     const last = page.at(-1);
     return { tasks, ...(start + PAGE < visible.length && last ? { nextCursor: last.taskId } : {}) };
+  }
+
+  /** The tasks/* methods of the 2025 wire, owned here. */
+  register(server: Server): void {
+    const byId = z.object({ taskId: z.string() }).loose();
+    const related = (taskId: string) => ({ _meta: { [RELATED_TASK]: { taskId } } });
+    server.setRequestHandler("tasks/get", { params: byId }, async (params, ctx) => {
+      const task = await this.getTask(params.taskId, ctx.sessionId);
+      if (!task) throw unknownTask(params.taskId);
+      return task;
+    });
+    server.setRequestHandler("tasks/result", { params: byId }, async (params, ctx) => {
+      const result = await this.result(params.taskId, ctx.sessionId, ctx.mcpReq.signal);
+      return { ...result, _meta: { ...(result._meta ?? {}), ...related(params.taskId)._meta } };
+    });
+    server.setRequestHandler("tasks/list", { params: z.object({ cursor: z.string().optional() }).loose() }, async (params, ctx) =>
+      this.listTasks(params.cursor, ctx.sessionId),
+    );
+    server.setRequestHandler("tasks/cancel", { params: byId }, async (params, ctx) => this.cancel(params.taskId, ctx.sessionId));
   }
 
   private find(taskId: string, sessionId: string | undefined): Entry | undefined {
@@ -152,8 +173,7 @@ export class JobTaskStore implements TaskStore {
       return { ...base, status, lastUpdatedAt: job.updated_at, ...(message ? { statusMessage: message.slice(0, 300) } : {}) };
     }
     if (entry.jobId) return { ...base, status: "failed", lastUpdatedAt: entry.createdAt, statusMessage: "The job is no longer held by this server." };
-    const override = entry.statusOverride;
-    return { ...base, status: override?.status ?? "working", lastUpdatedAt: override?.at ?? entry.createdAt, ...(override?.message ? { statusMessage: override.message } : {}) };
+    return { ...base, status: "failed", lastUpdatedAt: entry.createdAt, statusMessage: "The task has neither a job nor a result." };
   }
 
   /** Drops tasks past their TTL (counted from creation, as the spec says), whatever their state. */

@@ -1,19 +1,10 @@
 // Resources: a cut's exports and subtitles as readable files, and JSON views of projects, assets, cuts and
-// renders. The templates are registered with the SDK (for resources/templates/list and completion); reads
-// and subscriptions go through our own parser so that every URI is checked in one place. A subscription
-// follows the resource in the background and sends notifications/resources/updated when its state changes.
+// renders, plus fixed resources others contribute (the cut timeline view). This module is the one owner of
+// resources/list, resources/templates/list, resources/read, resources/subscribe, resources/unsubscribe and
+// completion/complete: every URI is checked by one parser. A subscription follows the resource in the
+// background and sends notifications/resources/updated when its state changes.
 
-import { McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import {
-  ErrorCode,
-  McpError,
-  ReadResourceRequestSchema,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-  type LoggingLevel,
-  type ReadResourceResult,
-  type Resource,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { LoggingLevel, ReadResourceResult, Resource, ResourceTemplateType, Server } from "@modelcontextprotocol/server";
 import type { RoughyClient } from "../client/index.js";
 import { RoughyError } from "../client/errors.js";
 import { follow, isTerminal, type FollowKind } from "../progress/follow.js";
@@ -29,17 +20,19 @@ import {
   type EntityKind,
   type ParsedUri,
 } from "./uris.js";
-import { ProtocolError } from "../server/protocol-error.js";
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../server/protocol-error.js";
+
+/** A resource at one fixed URI, contributed by another part (the cut timeline view). */
+export type FixedResource = Resource & { read(): Promise<ReadResourceResult> };
 
 export type ResourceDeps = {
+  /** Fixed resources listed and read beside the roughy:// ones. */
+  fixed?: readonly FixedResource[];
   client: () => Promise<RoughyClient>;
   log: (level: LoggingLevel, message: string) => void;
   /** Polling bound for subscriptions when live events are unavailable. */
   pollMs?: number;
 };
-
-/** JSON-RPC code for "resource not found" (MCP spec). */
-export const RESOURCE_NOT_FOUND = -32002;
 
 /** Completed cuts whose exports resources/list shows. */
 const LISTED_CUTS = 5;
@@ -54,17 +47,16 @@ const MIME: Record<string, string> = {
   vtt: "text/vtt",
 };
 
-function toMcpError(error: unknown, uri: string, parsed: ParsedUri): McpError {
-  if (error instanceof McpError) return error;
+function toProtocolError(error: unknown, uri: string, parsed: ParsedUri): ProtocolError {
+  if (error instanceof ProtocolError) return error;
   if (error instanceof RoughyError) {
-    if (error.code === "not_found" || error.code === "gone") {
-      return new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${quoteUri(uri)}`, { uri });
-    }
+    // -32602 with the URI: the 2026-07-28 spec's code for a missing resource (the SDK maps -32002 to it anyway).
+    if (error.code === "not_found" || error.code === "gone") return new ResourceNotFoundError(uri);
     const args: Record<string, unknown> = parsed.type === "entity" ? { [`${parsed.kind}_id`]: parsed.id } : { cut_id: parsed.cutId };
     const described = describeRoughyError(error, args);
-    return new ProtocolError(described.internal ? ErrorCode.InternalError : ErrorCode.InvalidRequest, described.message);
+    return new ProtocolError(described.internal ? ProtocolErrorCode.InternalError : ProtocolErrorCode.InvalidRequest, described.message);
   }
-  return new ProtocolError(ErrorCode.InternalError, `Could not read ${quoteUri(uri)}; retry later.`);
+  return new ProtocolError(ProtocolErrorCode.InternalError, `Could not read ${quoteUri(uri)}; retry later.`);
 }
 
 async function getEntity(client: RoughyClient, kind: EntityKind, id: string): Promise<unknown> {
@@ -102,7 +94,7 @@ function fingerprint(resource: { state?: unknown; progress?: unknown }): string 
   return `${String(resource.state)}|${String(resource.progress ?? "")}`;
 }
 
-export function registerResources(mcp: McpServer, deps: ResourceDeps): { close(): void } {
+export function registerResources(server: Server, deps: ResourceDeps): { close(): void } {
   const recentIds = async (kind: EntityKind, prefix: string): Promise<string[]> => {
     try {
       const client = await deps.client();
@@ -140,52 +132,57 @@ export function registerResources(mcp: McpServer, deps: ResourceDeps): { close()
     return { resources };
   };
 
-  // The read callbacks below are never called (reads are answered by our own handler further down);
-  // registering the templates gives resources/templates/list, resources/list and completion.
-  const unused = async (): Promise<ReadResourceResult> => ({ contents: [] });
-  mcp.registerResource(
-    "cut-export",
-    new ResourceTemplate(URI_TEMPLATES.cutExport, {
-      list: listExports,
-      complete: { cut_id: (v) => recentIds("cut", v), format: formats(RESOURCE_EXPORT_FORMATS) },
-    }),
+  const templates: (ResourceTemplateType & { complete: Record<string, (value: string) => Promise<string[]> | string[]> })[] = [
     {
+      name: "cut-export",
+      uriTemplate: URI_TEMPLATES.cutExport,
       title: "Cut export",
       description: "A completed cut as an edit decision file: edl, xmeml, fcpxml or otio. Audio-only sources need ?frame_rate=25 (or 29.97, 30) for edl/xmeml/fcpxml.",
+      complete: { cut_id: (v) => recentIds("cut", v), format: formats(RESOURCE_EXPORT_FORMATS) },
     },
-    unused,
-  );
-  mcp.registerResource(
-    "cut-subtitle",
-    new ResourceTemplate(URI_TEMPLATES.cutSubtitle, {
-      list: undefined,
+    {
+      name: "cut-subtitle",
+      uriTemplate: URI_TEMPLATES.cutSubtitle,
+      title: "Cut subtitles",
+      description: "A completed cut's subtitles on the cut's timeline: srt or vtt (word timing).",
       complete: { cut_id: (v) => recentIds("cut", v), format: formats(RESOURCE_SUBTITLE_FORMATS) },
-    }),
-    { title: "Cut subtitles", description: "A completed cut's subtitles on the cut's timeline: srt or vtt (word timing)." },
-    unused,
-  );
-  const entities: [string, EntityKind, string][] = [
-    ["project", "project", URI_TEMPLATES.project],
-    ["asset", "asset", URI_TEMPLATES.asset],
-    ["cut", "cut", URI_TEMPLATES.cut],
-    ["render", "render", URI_TEMPLATES.render],
+    },
+    ...(["project", "asset", "cut", "render"] as const).map((kind) => ({
+      name: kind,
+      uriTemplate: URI_TEMPLATES[kind],
+      title: `Roughy ${kind}`,
+      description: `The ${kind} as JSON (subscribe to hear about state changes).`,
+      mimeType: "application/json",
+      complete: { [`${kind}_id`]: (v: string) => recentIds(kind, v) },
+    })),
   ];
-  for (const [name, kind, template] of entities) {
-    mcp.registerResource(
-      name,
-      new ResourceTemplate(template, { list: undefined, complete: { [`${kind}_id`]: (v) => recentIds(kind, v) } }),
-      { title: `Roughy ${kind}`, description: `The ${kind} as JSON (subscribe to hear about state changes).`, mimeType: "application/json" },
-      unused,
-    );
-  }
+  const fixed = deps.fixed ?? [];
 
-  mcp.server.setRequestHandler(ReadResourceRequestSchema, async (request) => {
+  server.setRequestHandler("resources/templates/list", () => ({
+    resourceTemplates: templates.map(({ complete: _complete, ...template }) => template),
+  }));
+
+  server.setRequestHandler("resources/list", async () => ({
+    resources: [...fixed.map(({ read: _read, ...resource }) => resource), ...(await listExports()).resources],
+  }));
+
+  server.setRequestHandler("completion/complete", async (request) => {
+    const { ref, argument } = request.params;
+    const template = ref.type === "ref/resource" ? templates.find((t) => t.uriTemplate === ref.uri) : undefined;
+    const complete = template?.complete[argument.name];
+    const values = complete ? (await complete(argument.value)).slice(0, COMPLETION_LIMIT) : [];
+    return { completion: { values, total: values.length, hasMore: false } };
+  });
+
+  server.setRequestHandler("resources/read", async (request) => {
     const uri = request.params.uri;
+    const own = fixed.find((resource) => resource.uri === uri);
+    if (own) return own.read();
     const parsed = parseRoughyUri(uri);
     try {
       return await read(await deps.client(), uri, parsed);
     } catch (error) {
-      throw toMcpError(error, uri, parsed);
+      throw toProtocolError(error, uri, parsed);
     }
   });
 
@@ -197,7 +194,7 @@ export function registerResources(mcp: McpServer, deps: ResourceDeps): { close()
   const watch = (kind: EntityKind, id: string, watcher: Watcher): void => {
     const signal = watcher.controller.signal;
     const notify = () => {
-      for (const uri of watcher.uris) mcp.server.sendResourceUpdated({ uri }).catch(() => {});
+      for (const uri of watcher.uris) server.sendResourceUpdated({ uri }).catch(() => {});
     };
     void (async () => {
       try {
@@ -217,7 +214,7 @@ export function registerResources(mcp: McpServer, deps: ResourceDeps): { close()
           current = result.resource as typeof current;
           if (!result.timedOut) notify();
           // A completed cut adds its exports to resources/list.
-          if (kind === "cut" && current.state === "completed") mcp.sendResourceListChanged();
+          if (kind === "cut" && current.state === "completed") server.sendResourceListChanged().catch(() => {});
         }
       } catch (error) {
         if (signal.aborted) return;
@@ -231,7 +228,7 @@ export function registerResources(mcp: McpServer, deps: ResourceDeps): { close()
     })();
   };
 
-  mcp.server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+  server.setRequestHandler("resources/subscribe", async (request) => {
     const uri = request.params.uri;
     const { kind, id } = watchedOf(parseRoughyUri(uri));
     const key = `${kind}:${id}`;
@@ -247,7 +244,7 @@ export function registerResources(mcp: McpServer, deps: ResourceDeps): { close()
     return {};
   });
 
-  mcp.server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+  server.setRequestHandler("resources/unsubscribe", async (request) => {
     const uri = request.params.uri;
     const { kind, id } = watchedOf(parseRoughyUri(uri));
     const key = `${kind}:${id}`;

@@ -1,6 +1,6 @@
 // The one resource URI parser: every template parses, anything else is a protocol error (InvalidParams).
 import { describe, expect, it } from "vitest";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError } from "@modelcontextprotocol/server";
 import { entityUri, exportUri, parseRoughyUri, subtitleUri } from "./uris.js";
 
 const ID = "3f2b8c1e-9a4d-4e5f-8b6a-1c2d3e4f5a6b";
@@ -28,11 +28,11 @@ describe("parseRoughyUri", () => {
     ["other query", `roughy://cuts/${ID}/export/edl?x=1`],
     ["query on an entity", `roughy://cuts/${ID}?frame_rate=25`],
   ])("rejects %s", (_name, uri) => {
-    expect(() => parseRoughyUri(uri)).toThrow(McpError);
+    expect(() => parseRoughyUri(uri)).toThrow(ProtocolError);
     try {
       parseRoughyUri(uri);
     } catch (e) {
-      expect((e as McpError).code).toBe(-32602);
+      expect((e as ProtocolError).code).toBe(-32602);
     }
   });
 });

@@ -1,8 +1,7 @@
 // The resource URIs the server answers, as constants, and the one parser that maps a URI to what it names.
 // Anything else is rejected here, as a protocol error (a bad URI is the client's mistake, not a tool's).
 
-import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { ProtocolError } from "../server/protocol-error.js";
+import { ProtocolError, ProtocolErrorCode } from "../server/protocol-error.js";
 
 export const URI_TEMPLATES = {
   cutExport: "roughy://cuts/{cut_id}/export/{format}",
@@ -36,8 +35,8 @@ export function quoteUri(uri: string): string {
   return uri.length > 200 ? `${JSON.stringify(uri.slice(0, 120))}… (${uri.length} characters)` : JSON.stringify(uri);
 }
 
-function invalid(uri: string, why: string): McpError {
-  return new ProtocolError(ErrorCode.InvalidParams, `Unknown resource URI ${quoteUri(uri)}: ${why}.`);
+function invalid(uri: string, why: string): ProtocolError {
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource URI ${quoteUri(uri)}: ${why}.`);
 }
 
 export function exportUri(cutId: string, format: ResourceExportFormat): string {
@@ -50,7 +49,7 @@ export function entityUri(kind: EntityKind, id: string): string {
   return `roughy://${kind}s/${id}`;
 }
 
-/** Parses a roughy:// URI; throws McpError(InvalidParams) for anything that is not one of the templates. */
+/** Parses a roughy:// URI; throws ProtocolError(InvalidParams) for anything that is not one of the templates. */
 export function parseRoughyUri(uri: string): ParsedUri {
   if (typeof uri !== "string" || !uri.startsWith("roughy://")) throw invalid(String(uri), "only roughy:// URIs are served");
   const q = uri.indexOf("?");

@@ -1,21 +1,22 @@
-// Builds one MCP server: the tools, the resources and their subscriptions, logging, and the per-call
-// context (lazy backend, progress, file access through roots, elicitation). Transport-agnostic: the CLI
-// connects it to stdio, tests to an in-memory pair. Nothing slow happens until a tool or resource needs it.
+// Builds one roughy-mcp server: the state a process keeps (backend, jobs, tasks) and a factory of protocol
+// instances on it, one per connection (stdio) or per HTTP request, in either protocol era: the SDK's serving
+// entries (serveStdio, createMcpHandler) decide the era and call the factory. Each instance has the tools,
+// the resources and their subscriptions, logging, and the per-call context (lazy backend, progress, file
+// access through roots, elicitation). Nothing slow happens until a tool or resource needs it.
 
-import { describeToolchain } from "../media-tools/index.js";
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { Server, type LoggingLevel, type McpRequestContext } from "@modelcontextprotocol/server";
 import { getUiCapability } from "@modelcontextprotocol/ext-apps/server";
-import { RootsListChangedNotificationSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
+import { describeToolchain } from "../media-tools/index.js";
 import { TOOL_LIST } from "../tools/index.js";
 import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
 import { createFileAccess, parseAllowedDirsEnv, type FileAccess, type RootsAnswer } from "../files/allowed-dirs.js";
 import { redactingLogger } from "../secrets.js";
 import { JobManager } from "../jobs/manager.js";
-import { JobTaskStore, TASK_POLL_INTERVAL_MS } from "../jobs/task-store.js";
+import { JobTaskStore } from "../jobs/task-store.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
 import { registerResources } from "../resources/register-resources.js";
-import { APP_TOOLS, registerApp } from "../app/register-app.js";
+import { APP_TOOLS, cutTimelineResource } from "../app/register-app.js";
 import { parseReadOnly, parseToolsets, whyHidden, type ToolSelection } from "./toolsets.js";
 
 export const SERVER_NAME = "roughy-mcp";
@@ -46,10 +47,15 @@ export type CreateServerOptions = {
 };
 
 export type RoughyServer = {
-  mcp: McpServer;
+  /**
+   * A protocol instance on this server's state: what serveStdio and createMcpHandler call per connection or
+   * request, with the era they chose. Each owns its own client facts (capabilities, roots).
+   */
+  factory(ctx?: Partial<McpRequestContext>): Server;
+  /** The first instance, made on first use (in-process tests connect it to an in-memory transport). */
+  readonly mcp: Server;
   backend: Backend;
   jobs: JobManager;
-  files: FileAccess;
   close(): Promise<void>;
 };
 
@@ -89,24 +95,14 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const jobs = new JobManager();
   // MCP Tasks only where a task can outlive its request: a stateless HTTP server forgets it at once.
   const tasks = options.remote ? undefined : new JobTaskStore(jobs);
-  const mcp = new McpServer(
-    { name: SERVER_NAME, title: "Roughy", version: SERVER_VERSION },
-    {
-      capabilities: {
-        logging: {},
-        resources: { subscribe: true, listChanged: true },
-        completions: {},
-        ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
-      },
-      ...(tasks ? { taskStore: tasks, defaultTaskPollInterval: TASK_POLL_INTERVAL_MS } : {}),
-      instructions: instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote), limitedTo),
-    },
-  );
+  const serverInstructions = instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote), limitedTo);
+  const instances = new Set<Server>();
 
   const sendLog = (level: LoggingLevel, message: string): void => {
-    // Only once connected: a log before initialize has nowhere to go.
-    if (!mcp.isConnected()) return;
-    mcp.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => {});
+    // Only to connected instances: a log before the first request has nowhere to go.
+    for (const mcp of instances) {
+      if (mcp.transport) mcp.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => {});
+    }
   };
 
   const backend = options.remote?.backend ?? createBackend(options.backend ?? backendConfigFromEnv(env), {
@@ -116,101 +112,133 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       sendLog("notice", line);
     },
   });
+  const configuredDirs = options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS);
+  const appResource = cutTimelineResource();
+  const closers = new Set<() => void>();
 
-  // Roots are asked for on demand and kept until the client says they changed.
-  // The file-access module judges each root; a failed roots/list is reported as such (and asked again next time).
-  let rootsCache: Promise<RootsAnswer> | null = null;
-  const roots = (): Promise<RootsAnswer> => {
-    if (!mcp.server.getClientCapabilities()?.roots) return Promise.resolve(null);
-    if (!rootsCache) {
-      rootsCache = mcp.server
-        .listRoots(undefined, { timeout: 10_000 })
-        .then((r): RootsAnswer => ({ uris: r.roots.map((root) => root.uri) }))
-        .catch((error: unknown): RootsAnswer => {
-          rootsCache = null;
-          // The SDK validates the answer: a root that is not a file:// URI fails the whole list.
-          if (Array.isArray((error as { issues?: unknown }).issues)) return { error: "its answer holds a root that is not a file:// URI" };
-          return { error: error instanceof Error ? error.message : String(error) };
-        });
-    }
-    return rootsCache;
-  };
-  mcp.server.setNotificationHandler(RootsListChangedNotificationSchema, async () => {
-    rootsCache = null;
-  });
+  // The instance is the same in both eras; the entries negotiate the era, and the era-specific parts
+  // (server-to-client requests, subscriptions) follow from what the SDK offers on the connection.
+  const factory = (_ctx?: Partial<McpRequestContext>): Server => {
+    const mcp = new Server(
+      { name: SERVER_NAME, title: "Roughy", version: SERVER_VERSION },
+      {
+        capabilities: {
+          tools: {},
+          logging: {},
+          resources: { subscribe: true, listChanged: true },
+          completions: {},
+          ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
+        },
+        instructions: serverInstructions,
+      },
+    );
+    instances.add(mcp);
 
-  const files = options.remote?.files ?? createFileAccess({
-    roots,
-    configured: options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS),
-    cwd: options.cwd,
-  });
-  // Cuts already announced in resources/list_changed: a cut completes once, and a repeat would be noise.
-  const announcedCuts = new Set<string>();
-  const cutCompleted = (cutId: string): void => {
-    if (announcedCuts.has(cutId) || !mcp.isConnected()) return;
-    announcedCuts.add(cutId);
-    mcp.sendResourceListChanged();
-  };
-
-  registerTools(mcp, allTools, {
-    makeContext(extra, parts): ToolContext {
-      const ctx: ToolContext = {
-        client: () => backend.client(),
-        signal: parts.signal,
-        progress: parts.progress,
-        progressToken: parts.progressToken,
-        log: sendLog,
-        files,
-        jobs,
-        mode: backend.mode,
-        cutCompleted,
-        ...(options.remote ? { remoteCaller: true } : {}),
-      };
-      // Form elicitation: declared as `form`, or as an empty object (the pre-2025-11-25 meaning).
-      const elicitation = mcp.server.getClientCapabilities()?.elicitation;
-      if (!options.remote && elicitation && (elicitation.form !== undefined || elicitation.url === undefined)) {
-        ctx.elicit = (params) => mcp.server.elicitInput(params, { signal: extra.signal, relatedRequestId: extra.requestId });
+    // Roots are asked for on demand and kept until the client says they changed. A 2026-07-28 connection has
+    // no initialize capabilities (and no server-to-client requests), so the configured directories apply.
+    // The file-access module judges each root; a failed roots/list is reported as such (and asked again next time).
+    let rootsCache: Promise<RootsAnswer> | null = null;
+    const roots = (): Promise<RootsAnswer> => {
+      if (!mcp.getClientCapabilities()?.roots) return Promise.resolve(null);
+      if (!rootsCache) {
+        rootsCache = mcp
+          .listRoots(undefined, { timeout: 10_000 })
+          .then((r): RootsAnswer => ({ uris: r.roots.map((root) => root.uri) }))
+          .catch((error: unknown): RootsAnswer => {
+            rootsCache = null;
+            // The SDK validates the answer: a root that is not a file:// URI fails the whole list.
+            if (Array.isArray((error as { issues?: unknown }).issues)) return { error: "its answer holds a root that is not a file:// URI" };
+            return { error: error instanceof Error ? error.message : String(error) };
+          });
       }
-      return ctx;
-    },
-    logInternal(message, error) {
-      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      logger(`${message}: ${detail}`);
-    },
-    selection,
-    // An app-only tool is for the view, never the model: a host without MCP Apps would show it to the
-    // model (about 200 tokens a turn) and can never use it, so it is listed only to hosts with MCP Apps.
-    unlisted: (tool) => isAppOnly(tool) && !getUiCapability(mcp.server.getClientCapabilities()),
-    ...(tasks ? { tasks } : {}),
-  });
+      return rootsCache;
+    };
+    mcp.setNotificationHandler("notifications/roots/list_changed", async () => {
+      rootsCache = null;
+    });
+    const files = options.remote?.files ?? createFileAccess({ roots, configured: configuredDirs, cwd: options.cwd });
 
-  const resources = registerResources(mcp, {
-    client: () => backend.client(),
-    log: sendLog,
-    pollMs: options.subscriptionPollMs,
-  });
-  // After the resources: the app wraps their resources/read handler to serve its ui:// page.
-  registerApp(mcp);
+    // Cuts already announced in resources/list_changed: a cut completes once, and a repeat would be noise.
+    const announcedCuts = new Set<string>();
+    const cutCompleted = (cutId: string): void => {
+      if (announcedCuts.has(cutId) || !mcp.transport) return;
+      announcedCuts.add(cutId);
+      mcp.sendResourceListChanged().catch(() => {});
+    };
+
+    registerTools(mcp, allTools, {
+      makeContext(extra, parts): ToolContext {
+        const ctx: ToolContext = {
+          client: () => backend.client(),
+          signal: parts.signal,
+          progress: parts.progress,
+          progressToken: parts.progressToken,
+          log: sendLog,
+          files,
+          jobs,
+          mode: backend.mode,
+          cutCompleted,
+          ...(options.remote ? { remoteCaller: true } : {}),
+        };
+        // Form elicitation: declared as `form`, or as an empty object (the pre-2025-11-25 meaning).
+        const elicitation = mcp.getClientCapabilities()?.elicitation;
+        if (!options.remote && elicitation && (elicitation.form !== undefined || elicitation.url === undefined)) {
+          ctx.elicit = (params) => extra.mcpReq.elicitInput(params);
+        }
+        return ctx;
+      },
+      logInternal(message, error) {
+        const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        logger(`${message}: ${detail}`);
+      },
+      selection,
+      // An app-only tool is for the view, never the model: a host without MCP Apps would show it to the
+      // model (about 200 tokens a turn) and can never use it, so it is listed only to hosts with MCP Apps.
+      unlisted: (tool) => isAppOnly(tool) && !getUiCapability(mcp.getClientCapabilities()),
+      ...(tasks ? { tasks } : {}),
+    });
+    tasks?.register(mcp);
+
+    const resources = registerResources(mcp, {
+      client: () => backend.client(),
+      log: sendLog,
+      pollMs: options.subscriptionPollMs,
+      fixed: [appResource],
+    });
+    closers.add(resources.close);
+    mcp.onclose = () => {
+      resources.close();
+      closers.delete(resources.close);
+      instances.delete(mcp);
+      // Remote mode builds a server per request: when its one instance is done, so is the server.
+      if (options.remote) void close();
+    };
+    return mcp;
+  };
+
+  let first: Server | undefined;
 
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> => {
     if (!closing) {
       closing = (async () => {
-        resources.close();
+        for (const stop of closers) stop();
         await jobs.closeAll().catch(() => {});
-        await mcp.close().catch(() => {});
+        await Promise.all([...instances].map((mcp) => mcp.close().catch(() => {})));
         await backend.close().catch((error: unknown) => logger(`closing the sandbox failed: ${String(error)}`));
       })();
     }
     return closing;
   };
-  const previous = mcp.server.onclose;
-  mcp.server.onclose = () => {
-    previous?.();
-    void close();
+  return {
+    factory,
+    get mcp() {
+      return (first ??= factory());
+    },
+    backend,
+    jobs,
+    close,
   };
-
-  return { mcp, backend, jobs, files, close };
 }
 
 /** Which ffmpeg and ffprobe the sandbox runs (README "Media tools"), for the start-up line. */

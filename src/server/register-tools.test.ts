@@ -50,8 +50,8 @@ describe("toolListing", () => {
         handler: async () => ({ data: { item: null, pick: null }, summary: "s" }),
       }),
     );
-    expect(entry.outputSchema?.properties?.item).toEqual({ type: ["object", "null"] });
-    expect(entry.outputSchema?.properties?.next_step).toEqual({ type: "string" });
+    expect((entry.outputSchema?.properties as Record<string, unknown>).item).toEqual({ type: ["object", "null"] });
+    expect((entry.outputSchema?.properties as Record<string, unknown>).next_step).toEqual({ type: "string" });
     expect(entry.inputSchema.properties?.id).toEqual({ type: "string" });
     expect(entry.inputSchema.properties?.tag).toEqual({ type: "string" });
     // exclusiveMinimum 0 is listed as minimum 0; the handler's schema still refuses 0.

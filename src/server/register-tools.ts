@@ -1,33 +1,23 @@
-// The one wrapper every tool goes through. It registers the definitions with the SDK (so tools/list shows
-// their schemas) and then answers tools/call itself: the SDK's own validation would answer a bad argument
-// with zod's raw JSON, which an agent reads badly, so input is validated here with messages that name the
-// argument. Handler errors become isError results (see tool-errors.ts); answers are kept under a size cap.
+// The one wrapper every tool goes through, and the one owner of tools/list and tools/call (on the SDK's
+// low-level Server, its supported layer for a server that answers those methods itself). Input is validated
+// here with messages that name the argument (zod's raw JSON reads badly to an agent); the listing is built
+// from the same schemas, without the bytes that tell a model nothing. Handler errors become isError results
+// (see tool-errors.ts); answers are kept under a size cap.
 
 import { z } from "zod";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import {
-  CallToolRequestSchema,
-  ListToolsRequestSchema,
-  type Tool,
-  ErrorCode,
-  type CallToolResult,
-  type ServerNotification,
-  type ServerRequest,
-} from "@modelcontextprotocol/sdk/types.js";
-import type { CreateTaskResult } from "@modelcontextprotocol/sdk/experimental/tasks";
+import type { CallToolResult, Server, ServerContext, Task, Tool } from "@modelcontextprotocol/server";
 import type { AnyToolDefinition, ToolContext, ToolOutput } from "../tools/define-tool.js";
 import type { JobTaskStore } from "../jobs/task-store.js";
 import { createProgressSink } from "../progress/sink.js";
 import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
 import { RoughyError } from "../client/errors.js";
 import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolsets.js";
-import { ProtocolError } from "./protocol-error.js";
+import { ProtocolError, ProtocolErrorCode } from "./protocol-error.js";
 import { lenientArgs } from "./lenient-args.js";
 import { inputSchemaOf, outputSchemaOf } from "./listing-schemas.js";
 import { withNextStep, withNextStepData } from "./next-step.js";
 
-export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+export type Extra = ServerContext;
 
 /** No answer goes over this many characters (text plus structured content): agents pay for every one. */
 export const MAX_RESULT_CHARS = 20_000;
@@ -45,6 +35,15 @@ export type RegisterOptions = {
   /** Left out of tools/list (still callable), asked on the first tools/list, once the client is known. */
   unlisted?: (tool: AnyToolDefinition) => boolean;
 };
+
+/**
+ * A task-augmented call's answer (CreateTaskResult). The SDK checks every tools/call answer as a CallToolResult
+ * and refuses a `task` body without `content`, so the task travels with an empty content list, which a
+ * CallToolResult reader ignores and a task-aware client does not read.
+ */
+function taskAnswer(task: Task): CallToolResult {
+  return { task, content: [] } as CallToolResult;
+}
 
 function errorResult(message: string): CallToolResult {
   return { content: [{ type: "text", text: message }], isError: true };
@@ -123,7 +122,7 @@ async function paymentFacts(ctx: ToolContext, args: Record<string, unknown>): Pr
   return facts;
 }
 
-export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefinition[], options: RegisterOptions): readonly AnyToolDefinition[] {
+export function registerTools(server: Server, allTools: readonly AnyToolDefinition[], options: RegisterOptions): readonly AnyToolDefinition[] {
   const selection = options.selection ?? { toolsets: TOOLSETS, readOnly: false };
   const tools = allTools.filter((tool) => whyHidden(tool, selection) === null);
   // Hidden tools are still known by name, so that a call to one is refused with the reason, not "unknown".
@@ -165,13 +164,13 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
     selection.readOnly && !tool.annotations.readOnlyHint ? errorResult(whyHidden(tool, selection) ?? `${tool.name} is refused in read-only mode.`) : null;
 
   const contextFor = (extra: Extra) => {
-    const progressToken = extra._meta?.progressToken;
+    const progressToken = extra.mcpReq._meta?.progressToken;
     const sink = createProgressSink({
       progressToken,
-      sendNotification: (n) => extra.sendNotification(n),
-      signal: extra.signal,
+      sendNotification: (n) => extra.mcpReq.notify(n),
+      signal: extra.mcpReq.signal,
     });
-    return { sink, ctx: options.makeContext(extra, { progress: sink, signal: extra.signal, progressToken }) };
+    return { sink, ctx: options.makeContext(extra, { progress: sink, signal: extra.mcpReq.signal, progressToken }) };
   };
 
   const run = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
@@ -196,12 +195,12 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
    */
   const keepReporting = async (taskId: string, extra: Extra): Promise<void> => {
     const store = options.tasks as JobTaskStore;
-    const progressToken = extra._meta?.progressToken;
-    const sink = createProgressSink({ progressToken, sendNotification: (n) => extra.sendNotification(n) });
+    const progressToken = extra.mcpReq._meta?.progressToken;
+    const sink = createProgressSink({ progressToken, sendNotification: (n) => extra.mcpReq.notify(n) });
     try {
       const task = await store.follow(taskId, extra.sessionId, sink);
       await sink.flush();
-      if (task) await extra.sendNotification({ method: "notifications/tasks/status", params: task });
+      if (task) await extra.mcpReq.notify({ method: "notifications/tasks/status", params: task });
     } catch {
       // the connection is gone: tasks/get still answers for a client that comes back
     } finally {
@@ -214,19 +213,19 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
    * then the answer is the task; the result comes later from the job (tasks/result). A refusal is a task
    * that failed at once, so the agent reads the same message it would have got without a task.
    */
-  const startTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<CreateTaskResult> => {
+  const startTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<CallToolResult> => {
     const store = options.tasks as JobTaskStore;
     const scope = { ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) };
     const refused = refusedReadOnly(tool);
-    if (refused) return { task: store.finished(refused, scope) };
+    if (refused) return taskAnswer(store.finished(refused, scope));
     const { sink, ctx } = contextFor(extra);
     try {
       const job = await tool.task!.start(args, ctx);
       const task = store.bindJob(job, { ...scope, answer: (done) => toResult(tool, tool.task!.answer(done)) });
       void keepReporting(task.taskId, extra);
-      return { task };
+      return taskAnswer(task);
     } catch (error) {
-      return { task: store.finished(await failure(tool, error, args, ctx), scope) };
+      return taskAnswer(store.finished(await failure(tool, error, args, ctx), scope));
     } finally {
       sink.close();
     }
@@ -235,54 +234,40 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
   for (const tool of tools) {
     byName.set(tool.name, tool);
     schemas.set(tool.name, { input: z.object(tool.inputSchema).strict(), output: z.object(withNextStep(tool.outputSchema)) });
-    mcp.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: withNextStep(tool.outputSchema),
-        annotations: { ...tool.annotations },
-        ...(tool._meta ? { _meta: tool._meta } : {}),
-      },
-      (args: Record<string, unknown>, extra: Extra) => run(tool, args, extra),
-    );
   }
 
-  // Replaces the SDK's tools/list handler: same content, without the bytes that tell a model nothing.
   // Built on the first tools/list, not at start-up: initialize should not wait for schema conversion.
   let listing: Tool[] | undefined;
-  mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({
+  server.setRequestHandler("tools/list", () => ({
     tools: (listing ??= tools.filter((tool) => !options.unlisted?.(tool)).map((tool) => toolListing(tool, { tasks: Boolean(options.tasks) }))),
   }));
 
-  // Replaces the SDK's tools/call handler (registered above) so that validation messages are ours.
-  mcp.server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler("tools/call", async (request, extra): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
     const off = hidden.get(request.params.name);
     if (!tool && off) {
       const why = whyHidden(off, selection) ?? `${off.name} is not enabled on this server.`;
       // A task-augmented call must be answered with a task or an error, never a plain result.
-      if (request.params.task) throw new ProtocolError(ErrorCode.InvalidParams, why);
+      if (request.params.task) throw new ProtocolError(ProtocolErrorCode.InvalidParams, why);
       return errorResult(why);
     }
     if (!tool) {
-      throw new ProtocolError(ErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
     }
     const taskParams = request.params.task;
     if (taskParams && !(options.tasks && tool.task)) {
-      throw new ProtocolError(ErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
+      throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
     }
     const { args: input } = lenientArgs(request.params.arguments ?? {}, tool.inputSchema);
     const parsed = schemas.get(tool.name)!.input.safeParse(input);
     if (!parsed.success) {
       const invalid = errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);
-      if (taskParams) return { task: options.tasks!.finished(invalid, { ttl: taskParams.ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }) };
+      if (taskParams) return taskAnswer(options.tasks!.finished(invalid, { ttl: taskParams.ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }));
       return invalid;
     }
     const kindOff = whyKindHidden(tool, parsed.data as Record<string, unknown>, selection);
     if (kindOff) {
-      if (taskParams) throw new ProtocolError(ErrorCode.InvalidParams, kindOff);
+      if (taskParams) throw new ProtocolError(ProtocolErrorCode.InvalidParams, kindOff);
       return errorResult(kindOff);
     }
     if (taskParams) return startTask(tool, parsed.data as Record<string, unknown>, extra, taskParams.ttl);

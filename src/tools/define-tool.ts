@@ -3,7 +3,7 @@
 // else (validation with readable messages, error mapping, size limits), so handlers never catch.
 
 import type { z } from "zod";
-import type { ContentBlock, ElicitRequestFormParams, ElicitResult, LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
+import type { ContentBlock, ElicitRequestFormParams, ElicitResult, LoggingLevel } from "@modelcontextprotocol/server";
 import type { RoughyClient } from "../client/index.js";
 import type { ProgressSink } from "../progress/sink.js";
 import type { FileAccess } from "../files/allowed-dirs.js";

@@ -3,6 +3,7 @@
 // Chromium, the ext-apps AppBridge relaying to the real server. Checks what a person would see: spans
 // to scale, the totals, the kept words, and the export and render actions going through the tools.
 
+import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -10,7 +11,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
-import { CallToolResultSchema, type CallToolResult, type Tool } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, type Tool } from "@modelcontextprotocol/client";
 import { connect, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 import { PageRelayTransport, serveHost, type TestHostServer } from "./host.js";
@@ -169,7 +170,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
       const visibility = (tool?._meta as { ui?: { visibility?: string[] } } | undefined)?.ui?.visibility;
       if (!tool || (visibility && !visibility.includes("app"))) throw new Error(`tool ${params.name} is not available to apps`);
       appCalls.push(params.name);
-      return (await conn.client.callTool(params, CallToolResultSchema, { timeout: 120_000 })) as CallToolResult;
+      return (await conn.client.callTool(params, { timeout: 120_000 })) as CallToolResult;
     };
     await bridge.connect(transport);
     await page.goto(hostServer!.hostUrl(width));

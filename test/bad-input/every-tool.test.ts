@@ -4,7 +4,7 @@
 // isError and a message that names the argument (or, for an unknown id, the id and the list call that shows
 // valid ones), never a raw exception, zod dump or API JSON; and the server must answer a cheap call after it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/client";
 import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, type Workspace } from "../helpers/workspace.js";
 

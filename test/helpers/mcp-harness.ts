@@ -5,17 +5,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client, type ClientOptions } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import {
-  CallToolResultSchema,
-  ElicitRequestSchema,
-  ListRootsRequestSchema,
-  type CallToolResult,
-  type ElicitRequest,
-  type ElicitResult,
-  type Progress,
-} from "@modelcontextprotocol/sdk/types.js";
+import { Client, type ClientOptions } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/client";
+import type { CallToolResult, ElicitRequest, ElicitResult, JSONRPCMessage, Progress } from "@modelcontextprotocol/client";
 import { createServer, type CreateServerOptions, type RoughyServer } from "../../src/server/create-server.js";
 import { sandboxControl } from "./sandbox-control.js";
 
@@ -60,6 +52,8 @@ export type ConnectOptions = {
   server?: Partial<CreateServerOptions>;
   /** More client capabilities, e.g. MCP Apps' `extensions`. */
   capabilities?: Record<string, unknown>;
+  /** Sees every message the server sends, before the client handles it (what a wire trace shows). */
+  tap?: (message: JSONRPCMessage) => void;
 };
 
 export type Connected = {
@@ -93,23 +87,31 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
   const client = new Client({ name: "roughy-mcp-test", version: "0.0.0" }, { capabilities });
   if (options.roots) {
     const roots = options.roots;
-    client.setRequestHandler(ListRootsRequestSchema, async () => ({
+    client.setRequestHandler("roots/list", async () => ({
       roots: roots.map((dir) => ({ uri: `file://${dir}`, name: path.basename(dir) })),
     }));
   }
   if (options.onElicit) {
     const handler = options.onElicit;
-    client.setRequestHandler(ElicitRequestSchema, async (request) => handler(request));
+    client.setRequestHandler("elicitation/create", async (request) => handler(request));
   }
   const [clientTransport, serverTransport] = InMemoryTransport.createLinkedPair();
   await server.mcp.connect(serverTransport);
   await client.connect(clientTransport);
+  if (options.tap) {
+    const tap = options.tap;
+    const deliver = clientTransport.onmessage;
+    clientTransport.onmessage = (message, extra) => {
+      tap(message);
+      deliver?.(message, extra);
+    };
+  }
   return {
     client,
     server,
     logs,
     async call(name, args, opts = {}) {
-      return (await client.callTool({ name, arguments: args }, CallToolResultSchema, {
+      return (await client.callTool({ name, arguments: args }, {
         ...(opts.progress ? { onprogress: (p: Progress) => void opts.progress!.push(p) } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
         timeout: 120_000,

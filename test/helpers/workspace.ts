@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "vitest";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, textOf, type Connected, type TestSandbox } from "./mcp-harness.js";
 
 export type Workspace = {

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CallToolResultSchema, type CallToolResult, type Progress } from "@modelcontextprotocol/sdk/types.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { type CallToolResult, type Progress } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/client";
+import type { Transport } from "@modelcontextprotocol/client";
+import type { JSONRPCMessage } from "@modelcontextprotocol/client";
 import { RoughyClient } from "../../src/client/index.js";
 import { createServer } from "../../src/server/create-server.js";
 import { FIXTURE_M4A, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
@@ -98,7 +98,7 @@ describe("the final progress notification", () => {
     try {
       await renderRuns(
         async (progress) =>
-          (await client.callTool({ name: "create_render", arguments: { asset_id: assetId, output: "mp3", wait_seconds: 50 } }, CallToolResultSchema, {
+          (await client.callTool({ name: "create_render", arguments: { asset_id: assetId, output: "mp3", wait_seconds: 50 } }, {
             onprogress: (p) => void progress.push(p),
             timeout: 60_000,
           })) as CallToolResult,
@@ -123,7 +123,7 @@ describe("the final progress notification", () => {
       for (let run = 0; run < 3; run++) {
         const render = await api.renders.create({ asset_id: assetId, output: "mp3" });
         const progress: Progress[] = [];
-        const r = (await client.callTool({ name: "roughy_wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } }, CallToolResultSchema, {
+        const r = (await client.callTool({ name: "roughy_wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } }, {
           onprogress: (p) => void progress.push(p),
           timeout: 60_000,
         })) as CallToolResult;

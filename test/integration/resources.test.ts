@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyFile } from "node:fs/promises";
 import path from "node:path";
-import { McpError, ResourceListChangedNotificationSchema, ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ProtocolError } from "@modelcontextprotocol/client";
 import { FIXTURE_M4A, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 
@@ -75,17 +75,19 @@ describe("resources", () => {
         () => null,
         (e: unknown) => e,
       );
-      expect(error, uri).toBeInstanceOf(McpError);
-      expect((error as McpError).code, uri).toBe(-32602);
-      // The client adds "MCP error <code>: " once; the server's message must not carry it already.
-      expect((error as McpError).message, uri).toMatch(/^MCP error -32602: Unknown resource/);
-      expect((error as McpError).message, uri).not.toMatch(/MCP error -32602: MCP error/);
+      expect(error, uri).toBeInstanceOf(ProtocolError);
+      expect((error as ProtocolError).code, uri).toBe(-32602);
+      // The agent reads the server's message as written: no "MCP error <code>:" prefix, once or twice.
+      expect((error as ProtocolError).message, uri).toMatch(/^Unknown resource URI /);
+      expect((error as ProtocolError).message, uri).not.toMatch(/MCP error/);
     }
     const missing = await conn.client.readResource({ uri: `roughy://cuts/${MISSING}` }).then(
       () => null,
       (e: unknown) => e,
     );
-    expect((missing as McpError).code).toBe(-32002);
+    // The 2026-07-28 spec's resource-not-found: -32602 with the URI in data (the SDK sends it on both eras).
+    expect((missing as ProtocolError).code).toBe(-32602);
+    expect((missing as ProtocolError).data).toEqual({ uri: `roughy://cuts/${MISSING}` });
   });
 
   it("lists recent completed cuts' exports and subtitles, and the templates", async () => {
@@ -131,10 +133,10 @@ describe("resources", () => {
     const uri = `roughy://cuts/${cut.id}`;
     const updates: string[] = [];
     let listChanged = 0;
-    conn.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanged++);
+    conn.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
     let resolveUpdate: () => void = () => {};
     const heard = new Promise<void>((resolve) => (resolveUpdate = resolve));
-    conn.client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => {
+    conn.client.setNotificationHandler("notifications/resources/updated", (n) => {
       updates.push(n.params.uri);
       resolveUpdate();
     });
@@ -158,14 +160,14 @@ describe("resources", () => {
       () => null,
       (e: unknown) => e,
     );
-    expect(bad).toBeInstanceOf(McpError);
+    expect(bad).toBeInstanceOf(ProtocolError);
   });
 
   it("a cut completed by a tool, without any subscription, announces resources/list_changed once", async () => {
     const other = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
     try {
       let listChanged = 0;
-      other.client.setNotificationHandler(ResourceListChangedNotificationSchema, () => void listChanged++);
+      other.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
       // Without a script: a cut this asset does not have yet, so it is new and completes during the call.
       const made = await other.call("create_cut", { asset_id: assetId, wait_seconds: 50 });
       expect(made.isError, textOf(made)).toBeFalsy();
@@ -197,7 +199,7 @@ describe("resources", () => {
     expect((read.contents[0] as { text: string }).text).toContain("<xmeml");
     const bad = await conn.client.readResource({ uri: `roughy://cuts/${audioCutId}/export/edl` }).then(
       () => null,
-      (e: unknown) => e as McpError,
+      (e: unknown) => e as ProtocolError,
     );
     expect(bad?.message).toContain("frame_rate");
   });

@@ -6,9 +6,9 @@ import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CallToolResultSchema, LoggingMessageNotificationSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { type CallToolResult } from "@modelcontextprotocol/client";
 import { FIXTURE_MP4, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
 const CLI = path.resolve("dist/cli.js");
@@ -54,10 +54,10 @@ describe("stdio", () => {
       expect(client.getInstructions()).toContain("Backend: the Roughy API");
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain("upload_media");
-      const r = (await client.callTool({ name: "estimate_cost", arguments: { path: "interview.mp4" } }, CallToolResultSchema)) as CallToolResult;
+      const r = (await client.callTool({ name: "estimate_cost", arguments: { path: "interview.mp4" } })) as CallToolResult;
       expect(r.isError, textOf(r)).toBeFalsy();
       expect((r.structuredContent as { credits: number; mode: string }).mode).toBe("remote");
-      const credits = (await client.callTool({ name: "get_credits", arguments: {} }, CallToolResultSchema)) as CallToolResult;
+      const credits = (await client.callTool({ name: "get_credits", arguments: {} })) as CallToolResult;
       expect(textOf(credits)).not.toContain(sb.sandbox.apiKey);
     } finally {
       await client.close();
@@ -73,8 +73,8 @@ describe("stdio", () => {
       await client.listTools();
       expect(existsSync(dataDir)).toBe(false);
       const logs: string[] = [];
-      client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void logs.push(String(n.params.data)));
-      const r = (await client.callTool({ name: "get_credits", arguments: {} }, CallToolResultSchema)) as CallToolResult;
+      client.setNotificationHandler("notifications/message", (n) => void logs.push(String(n.params.data)));
+      const r = (await client.callTool({ name: "get_credits", arguments: {} })) as CallToolResult;
       expect(r.isError, textOf(r)).toBeFalsy();
       expect((r.structuredContent as { mode: string; balance: number }).mode).toBe("sandbox");
       expect(existsSync(dataDir)).toBe(true);
@@ -82,7 +82,6 @@ describe("stdio", () => {
       // Real media work in the child (ffprobe, ffmpeg) must not write a byte to stdout, the protocol stream.
       const up = (await client.callTool(
         { name: "upload_media", arguments: { path: "interview.mp4", wait_seconds: 50 } },
-        CallToolResultSchema,
         { timeout: 120_000 },
       )) as CallToolResult;
       expect(up.isError, textOf(up)).toBeFalsy();
@@ -91,7 +90,6 @@ describe("stdio", () => {
       expect(asset.state).toBe("ready");
       const render = (await client.callTool(
         { name: "create_render", arguments: { asset_id: asset.id, output: "m4a", wait_seconds: 50 } },
-        CallToolResultSchema,
         { timeout: 120_000 },
       )) as CallToolResult;
       expect(render.isError, textOf(render)).toBeFalsy();

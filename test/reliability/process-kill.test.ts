@@ -8,9 +8,9 @@ import { existsSync } from "node:fs";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { type CallToolResult } from "@modelcontextprotocol/client";
 import { FIXTURE_MP4, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
 const CLI = path.resolve("dist/cli.js");
@@ -69,7 +69,7 @@ describe("server process killed mid-upload", () => {
     expect((await sb.control("POST", "/sandbox/faults", { path: "/v1/uploads/", method: "PATCH", count: 1, stall: true, after_bytes: KEPT_BYTES })).status).toBe(201);
     const first = await start();
     const pending = first.client
-      .callTool({ name: "upload_media", arguments: { path: "interview.mp4", confirm_cost: true } }, CallToolResultSchema, { timeout: 60_000 })
+      .callTool({ name: "upload_media", arguments: { path: "interview.mp4", confirm_cost: true } }, { timeout: 60_000 })
       .catch((error: unknown) => error);
     const assetId = await waitForOffset(KEPT_BYTES);
     const pid = first.transport.pid;
@@ -83,7 +83,6 @@ describe("server process killed mid-upload", () => {
     try {
       const r = (await second.client.callTool(
         { name: "upload_media", arguments: { path: "interview.mp4", confirm_cost: true, wait_seconds: 50 } },
-        CallToolResultSchema,
         { timeout: 60_000 },
       )) as CallToolResult;
       expect(r.isError, textOf(r)).toBeFalsy();

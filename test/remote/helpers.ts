@@ -2,9 +2,9 @@
 // SDK clients over StreamableHTTPClientTransport with a bearer key, and raw requests for the HTTP-level checks.
 
 import http from "node:http";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { type CallToolResult } from "@modelcontextprotocol/client";
 
 export type RemoteClient = {
   client: Client;
@@ -21,7 +21,7 @@ export async function connectRemote(url: string, apiKey: string | null): Promise
   return {
     client,
     async call(name, args) {
-      return (await client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 120_000 })) as CallToolResult;
+      return (await client.callTool({ name, arguments: args }, { timeout: 120_000 })) as CallToolResult;
     },
     close: () => client.close(),
   };

@@ -7,9 +7,9 @@ import { copyFile, mkdir, mkdtemp, readdir, realpath, rm, symlink, truncate, wri
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { CallToolResultSchema, ListRootsRequestSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/client";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { createServer } from "../../src/server/create-server.js";
 import { FIXTURE_M4A, FIXTURE_MP4, connect, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 import { uploadAndCut } from "../helpers/workspace.js";
@@ -115,12 +115,12 @@ describe("script_path", () => {
 async function withRoots(uris: string[]): Promise<{ call(name: string, args: Record<string, unknown>): Promise<CallToolResult>; close(): Promise<void> }> {
   const server = createServer({ backend: { mode: "remote", apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl }, cwd: work, allowDirs: [work] });
   const client = new Client({ name: "roots-test", version: "0" }, { capabilities: { roots: { listChanged: true } } });
-  client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: uris.map((uri) => ({ uri })) }));
+  client.setRequestHandler("roots/list", async () => ({ roots: uris.map((uri) => ({ uri })) }));
   const [c, s] = InMemoryTransport.createLinkedPair();
   await server.mcp.connect(s);
   await client.connect(c);
   return {
-    call: async (name, args) => (await client.callTool({ name, arguments: args }, CallToolResultSchema)) as CallToolResult,
+    call: async (name, args) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     async close() {
       await client.close();
       await server.close();

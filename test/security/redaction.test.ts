@@ -7,10 +7,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { createServer } from "../../src/server/create-server.js";
 import { redactDeep, redactText, redactingTransport, registerSecret } from "../../src/secrets.js";
 
@@ -54,7 +54,7 @@ afterAll(async () => {
 
 /** What the calls below ask for: a validation error, a server error, a failed cut and its resource. */
 async function probe(client: Client): Promise<CallToolResult[]> {
-  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args }, CallToolResultSchema)) as CallToolResult;
+  const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult;
   const results = [await call("get_credits", {}), await call("list", { kind: "projects" }), await call("get", { kind: "cut", id: CUT_ID })];
   await client.readResource({ uri: `roughy://cuts/${CUT_ID}` });
   return results;

@@ -7,11 +7,11 @@ import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { Client } from "@modelcontextprotocol/client";
+import { InMemoryTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import type { Transport } from "@modelcontextprotocol/client";
+import { type CallToolResult } from "@modelcontextprotocol/client";
 import { createServer } from "../../src/server/create-server.js";
 import { FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
@@ -47,7 +47,7 @@ async function session(apiKey: string): Promise<Session> {
     client,
     wire,
     logs,
-    call: async (name, args) => (await client.callTool({ name, arguments: args }, CallToolResultSchema, { timeout: 120_000 })) as CallToolResult,
+    call: async (name, args) => (await client.callTool({ name, arguments: args }, { timeout: 120_000 })) as CallToolResult,
     async close() {
       await client.close();
       await server.close();

@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Agent } from "undici";
-import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { MemoryResumeStore, RoughyClient, RoughyError, TimeoutError, ValidationError } from "../../src/client/index.js";
 import { FIXTURE_MP4, connect, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
@@ -55,7 +55,7 @@ describe("uploads that cannot finish", () => {
         const file = await paddedMedia(`shrinks-${round}.mp4`, 200 * 1024 * 1024);
         const before = (await listAssets()).length;
         let truncated = false;
-        const r = (await conn.client.callTool({ name: "upload_media", arguments: { path: file, confirm_cost: true } }, CallToolResultSchema, {
+        const r = (await conn.client.callTool({ name: "upload_media", arguments: { path: file, confirm_cost: true } }, {
           timeout: 300_000,
           onprogress: (p) => {
             if (!truncated && p.progress > 0 && p.total !== undefined && p.progress < p.total) {

@@ -3,7 +3,7 @@
 // through the server's own tools. No network of its own: everything goes through the host.
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { clock, drawnLength, duration, gaps, playableUrl, ticks, totals, wordsBySpan, type Span, type Word } from "./model.js";
 
 type CutState = {
