@@ -128,8 +128,9 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     const anonymous = own === null;
     const tools = anonymous ? (options.serverOptions?.tools ?? TOOL_LIST).filter((t) => t.name !== "create_webhook") : options.serverOptions?.tools;
     const server = createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files } });
-    // This caller's key is redacted from everything sent while their request is open.
-    const releaseKey = registerSecret(key);
+    // This caller's key is redacted from everything sent while their request is open. (The --sandbox key an
+    // anonymous request borrows is the local demo's, usable by anyone who can reach it: nothing to hide.)
+    const releaseKey = registerSecret(own);
     const transport = redactingTransport(new StreamableHTTPServerTransport({ sessionIdGenerator: undefined }));
     res.on("close", () => {
       releaseKey();

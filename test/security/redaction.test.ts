@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { existsSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
@@ -111,11 +113,18 @@ describe("redaction by value", () => {
     expect(leaks(logs.join("\n"))).toEqual([]);
   });
 
-  it("the stdio CLI: stdout and stderr carry no key", async () => {
+  it.each(["ROUGHY_API_KEY", "ROUGHY_API_KEY_FILE"])("the stdio CLI with the key in %s: stdout and stderr carry no key", async (source) => {
     expect(existsSync(CLI), "run `npm run build` first (npm test does)").toBe(true);
     const env: Record<string, string> = {};
     for (const k of ["PATH", "HOME", "TMPDIR", "LANG"]) if (process.env[k]) env[k] = process.env[k]!;
-    Object.assign(env, { ROUGHY_API_KEY: KEY, ROUGHY_BASE_URL: baseUrl });
+    Object.assign(env, { ROUGHY_BASE_URL: baseUrl });
+    let dir: string | null = null;
+    if (source === "ROUGHY_API_KEY") env.ROUGHY_API_KEY = KEY;
+    else {
+      dir = await mkdtemp(path.join(tmpdir(), "roughy-mcp-keyfile-"));
+      env.ROUGHY_API_KEY_FILE = path.join(dir, "key");
+      await writeFile(env.ROUGHY_API_KEY_FILE, `${KEY}\n`, { mode: 0o600 });
+    }
     const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, "--allow-dir", process.cwd()], env, stderr: "pipe" });
     let stderr = "";
     transport.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
@@ -130,6 +139,7 @@ describe("redaction by value", () => {
     await client.setLoggingLevel("debug");
     await probe(client);
     await client.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
     expect(wire.join("\n")).toContain("[redacted]");
     expect(leaks(wire.join("\n"))).toEqual([]);
     expect(leaks(stderr)).toEqual([]);
