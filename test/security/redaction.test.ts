@@ -14,7 +14,7 @@ import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { CallToolResultSchema, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { createServer } from "../../src/server/create-server.js";
-import { redactDeep, redactText, redactingTransport, registerSecret } from "../../src/secrets.js";
+import { redactingTransport } from "../../src/secrets.js";
 
 const KEY = "sk_live_R3dact10nT3stK3y0123456789abcdef";
 const CUT_ID = "6f1d3c2a-0000-4c7d-a5f4-00000000c0de";
@@ -63,25 +63,6 @@ async function probe(client: Client): Promise<CallToolResult[]> {
 }
 
 describe("redaction by value", () => {
-  it("redactText and redactDeep find a key anywhere, whole or cut short, in values and in keys", () => {
-    const release = registerSecret(KEY);
-    try {
-      expect(redactText(`x-request-id: req_${KEY}`)).toBe("x-request-id: req_[redacted]");
-      expect(redactText(`truncated ${KEY.slice(0, 24)}…`)).toBe("truncated [redacted]…");
-      expect(redactText(encodeURIComponent(`a=${KEY}`))).not.toContain(KEY);
-      const message = { result: { structuredContent: { fields: { [`body.${KEY}`]: [KEY, 1, null] } }, untouched: { a: 1 } } };
-      const out = redactDeep(message);
-      expect(JSON.stringify(out)).not.toContain(KEY.slice(0, 16));
-      expect(out.result.untouched).toBe(message.result.untouched);
-      const clean = { a: ["b"], c: { d: 1 } };
-      expect(redactDeep(clean)).toBe(clean);
-    } finally {
-      release();
-    }
-    // Released: nothing is redacted any more.
-    expect(redactText(KEY)).toBe(KEY);
-  });
-
   it("tool text, structuredContent, resource contents and log lines carry no key through the CLI's transport wrapper", async () => {
     const logs: string[] = [];
     const wire: string[] = [];
