@@ -1,6 +1,7 @@
 // The embedded, offline, Roughy-compatible API server: real uploads (TUS), real media work (ffprobe, the cut
 // engine, ffmpeg renders), state on disk so a restart keeps everything. startSandbox is the one entry point:
 // the MCP server starts it in-process when no API key is set, and `roughy-mcp sandbox` runs it standalone.
+import { mediaToolsStatus } from "./media/ffmpeg.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -157,6 +158,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   app.baseUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host === "[::]" ? "[::1]" : host}:${addr.port}`;
   logger.info("sandbox listening", { base_url: app.baseUrl, data_dir: dataDir });
+  logMediaTools(logger);
 
   resumeWork(app);
 
@@ -182,4 +184,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return closed;
     },
   };
+}
+
+/** Which ffmpeg and ffprobe the sandbox runs, once at start (a missing toolchain fails uploads, not the start). */
+function logMediaTools(logger: Logger): void {
+  const status = mediaToolsStatus();
+  if ("error" in status) logger.warn("media tools unavailable", status);
+  else logger.info("media tools", status);
 }

@@ -1,6 +1,7 @@
-// Scores a cut against the fixture's ground truth; shared by the engine tests and bench/cut-quality.ts so that
-// both measure the same thing.
-import { readFileSync } from "node:fs";
+// Scores a cut against ground truth (the flite fixture's, or a real-speech clip's from scripts/make-real-speech.mjs);
+// shared by the engine tests and bench/cut-quality.ts so that both measure the same thing.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { MediaInfo, Segment, Word } from "../../src/sandbox/media/types.js";
 
@@ -25,6 +26,34 @@ const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
 export const fixturePath = (name: string) => FIXTURES + name;
 export const loadTruth = (): Truth => JSON.parse(readFileSync(fixturePath("interview.truth.json"), "utf8")) as Truth;
 export const loadScript = (): string => readFileSync(fixturePath("interview.script.txt"), "utf8");
+
+export interface RealClip {
+  name: string;
+  mediaPath: string;
+  info: MediaInfo;
+  truth: Truth;
+  script: string;
+}
+
+const REPO = fileURLToPath(new URL("../../", import.meta.url));
+const TESTDATA = process.env.POCKETSPHINX_TESTDATA ?? "/usr/share/pocketsphinx/test/data";
+/** True when the real-speech clips can be built here (Debian's pocketsphinx-testdata and the recogniser). */
+export const realSpeechAvailable = () => existsSync(`${TESTDATA}/librivox/fileids`);
+
+/**
+ * The real-speech clips, built on first use into the git-ignored .cache/real-speech (forced alignment takes
+ * a few seconds of CPU once; later runs reuse the files).
+ */
+export function loadRealClips(): RealClip[] {
+  const out = `${REPO}.cache/real-speech/`;
+  execFileSync(process.execPath, [`${REPO}scripts/make-real-speech.mjs`, out], { stdio: ["ignore", "ignore", "inherit"] });
+  const manifest = JSON.parse(readFileSync(`${out}manifest.json`, "utf8")) as { clips: Array<{ name: string; media: string; sample_rate: number; truth: string; script: string }> };
+  return manifest.clips.map((c) => {
+    const truth = JSON.parse(readFileSync(out + c.truth, "utf8")) as Truth;
+    const info: MediaInfo = { media_type: "audio", duration: truth.duration, has_video: false, has_audio: true, frame_rate: null, sample_rate: c.sample_rate };
+    return { name: c.name, mediaPath: out + c.media, info, truth, script: readFileSync(out + c.script, "utf8") };
+  });
+}
 
 export function fixtureInfo(truth: Truth, video = true): MediaInfo {
   return video

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isFiller, normalizeWord, numberToWords, tokenizeScript, yearToWords } from "./normalize.js";
+import { isFiller, normalizeWord, numberToWords, tokenizeScript, tokenizeScriptWords, writtenForm, yearToWords } from "./normalize.js";
 
 describe("normalizeWord", () => {
   it("lowercases and strips punctuation, keeping apostrophes inside words", () => {
@@ -38,5 +38,30 @@ describe("isFiller", () => {
   it("knows the hesitation sounds and nothing else", () => {
     for (const f of ["um", "uh", "er", "ah", "hmm"]) expect(isFiller(f)).toBe(true);
     for (const w of ["so", "the", "like", "umbrella"]) expect(isFiller(w)).toBe(false);
+  });
+});
+
+describe("symbols, abbreviations and the script's spelling", () => {
+  it("says abbreviations, currency and symbols as they are spoken", () => {
+    expect(normalizeWord("Dr.")).toEqual(["doctor"]);
+    expect(normalizeWord("Mr.")).toEqual(["mister"]);
+    expect(normalizeWord("$5")).toEqual(["five", "dollars"]);
+    expect(normalizeWord("R&D")).toEqual(["r", "and", "d"]);
+    expect(normalizeWord("PBX")).toEqual(["pbx"]); // spelled out by the recogniser's dictionary
+  });
+  it("keeps each token's written word and the written form a subtitle shows", () => {
+    const t = tokenizeScriptWords("Dr. Smith joined in 2019, with 50% of the PBX team.");
+    expect(t.written).toEqual(["Dr.", "Smith", "joined", "in", "2019", "with", "50%", "of", "the", "PBX", "team"]);
+    expect(t.tokens.filter((x) => x.word === 4).map((x) => x.token)).toEqual(["twenty", "nineteen"]);
+    expect(new Set(t.tokens.map((x) => x.sentence))).toEqual(new Set([0])); // "Dr." does not end a sentence
+    expect(writtenForm("(ill-disposed,")).toBe("ill-disposed");
+  });
+});
+
+describe("other alphabets", () => {
+  it("keeps the letters of an attached transcript in any alphabet (a transcript is the truth in any language)", () => {
+    expect(normalizeWord("Привет,")).toEqual(["привет"]);
+    expect(normalizeWord("«שלום»")).toEqual(["שלום"]);
+    expect(normalizeWord("café")).toEqual(["café"]);
   });
 });

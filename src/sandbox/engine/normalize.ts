@@ -57,13 +57,27 @@ function expandNumber(digits: string, grouped = false): string[] {
   return numberToWords(n);
 }
 
+// Abbreviations as they are said. Only the unambiguous ones: "St." is saint or street, so it stays as written.
+const ABBREVIATIONS: Record<string, string> = {
+  "dr.": "doctor", "mr.": "mister", "mrs.": "missus", "ms.": "miz", "prof.": "professor", "vs.": "versus",
+  "etc.": "etcetera", "e.g.": "for example", "i.e.": "that is", "approx.": "approximately", "no.": "number",
+};
+const SYMBOLS: Array<[RegExp, string]> = [[/%/g, " percent "], [/&/g, " and "], [/\+/g, " plus "], [/@/g, " at "], [/=/g, " equals "]];
+
 /** Normalised tokens of one written or recognised word (a number can give several). */
 export function normalizeWord(raw: string): string[] {
   let w = raw.toLowerCase().replace(/\(\d+\)$/, ""); // pocketsphinx alternate pronunciations: "the(2)"
-  w = w.replace(/[’‘]/g, "'").replace(/%/g, " percent ").replace(/&/g, " and ");
+  w = w.replace(/[’‘]/g, "'");
+  const bare = w.replace(/^["'“”([]+|["'“”)\],;:!?]+$/g, "");
+  const abbr = ABBREVIATIONS[bare];
+  if (abbr) return abbr.split(" ");
+  // currency: "$5" / "$1,500" is said "five dollars"
+  const money = /^([$€£])(\d[\d,]*)$/.exec(bare.replace(/\.$/, ""));
+  if (money) return [...normalizeWord(money[2] as string), money[1] === "$" ? "dollars" : money[1] === "€" ? "euros" : "pounds"];
+  for (const [re, said] of SYMBOLS) w = w.replace(re, said);
   const out: string[] = [];
   for (const part of w.split(/[\s\-–—/]+/)) {
-    const t = part.replace(/[^a-z0-9',.]/g, "").replace(/[.,]+$/, "").replace(/^'+|'+$/g, "");
+    const t = part.replace(/[^\p{L}\p{N}',.]/gu, "").replace(/[.,]+$/, "").replace(/^'+|'+$/g, "");
     if (/^\d{1,3}(,\d{3})+$|^\d+$/.test(t)) {
       out.push(...expandNumber(t.replace(/,/g, ""), t.includes(",")));
       continue;
@@ -73,7 +87,7 @@ export function normalizeWord(raw: string): string[] {
       out.push(...expandNumber(m[1] as string));
       continue;
     }
-    const clean = t.replace(/[^a-z0-9']/g, "");
+    const clean = t.replace(/[^\p{L}\p{N}']/gu, "");
     if (clean) out.push(clean);
   }
   return out;
@@ -83,16 +97,50 @@ export interface ScriptToken {
   token: string;
   /** Index of the sentence of the script it belongs to (0-based). */
   sentence: number;
+  /** Index of the written word it comes from ("2019" gives two tokens of one word). */
+  word: number;
 }
 
-/** Script text to tokens, each tagged with its sentence (sentences end at . ! ? or a line break). */
+export interface TokenizedScript {
+  tokens: ScriptToken[];
+  /** The written words as a subtitle shows them: the script's own spelling, sentence punctuation removed. */
+  written: string[];
+}
+
+/** How a written word appears in a subtitle: as typed, without the sentence punctuation around it. */
+export function writtenForm(raw: string): string {
+  const bare = raw.replace(/^["'“”‘([]+|["'“”’)\],;:!?]+$/g, "");
+  return ABBREVIATIONS[bare.toLowerCase()] ? bare : bare.replace(/\.+$/, "");
+}
+
+/** Script text to tokens, each tagged with its sentence (sentences end at . ! ? or a line break) and written word. */
 export function tokenizeScript(text: string): ScriptToken[] {
-  const out: ScriptToken[] = [];
+  return tokenizeScriptWords(text).tokens;
+}
+
+export function tokenizeScriptWords(text: string): TokenizedScript {
+  const tokens: ScriptToken[] = [];
+  const written: string[] = [];
   let sentence = 0;
-  for (const chunk of text.split(/(?<=[.!?])\s+|\n+/)) {
-    const before = out.length;
-    for (const raw of chunk.split(/\s+/)) for (const token of normalizeWord(raw)) out.push({ token, sentence });
-    if (out.length > before) sentence++;
+  // a sentence ends at . ! ? unless the dot belongs to an abbreviation ("Mr. Dashwood")
+  const chunks = text.split(/\n+/).flatMap((line) => {
+    const out: string[][] = [[]];
+    for (const raw of line.split(/\s+/).filter(Boolean)) {
+      (out[out.length - 1] as string[]).push(raw);
+      if (/[.!?]["'”’)]*$/.test(raw) && !ABBREVIATIONS[writtenForm(raw).toLowerCase()]) out.push([]);
+    }
+    return out;
+  });
+  for (const chunk of chunks) {
+    const before = tokens.length;
+    for (const raw of chunk) {
+      const toks = normalizeWord(raw);
+      if (toks.length === 0) continue;
+      const word = written.length;
+      written.push(writtenForm(raw));
+      for (const token of toks) tokens.push({ token, sentence, word });
+    }
+    if (tokens.length > before) sentence++;
   }
-  return out;
+  return { tokens, written };
 }

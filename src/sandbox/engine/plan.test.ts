@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Word } from "../media/types.js";
-import { DEFAULT_PLAN, findDoubtful, findFillers, findRestarts, keepGlued, planFromPauses, planScripted, planScriptless, segmentsFromWords } from "./plan.js";
+import { cutAfter, cutBefore, DEFAULT_PLAN, findDoubtful, findFillers, findRestarts, inRuns, keepGlued, otherWritingSystem, planFromPauses, planScripted, planScriptless, recognisableLanguage, sayable, segmentsFromWords, type SoundMap } from "./plan.js";
 
 /** Words from "text@start-end" specs. */
 const W = (...specs: string[]): Word[] =>
@@ -57,7 +57,7 @@ describe("segmentsFromWords", () => {
   });
   it("snaps recogniser edges to detected pauses", () => {
     const w = W("a@1.05-1.9");
-    const segs = segmentsFromWords(w, [true], 10, DEFAULT_PLAN, [{ start: 0, end: 1.1 }, { start: 1.96, end: 3 }]);
+    const segs = segmentsFromWords(w, [true], 10, DEFAULT_PLAN, { silences: [{ start: 0, end: 1.1 }, { start: 1.96, end: 3 }], envelope: null });
     expect(segs).toEqual([{ start: 0.85, end: 2.21 }]);
   });
 });
@@ -80,7 +80,9 @@ describe("planScripted / planScriptless / planFromPauses", () => {
   it("keeps the script, drops the filler and the aside, and spells misheard words as the script does", () => {
     const plan = planScripted(words, "Thanks for having me. We started in 2019. It works.", 10);
     expect(plan.segments).toEqual([{ start: 0.25, end: 1.85 }, { start: 2.75, end: 4.75 }, { start: 7.75, end: 8.85 }]);
-    expect(plan.words).toHaveLength(words.length);
+    // "twenty nineteen" was matched to the script's "2019": one word in the script's spelling, spanning both
+    expect(plan.words.map((w) => w.word)).toEqual(["Thanks", "for", "having", "me", "um", "We", "started", "in", "2019", "sorry", "where", "was", "I", "It", "works"]);
+    expect(plan.words[8]).toMatchObject({ start: 3.7, end: 4.5 });
   });
   it("scriptless keeps the aside but drops the filler", () => {
     expect(planScriptless(words, 10)).toEqual([{ start: 0.25, end: 1.85 }, { start: 2.75, end: 4.75 }, { start: 5.75, end: 7.25 }, { start: 7.75, end: 8.85 }]);
@@ -88,5 +90,76 @@ describe("planScripted / planScriptless / planFromPauses", () => {
   it("works from speech regions alone", () => {
     expect(planFromPauses([{ start: 1, end: 2 }, { start: 2.3, end: 3 }, { start: 6, end: 6.05 }, { start: 7, end: 8 }], 10))
       .toEqual([{ start: 0.75, end: 3.25 }, { start: 6.75, end: 8.25 }]);
+  });
+});
+
+describe("scripted planning on recogniser words", () => {
+  const sound = (silences: Array<[number, number]>): SoundMap => ({ silences: silences.map(([start, end]) => ({ start, end })), envelope: null });
+
+  it("keeps a misheard opening glued to the first anchor (the aligner no longer drops a script's first words)", () => {
+    // the script's first four words came out as nonsense, said in one breath with the rest
+    const w = W("ask@0.5-0.8", "not@0.8-1.0", "to@1.0-1.2", "dash@1.2-1.5", "had@1.5-1.7", "then@1.7-1.9", "leisure@1.9-2.3", "to@2.3-2.4", "consider@2.4-2.9");
+    const plan = planScripted(w, "And Mr. John Dashwood had then leisure to consider.", 4, DEFAULT_PLAN, sound([[0, 0.5], [2.9, 4]]));
+    expect(plan.segments).toEqual([{ start: 0.25, end: 3.15 }]);
+  });
+
+  it("keeps misheard speech between two anchors where the script has words, not an aside between consecutive ones", () => {
+    const w = W(
+      // "not an ill-disposed" heard as "quite so bad", with small gaps the recogniser put between the words
+      "he@0.5-0.6", "was@0.6-0.8", "quite@0.95-1.1", "so@1.25-1.35", "bad@1.5-1.7", "young@1.85-2.0", "man@2.0-2.3",
+      "go@4-4.2", "forward@4.2-4.6", "ten@4.6-4.9", "meters@4.9-5.3",
+      "he@7-7.1", "might@7.1-7.4", "even@7.4-7.7", "have@7.7-7.9", "been@7.9-8.1",
+    );
+    const plan = planScripted(w, "He was not an ill-disposed young man. He might even have been.", 9, DEFAULT_PLAN, sound([[0, 0.5], [2.3, 4], [5.3, 7], [8.1, 9]]));
+    expect(plan.segments).toEqual([{ start: 0.25, end: 2.55 }, { start: 6.75, end: 8.35 }]);
+    // matched words take the script's spelling; the misheard ones were not truly matched and keep theirs
+    expect(plan.words.slice(0, 7).map((x) => x.word)).toEqual(["He", "was", "quite", "so", "bad", "young", "man"]);
+  });
+
+  it("fails with script_not_spoken when the script's words turn up only one by one, never in the script's order", () => {
+    const w = W("of@0.5-0.6", "we@1-1.2", "went@1.2-1.5", "clubs@3-3.4", "it@4-4.2", "is@4.2-4.4", "the@4.4-4.5", "seven@5-5.4", "days@5.4-5.8");
+    expect(() => planScripted(w, "Ten of clubs. Seven of hearts.", 6)).toThrow(expect.objectContaining({ code: "script_not_spoken" }) as Error);
+    const aligned = [{ scriptIndex: 0 }, { scriptIndex: 1 }, { scriptIndex: -1 }, { scriptIndex: 3 }];
+    expect(inRuns([0, 1, 3], aligned, ["ten", "of", "um", "seven"])).toBe(2);
+  });
+
+  it("leaves out recogniser fillers too short or unsure to have been said", () => {
+    const w = W("we@0-0.3", "uh@0.35-0.45", "um@1-1.6", "go@2-2.3");
+    w[2]!.confidence = 0.9;
+    expect(sayable(w).map((x) => x.word)).toEqual(["we", "um", "go"]);
+  });
+});
+
+describe("cut points from the audio", () => {
+  const silences = [{ start: 0, end: 0.9 }, { start: 2.1, end: 2.2 }, { start: 3, end: 4.5 }];
+  it("starts and ends a span inside the detected pause, a breath from the sound, never past the pause's other side", () => {
+    const s = { silences, envelope: null };
+    expect(cutBefore(1.0, null, s, 0.25)).toBeCloseTo(0.65); // pause ends at 0.9: a breath before it
+    expect(cutAfter(2.95, null, 10, s, 0.25)).toBeCloseTo(3.25);
+    // a 100 ms pause between two words: the padding stops at the neighbour's edge
+    expect(cutBefore(2.2, 2.1, s, 0.25)).toBeCloseTo(2.1);
+    expect(cutAfter(2.1, 2.2, 10, s, 0.25)).toBeCloseTo(2.2);
+  });
+  it("without a pause, cuts at the quietest moment between the words, not at the recogniser's edge", () => {
+    const db = new Float32Array(600).fill(-20);
+    db[152] = -48; // a dip at 1.52-1.53 s between two words glued in the recogniser's times
+    const s: SoundMap = { silences: [], envelope: { db } };
+    expect(cutBefore(1.55, 1.45, s, 0.25)).toBeCloseTo(1.525);
+    expect(cutAfter(1.45, 1.55, 6, s, 0.25)).toBeCloseTo(1.525);
+  });
+  it("keeps a short recogniser word glued to a kept word when no pause separates them", () => {
+    const w = W("of@0.66-0.73", "ten@0.74-0.94", "of@0.95-1.05", "clubs@1.06-1.5");
+    expect(keepGlued(w, [false, true, true, true], [{ start: 0, end: 0.6 }])).toEqual([true, true, true, true]);
+    expect(keepGlued(w, [false, true, true, true], [{ start: 0, end: 0.6 }, { start: 0.69, end: 0.77 }])).toEqual([false, true, true, true]);
+  });
+});
+
+describe("languages", () => {
+  it("knows which languages and writing systems the English recogniser can serve", () => {
+    for (const l of [null, "", "en", "en-US", "EN_gb", "english"]) expect(recognisableLanguage(l)).toBe(true);
+    for (const l of ["ja", "ru-RU", "he", "ar", "fr"]) expect(recognisableLanguage(l)).toBe(false);
+    expect(otherWritingSystem("Он не был дурным человеком.")).toBe(true);
+    expect(otherWritingSystem("שלום עולם")).toBe(true);
+    expect(otherWritingSystem("Café au lait, 2019.")).toBe(false);
   });
 });

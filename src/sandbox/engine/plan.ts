@@ -1,10 +1,12 @@
 // Decides which spans of the source a cut keeps. Words come from an attached transcript or the recogniser; with
 // a script, the spoken words are aligned to it and what carries the script is kept (asides, fillers and abandoned
 // takes go); without one, fillers, restarts and long pauses go; with no words at all, pauses alone decide.
-// Cut points sit in the gaps between words, padded with a short breath, never inside a word.
+// Cut points sit in the pauses between words (or, where none separates a kept word from a dropped one, at the
+// quietest moment between them), padded with a short breath, never inside a word.
 import type { MediaInfo, Segment, Word } from "../media/types.js";
 import { alignToScript, wordSimilarity } from "./align.js";
-import { isFiller, normalizeWord, tokenizeScript } from "./normalize.js";
+import { type Envelope, quietestPoint, readEnvelope } from "./envelope.js";
+import { isFiller, normalizeWord, tokenizeScriptWords } from "./normalize.js";
 import { detectSpeech, type SpeechMap } from "./silence.js";
 import { defaultTranscriber, INSTALL_HINT, type Transcriber } from "./transcriber.js";
 
@@ -39,11 +41,39 @@ export interface ComputeCutInput {
   signal?: AbortSignal;
   /** Recogniser to use when no transcript is attached; undefined = ROUGHY_SANDBOX_TRANSCRIBER / auto, null = none. */
   transcriber?: Transcriber | null;
+  /** The asset's spoken-language hint (BCP 47 or a name); null or undefined = not given. */
+  language?: string | null;
   options?: Partial<PlanOptions>;
+}
+
+/** Where the audio is quiet: detected pauses, and the level for the quietest point where there is no pause. */
+export interface SoundMap {
+  silences: Segment[];
+  envelope: Envelope | null;
+}
+
+/** The offline recogniser's model is US English: true for English or an unstated language. */
+export function recognisableLanguage(language: string | null | undefined): boolean {
+  if (!language || !language.trim()) return true;
+  return /^(en|eng|english)([-_].*)?$/i.test(language.trim());
+}
+
+/** True when most letters of the script are not Latin letters (Cyrillic, Arabic, Hebrew, CJK, ...). */
+export function otherWritingSystem(text: string): boolean {
+  const latin = (text.match(/\p{Script=Latin}/gu) ?? []).length;
+  const letters = (text.match(/\p{L}/gu) ?? []).length;
+  return letters > 0 && latin < letters / 2;
+}
+
+/** Something the user should know about how a completed cut was made (see the engine section of the README). */
+export interface CutWarning {
+  code: string;
+  message: string;
 }
 
 export interface CutPlan {
   segments: Segment[];
+  warnings?: CutWarning[];
   /** All known words of the source, in source time (script spellings where the aligner recognised a mishearing). */
   words: Word[];
 }
@@ -58,43 +88,112 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
     return { segments: duration > 0 ? [{ start: 0, end: duration }] : [], words: [] };
   }
 
+  const warnings: CutWarning[] = [];
   let words: Word[] | null = input.transcript ? [...input.transcript].sort((a, b) => a.start - b.start) : null;
   const fromRecogniser = words === null;
+  let transcriber: Transcriber | null = null;
+  const sentences = script ? scriptSentences(script) : null;
+  const recognise = async (constrained: boolean): Promise<Word[]> => {
+    try {
+      return await (transcriber as Transcriber).transcribe({ mediaPath: input.mediaPath, info, sentences: constrained ? sentences : null, signal });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new CutFailure("transcriber_failed", `Speech recognition failed: ${(err as Error).message}`);
+    }
+  };
   if (words === null) {
-    const transcriber = input.transcriber === undefined ? await defaultTranscriber() : input.transcriber;
-    if (transcriber && (await transcriber.available())) {
-      const vocabulary = script ? [...new Set(tokenizeScript(script).map((t) => t.token))] : null;
-      try {
-        words = await transcriber.transcribe({ mediaPath: input.mediaPath, info, vocabulary, signal });
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        throw new CutFailure("transcriber_failed", `Speech recognition failed: ${(err as Error).message}`);
+    const english = recognisableLanguage(input.language);
+    const latinScript = !script || !otherWritingSystem(script);
+    if (!english || !latinScript) {
+      // The English model would turn this speech into English-sounding words, and a plan built on them keeps or
+      // drops the wrong things; pauses are language-independent.
+      const why = !english ? `the asset's language is "${input.language}"` : "the script is not written in the Latin alphabet";
+      warnings.push({
+        code: "language_unsupported",
+        message: `The sandbox's offline recogniser knows English only and ${why}, so this cut was made from pauses alone: long pauses are shortened and all speech is kept${script ? "; the script was not applied" : ""}. For a word-level cut, attach a transcript with PUT /sandbox/assets/{id}/transcript.`,
+      });
+    } else {
+      transcriber = input.transcriber === undefined ? await defaultTranscriber() : input.transcriber;
+      if (transcriber && (await transcriber.available())) {
+        const rate = info.sample_rate ?? 16000;
+        if (rate < 16000) {
+          warnings.push({
+            code: "recognition_degraded",
+            message: `The audio is narrowband (${rate} Hz, telephone-like) and the offline recogniser's model is made for 16 kHz speech: words were recognised less reliably, so check the cut's edges.`,
+          });
+        }
+        words = await recognise(script !== null);
+      } else if (script) {
+        throw new CutFailure("transcriber_unavailable", `A scripted cut needs the spoken words, and no speech recogniser is available. ${INSTALL_HINT}`);
+      } else {
+        transcriber = null;
       }
-    } else if (script) {
-      throw new CutFailure("transcriber_unavailable", `A scripted cut needs the spoken words, and no speech recogniser is available. ${INSTALL_HINT}`);
     }
   }
 
   let speech: SpeechMap;
+  let envelope: Envelope | null = null;
   try {
     speech = await detectSpeech(input.mediaPath, { duration, info, signal });
+    if (fromRecogniser && words) envelope = await readEnvelope(input.mediaPath, info, signal);
   } catch (err) {
     if (signal?.aborted) throw err;
     throw new CutFailure("media_unreadable", `Could not read the audio: ${(err as Error).message}`);
   }
-  const snapTo = fromRecogniser ? speech.silences : null;
+  const sound: SoundMap | null = fromRecogniser ? { silences: speech.silences, envelope } : null;
+  const done = (plan: CutPlan): CutPlan => (warnings.length > 0 ? { ...plan, warnings } : plan);
 
-  if (script) {
-    const known = words ?? [];
-    if (known.length === 0) throw new CutFailure("no_speech", "No speech was found in this asset, so nothing matches the script.");
-    const planned = planScripted(known, script, duration, opts, snapTo);
-    if (planned.segments.length === 0) {
-      throw new CutFailure("script_not_spoken", "None of the script was found in the recording: check that the script belongs to this asset.");
+  if (script && words) {
+    if (words.length === 0) throw new CutFailure("no_speech", "No speech was found in this asset, so nothing matches the script.");
+    try {
+      return done(planScripted(words, script, duration, opts, sound));
+    } catch (err) {
+      // On a near miss (some of the script heard in order, not enough), free recognition gets a say before the
+      // cut fails: the script's model may have steered the recogniser wrong. Far below, the script was not said.
+      if (!(err instanceof ScriptNotSpoken) || err.found < 0.1 * err.total || !fromRecogniser || !transcriber) throw err;
+      const free = await recognise(false);
+      try {
+        return done(planScripted(free, script, duration, opts, sound));
+      } catch {
+        throw err;
+      }
     }
-    return planned;
   }
-  if (words && words.length > 0) return { segments: planScriptless(words, duration, opts, snapTo), words };
-  return { segments: planFromPauses(speech.speech, duration, opts), words: words ?? [] };
+  if (words && words.length > 0 && (!fromRecogniser || confidentEnough(words, speech.speech))) {
+    const segments = planScriptless(words, duration, opts, sound);
+    if (segments.length > 0 || speech.speech.length === 0) return done({ segments, words: fromRecogniser ? sayable(words) : words });
+  }
+  if (fromRecogniser && words && words.length > 0) {
+    warnings.push({ code: "recognition_unreliable", message: "The recogniser was not confident about the words in this recording, so the cut was made from pauses: long pauses are shortened and all speech is kept." });
+  }
+  return done({ segments: planFromPauses(speech.speech, duration, opts), words: fromRecogniser && words ? sayable(words) : (words ?? []) });
+}
+
+/** Script text as sentences of spoken-form tokens, for the recogniser's language model. */
+export function scriptSentences(script: string): string[][] {
+  const out: string[][] = [];
+  for (const t of tokenizeScriptWords(script).tokens) (out[t.sentence] ??= []).push(t.token);
+  return out.filter((s) => s && s.length > 0);
+}
+
+/**
+ * Free recognition is worth planning on when confident words cover a fair share of the detected speech; a
+ * recogniser lost in noise or another language scatters a few low-confidence words instead.
+ */
+export function confidentEnough(words: Word[], speech: Segment[], minShare = 0.35, minConfidence = 0.1): boolean {
+  const speechTime = speech.reduce((t, s) => t + s.end - s.start, 0);
+  if (speechTime <= 0) return true;
+  const covered = words.filter((w) => (w.confidence ?? 1) >= minConfidence).reduce((t, w) => t + w.end - w.start, 0);
+  return covered >= minShare * speechTime;
+}
+
+/** Recognised words without the fillers a recogniser makes of breaths and clicks (short or unsure ones). */
+export function sayable(words: Word[]): Word[] {
+  return words.filter((w) => {
+    const t = tokensOf(w);
+    if (t.length === 0 || !t.every(isFiller)) return true;
+    return w.end - w.start >= 0.2 && (w.confidence ?? 1) >= 0.5;
+  });
 }
 
 // ---------------------------------------------------------------- pure planning (unit-tested)
@@ -103,6 +202,37 @@ const tokensOf = (w: Word) => normalizeWord(w.word);
 
 /** A scripted cut fails when less than this share of the script's words is heard in the recording. */
 export const MIN_SCRIPT_FOUND = 0.25;
+
+/** script_not_spoken, with how much of the script was heard (the engine may try free recognition on a near miss). */
+export class ScriptNotSpoken extends CutFailure {
+  constructor(readonly found: number, readonly total: number, needed: number) {
+    super(
+      "script_not_spoken",
+      `Only ${found} of the script's ${total} words were heard in the recording in the script's order (at least ${needed} are needed): check that the script belongs to this asset, or make a scriptless cut.`,
+    );
+  }
+}
+
+/**
+ * Anchors that are evidence of the script being said: those next to another anchor that follows it in the
+ * script too ("of clubs" heard as "of clubs"). A lone match is what any speech gives a script of common words.
+ */
+export function inRuns(anchors: number[], aligned: Array<{ scriptIndex: number }>, spoken: string[]): number {
+  let n = 0;
+  const next = (k: number, step: 1 | -1) => {
+    let j = k + step;
+    while (j >= 0 && j < spoken.length && isFiller(spoken[j] as string)) j += step;
+    return j;
+  };
+  const set = new Set(anchors);
+  for (const k of anchors) {
+    const s = (aligned[k] as { scriptIndex: number }).scriptIndex;
+    const a = next(k, -1);
+    const b = next(k, 1);
+    if ((set.has(a) && (aligned[a] as { scriptIndex: number }).scriptIndex === s - 1) || (set.has(b) && (aligned[b] as { scriptIndex: number }).scriptIndex === s + 1)) n++;
+  }
+  return n;
+}
 
 /** Index sets of filler words: um, uh, er, ah, hmm and kin. */
 export function findFillers(words: Word[]): Set<number> {
@@ -189,22 +319,26 @@ export function findRestarts(words: Word[], skip: Set<number> = new Set(), keepI
   return out;
 }
 
-export function planScriptless(words: Word[], duration: number, opts: PlanOptions = DEFAULT_PLAN, snapTo: Segment[] | null = null): Segment[] {
+export function planScriptless(words: Word[], duration: number, opts: PlanOptions = DEFAULT_PLAN, sound: SoundMap | null = null): Segment[] {
   const drop = findFillers(words);
   for (const i of findDoubtful(words)) drop.add(i);
   for (const i of findRestarts(words, drop)) drop.add(i);
   let keep = words.map((_, i) => !drop.has(i));
-  if (snapTo) keep = keepGlued(words, keep);
-  return segmentsFromWords(words, keep, duration, opts, snapTo);
+  if (sound) keep = keepGlued(words, keep, sound.silences);
+  return segmentsFromWords(words, keep, duration, opts, sound);
 }
 
 /**
- * Recogniser words only: a short dropped run glued to kept words on both sides (no pause either side) is kept.
- * Inside fluent speech it is nearly always a misheard piece of a kept word ("tool" heard as "too of"), and a
- * jump cut there would land inside a word.
+ * Recogniser words only: a short dropped run glued to kept words on both sides (no pause either side in the
+ * recogniser's times) is kept: inside fluent speech it is nearly always a misheard piece of a kept word ("tool"
+ * heard as "too of"). With the detected pauses, so is a short run touching a kept word on one side with no
+ * pause between them: the recogniser split one stretch of sound into words ("ten" heard as "of ten"), and a
+ * recognised word edge is never a boundary by itself.
  */
-export function keepGlued(words: Word[], keep: boolean[], glue = 0.1, maxRun = 0.6): boolean[] {
+export function keepGlued(words: Word[], keep: boolean[], silences: Segment[] | null = null, glue = 0.1, maxRun = 0.6): boolean[] {
   const out = [...keep];
+  const joined = (a: Word | undefined, b: Word | undefined) => a !== undefined && b !== undefined && b.start - a.end < glue;
+  const noPause = (a: Word, b: Word) => silences !== null && !silences.some((s) => s.end > a.end - 0.05 && s.start < b.start + 0.05);
   let i = 0;
   while (i < words.length) {
     if (keep[i]) {
@@ -217,16 +351,26 @@ export function keepGlued(words: Word[], keep: boolean[], glue = 0.1, maxRun = 0
     const right = words[j];
     const first = words[i] as Word;
     const last = words[j - 1] as Word;
-    if (left && right && first.start - left.end < glue && right.start - last.end < glue && last.end - first.start <= maxRun) {
-      for (let k = i; k < j; k++) out[k] = true;
-    }
+    const l = joined(left, first);
+    const r = joined(last, right);
+    const glued = (l && r) || (l && noPause(left as Word, first)) || (r && noPause(last, right as Word));
+    if (glued && last.end - first.start <= maxRun) for (let k = i; k < j; k++) out[k] = true;
     i = j;
   }
   return out;
 }
 
-export function planScripted(words: Word[], script: string, duration: number, opts: PlanOptions = DEFAULT_PLAN, snapTo: Segment[] | null = null): CutPlan {
-  const scriptTokens = tokenizeScript(script).map((t) => t.token);
+/** A pair at least this similar is a match; below, a substitution. */
+const MATCHED = 0.5;
+/** An anchor: a word heard as the script has it (or nearly). */
+const ANCHOR = 0.8;
+/** Spoken words closer than this to a kept neighbour belong to the same stretch of speech. */
+const EDGE_GLUE = 0.35;
+const INNER_GLUE = 0.6;
+
+export function planScripted(words: Word[], script: string, duration: number, opts: PlanOptions = DEFAULT_PLAN, sound: SoundMap | null = null): CutPlan {
+  const { tokens: scriptToks, written } = tokenizeScriptWords(script);
+  const scriptTokens = scriptToks.map((t) => t.token);
   const joined = ` ${scriptTokens.join(" ")} `;
   // An abandoned take is taken out before aligning, unless the script says the same words twice itself.
   const restarts = findRestarts(words, findFillers(words), (start) => {
@@ -248,35 +392,112 @@ export function planScripted(words: Word[], script: string, duration: number, op
     prevEnd = Math.max(prevEnd, w.end);
   });
   const aligned = alignToScript(scriptTokens, spoken, { pauseBefore });
-  let keep = words.map(() => false);
-  const matchedTokens = words.map(() => [] as number[]);
-  // A substitution (a pair that does not sound alike) is kept only beside a real match: a misheard word inside
-  // a matched phrase, not a coincidence in unrelated speech.
-  const strong = aligned.map((a) => a.scriptIndex >= 0 && a.similarity >= 0.8);
-  let strongCount = 0;
-  aligned.forEach((a, k) => {
-    if (a.scriptIndex < 0) return;
-    if (strong[k]) strongCount++;
-    else if (!strong[k - 1] && !strong[k + 1]) return;
-    const wi = owner[k] as number;
-    keep[wi] = true;
-    (matchedTokens[wi] as number[]).push(a.scriptIndex);
-  });
-  if (strongCount < Math.max(1, Math.ceil(MIN_SCRIPT_FOUND * scriptTokens.length))) {
-    throw new CutFailure(
-      "script_not_spoken",
-      `Only ${strongCount} of the script's ${scriptTokens.length} words were found in the recording: check that the script belongs to this asset, or make a scriptless cut.`,
-    );
+  const strong = aligned.map((a) => a.scriptIndex >= 0 && a.similarity >= ANCHOR);
+  const anchors = strong.flatMap((x, k) => (x ? [k] : []));
+  const found = inRuns(anchors, aligned, spoken);
+  const needed = Math.max(2, Math.ceil(MIN_SCRIPT_FOUND * scriptTokens.length));
+  if (found < needed) {
+    throw new ScriptNotSpoken(found, scriptTokens.length, needed);
   }
-  if (snapTo) keep = keepGlued(words, keep);
-  // Subtitles read better with the script's spelling where the recogniser misheard a word.
-  const outWords = words.map((w, i) => {
-    const m = matchedTokens[i] as number[];
-    const toks = tokensOf(w);
-    if (m.length === 1 && toks.length === 1 && toks[0] !== scriptTokens[m[0] as number]) return { ...w, word: scriptTokens[m[0] as number] as string };
-    return w;
+  const keepTok = keepScriptTokens(aligned, anchors, spoken, pauseBefore, scriptTokens.length);
+  let keep = words.map(() => false);
+  keepTok.forEach((k, t) => {
+    if (k) keep[owner[t] as number] = true;
   });
-  return { segments: segmentsFromWords(words, keep, duration, opts, snapTo), words: outWords };
+  if (sound) keep = keepGlued(words, keep, sound.silences);
+  const outWords = scriptSpelling(words, owner, aligned, keepTok, scriptToks, written, sound !== null);
+  return { segments: segmentsFromWords(words, keep, duration, opts, sound), words: outWords };
+}
+
+/**
+ * Which spoken tokens carry the script. Anchors (words heard as written) always; between two anchors where the
+ * script has words, the speech joining them, however misheard; before the first anchor and after the last, when
+ * the script has words there that the recogniser garbled, the speech glued to the anchor (a misheard opening is
+ * not small talk). Between two anchors that are consecutive in the script, nothing: that is an aside, a filler
+ * or an abandoned take.
+ */
+export function keepScriptTokens(aligned: Array<{ scriptIndex: number; similarity: number }>, anchors: number[], spoken: string[], pauseBefore: number[], scriptLength: number): boolean[] {
+  const keep = aligned.map(() => false);
+  for (const k of anchors) keep[k] = true;
+  // flood from a kept token over spoken words glued to it (filler tokens pass through but are not kept)
+  const flood = (from: number, step: 1 | -1, stop: number, glue: number, budget: number) => {
+    const grown: number[] = [];
+    for (let k = from + step; step > 0 ? k < stop : k > stop; k += step) {
+      const gap = step > 0 ? (pauseBefore[k] as number) : (pauseBefore[k + 1] as number);
+      if (gap >= glue) break;
+      if (!isFiller(spoken[k] as string)) grown.push(k);
+    }
+    return grown.length <= budget ? grown : grown.filter((k) => (aligned[k] as { scriptIndex: number }).scriptIndex >= 0);
+  };
+  for (let a = 0; a + 1 < anchors.length; a++) {
+    const k1 = anchors[a] as number;
+    const k2 = anchors[a + 1] as number;
+    const missing = (aligned[k2] as { scriptIndex: number }).scriptIndex - (aligned[k1] as { scriptIndex: number }).scriptIndex - 1;
+    if (missing <= 0 || k2 - k1 <= 1) continue;
+    const budget = 2 * missing + 2;
+    for (let k = k1 + 1; k < k2; k++) if ((aligned[k] as { scriptIndex: number }).scriptIndex >= 0 && !isFiller(spoken[k] as string)) keep[k] = true;
+    for (const k of flood(k1, 1, k2, INNER_GLUE, budget)) keep[k] = true;
+    for (const k of flood(k2, -1, k1, INNER_GLUE, budget)) keep[k] = true;
+  }
+  const first = anchors[0];
+  const last = anchors[anchors.length - 1];
+  if (first !== undefined && last !== undefined) {
+    const before = (aligned[first] as { scriptIndex: number }).scriptIndex;
+    if (before > 0) for (const k of flood(first, -1, -1, EDGE_GLUE, 2 * before + 1)) keep[k] = true;
+    const after = scriptLength - 1 - (aligned[last] as { scriptIndex: number }).scriptIndex;
+    if (after > 0) for (const k of flood(last, 1, aligned.length, EDGE_GLUE, 2 * after + 1)) keep[k] = true;
+  }
+  return keep;
+}
+
+/**
+ * The words a scripted cut reports (its subtitles): a recognised word (or run of words) that truly matched a
+ * written word of the script takes the script's spelling ("twenty nineteen" -> "2019", "mister" -> "Mr.");
+ * anything else keeps what was recognised, and recogniser fillers that were probably breaths are left out.
+ */
+function scriptSpelling(words: Word[], owner: number[], aligned: Array<{ scriptIndex: number; similarity: number }>, keepTok: boolean[], scriptToks: Array<{ word: number }>, written: string[], fromRecogniser: boolean): Word[] {
+  // per word: the written word its matched tokens belong to, and which script tokens they are
+  const tokensOfWord = words.map(() => [] as number[]);
+  owner.forEach((w, t) => (tokensOfWord[w] as number[]).push(t));
+  const writtenOf = (i: number): { w: number; idx: number[] } | null => {
+    const ts = tokensOfWord[i] as number[];
+    if (ts.length === 0) return null;
+    const idx: number[] = [];
+    for (const t of ts) {
+      const a = aligned[t] as { scriptIndex: number; similarity: number };
+      if (!keepTok[t] || a.scriptIndex < 0 || a.similarity < MATCHED) return null;
+      idx.push(a.scriptIndex);
+    }
+    const w = (scriptToks[idx[0] as number] as { word: number }).word;
+    return idx.every((x) => (scriptToks[x] as { word: number }).word === w) ? { w, idx } : null;
+  };
+  const out: Word[] = [];
+  let i = 0;
+  while (i < words.length) {
+    const m = writtenOf(i);
+    if (m) {
+      // gather the following words that continue the same written word ("twenty" + "nineteen")
+      const idx = [...m.idx];
+      let j = i + 1;
+      for (; j < words.length; j++) {
+        const n = writtenOf(j);
+        if (!n || n.w !== m.w || (n.idx[0] as number) !== (idx[idx.length - 1] as number) + 1) break;
+        idx.push(...n.idx);
+      }
+      const all = scriptToks.flatMap((t, x) => (t.word === m.w ? [x] : []));
+      if (idx.length === all.length && idx.every((x, k) => x === all[k])) {
+        const first = words[i] as Word;
+        const lastW = words[j - 1] as Word;
+        out.push({ ...first, word: written[m.w] as string, end: lastW.end });
+        i = j;
+        continue;
+      }
+    }
+    const w = words[i] as Word;
+    if (!fromRecogniser || sayable([w]).length > 0) out.push(w);
+    i++;
+  }
+  return out;
 }
 
 /** Scriptless cut with no words: speech regions from the level, long pauses cut down to a breath. */
@@ -289,11 +510,11 @@ export function planFromPauses(speech: Segment[], duration: number, opts: PlanOp
 /**
  * Turns kept words into segments. Consecutive kept words stay together across a pause up to two breaths plus
  * minCut; a longer pause, or any dropped word, ends the span. Each span is padded by a breath into the silence
- * around it, but never into a neighbouring word; with `snapTo` (recogniser words, whose edges are approximate)
- * a boundary moves to the nearest detected pause. Then spans closer than minCut merge, and spans shorter than
- * minSegment go.
+ * around it, but never into a neighbouring word. With `sound` (recogniser words, whose edges are approximate)
+ * a boundary goes into the detected pause next to the word, or where no pause separates it from its neighbour,
+ * to the quietest moment between them. Then spans closer than minCut merge, and spans shorter than minSegment go.
  */
-export function segmentsFromWords(words: Word[], keep: boolean[], duration: number, opts: PlanOptions = DEFAULT_PLAN, snapTo: Segment[] | null = null): Segment[] {
+export function segmentsFromWords(words: Word[], keep: boolean[], duration: number, opts: PlanOptions = DEFAULT_PLAN, sound: SoundMap | null = null): Segment[] {
   const spans: Segment[] = [];
   const maxInnerGap = 2 * opts.breath + opts.minCut;
   let first = -1;
@@ -308,9 +529,9 @@ export function segmentsFromWords(words: Word[], keep: boolean[], duration: numb
     const nextStart = last + 1 < words.length ? (words[last + 1] as Word).start : duration;
     let start = a.start - Math.max(0, Math.min(opts.breath, a.start - prevEnd));
     let end = b.end + Math.max(0, Math.min(opts.breath, nextStart - b.end));
-    if (snapTo) {
-      start = snapStart(a.start, start, snapTo, opts.breath);
-      end = snapEnd(b.end, end, snapTo, opts.breath);
+    if (sound) {
+      start = cutBefore(a.start, first > 0 ? prevEnd : null, sound, opts.breath);
+      end = cutAfter(b.end, last + 1 < words.length ? nextStart : null, duration, sound, opts.breath);
     }
     spans.push({ start: Math.max(0, start), end: Math.min(duration, end) });
     first = -1;
@@ -337,22 +558,37 @@ export function segmentsFromWords(words: Word[], keep: boolean[], duration: numb
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-// Recogniser word edges are off by tens of milliseconds; detected pauses are exact to the audio. A boundary
-// within reach of a pause moves into it (a breath before the speech onset / after the offset).
-function snapStart(wordStart: number, current: number, silences: Segment[], breath: number): number {
+// Recogniser word edges are off by tens of milliseconds; detected pauses are exact to the audio. How far a
+// recogniser edge may be from the pause that really bounds the word:
+const EDGE_SLACK = 0.15;
+const EDGE_REACH = 0.3;
+
+/**
+ * Where a kept span starting at a recognised word begins: a breath before the word inside the pause that
+ * precedes it (never before that pause's start, where the previous sound ends); with no pause there, at the
+ * quietest moment between the previous word and this one.
+ */
+export function cutBefore(wordStart: number, prevEnd: number | null, sound: SoundMap, breath: number): number {
   let best: Segment | null = null;
-  for (const s of silences) {
-    if (s.end < wordStart - 0.2 || s.end > wordStart + 0.15) continue;
-    if (!best || Math.abs(s.end - wordStart) < Math.abs(best.end - wordStart)) best = s;
+  for (const s of sound.silences) {
+    if (s.end > wordStart + EDGE_SLACK || s.end < wordStart - EDGE_REACH) continue;
+    if (prevEnd !== null && s.end <= prevEnd) continue;
+    if (!best || s.end > best.end) best = s;
   }
-  return best ? best.end - Math.min(breath, best.end - best.start) : current;
+  if (best) return Math.max(best.start, best.end - breath);
+  const from = prevEnd === null ? Math.max(0, wordStart - breath) : Math.max(prevEnd - 0.05, wordStart - EDGE_REACH);
+  return quietestPoint(sound.envelope, Math.min(from, wordStart), wordStart + 0.03);
 }
 
-function snapEnd(wordEnd: number, current: number, silences: Segment[], breath: number): number {
+/** The mirror of cutBefore for the end of a kept span. */
+export function cutAfter(wordEnd: number, nextStart: number | null, duration: number, sound: SoundMap, breath: number): number {
   let best: Segment | null = null;
-  for (const s of silences) {
-    if (s.start < wordEnd - 0.15 || s.start > wordEnd + 0.2) continue;
-    if (!best || Math.abs(s.start - wordEnd) < Math.abs(best.start - wordEnd)) best = s;
+  for (const s of sound.silences) {
+    if (s.start < wordEnd - EDGE_SLACK || s.start > wordEnd + EDGE_REACH) continue;
+    if (nextStart !== null && s.start >= nextStart) continue;
+    if (!best || s.start < best.start) best = s;
   }
-  return best ? best.start + Math.min(breath, best.end - best.start) : current;
+  if (best) return Math.min(best.end, best.start + breath);
+  const to = nextStart === null ? Math.min(duration, wordEnd + breath) : Math.min(nextStart + 0.05, wordEnd + EDGE_REACH);
+  return quietestPoint(sound.envelope, wordEnd - 0.03, Math.max(to, wordEnd));
 }

@@ -8,8 +8,8 @@ export interface TranscribeRequest {
   mediaPath: string;
   /** The asset's probe, when known: its demuxer is forced and its speech stream is the one recognised. */
   info?: MediaInfo;
-  /** Words the speech is expected to use (the script's), or null for free recognition. */
-  vocabulary: string[] | null;
+  /** The script's sentences as spoken-form tokens (recognition constrained by them), or null for free recognition. */
+  sentences: string[][] | null;
   signal?: AbortSignal;
 }
 

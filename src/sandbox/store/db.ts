@@ -1,8 +1,9 @@
 // The sandbox's state on disk: one SQLite file (WAL) in the data dir, so that a restart keeps projects, assets,
 // cuts, renders, the ledger, webhooks and the event log. Rows mirror the API's fields; the few internal columns
-// (media info, transcript, segments, captions, file paths) are JSON or paths next to them.
-import Database from "better-sqlite3";
+// (media info, transcript, segments, captions, file paths) are JSON or paths next to them. The SQLite engine
+// comes from sqlite.ts (Node's own, or WebAssembly on older Node), never from a native module.
 import { randomUUID } from "node:crypto";
+import { openDatabase, type Connection, type SqliteDriver } from "./sqlite.js";
 
 export type AssetState = "pending_upload" | "processing" | "pending_payment" | "ready" | "failed";
 export type CutState = "pending" | "processing" | "completed" | "failed";
@@ -49,6 +50,8 @@ export interface CutRow {
   segments_json: string | null;
   words_json: string | null;
   captions_json: string | null;
+  /** JSON array of {code, message}: how the engine fell back (engine CutWarning); null when it did not. */
+  warnings_json?: string | null;
 }
 
 export interface RenderRow {
@@ -111,7 +114,7 @@ CREATE INDEX IF NOT EXISTS assets_project ON assets(project_id);
 CREATE TABLE IF NOT EXISTS cuts (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, asset_id TEXT NOT NULL, state TEXT NOT NULL,
   script TEXT, error_code TEXT, error_message TEXT, created_at TEXT NOT NULL, started_at TEXT, completed_at TEXT,
-  segments_json TEXT, words_json TEXT, captions_json TEXT);
+  segments_json TEXT, words_json TEXT, captions_json TEXT, warnings_json TEXT);
 CREATE INDEX IF NOT EXISTS cuts_asset ON cuts(asset_id);
 CREATE TABLE IF NOT EXISTS renders (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, asset_id TEXT NOT NULL, cut_id TEXT,
@@ -141,14 +144,19 @@ export function nowIso(): string {
 type Filters = Record<string, string | undefined>;
 
 export class Store {
-  readonly db: Database.Database;
+  readonly db: Connection;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
+  constructor(file: string, driver?: SqliteDriver) {
+    this.db = openDatabase(file, driver);
     this.db.exec(SCHEMA);
+    // data dirs made before cut warnings existed
+    const cutColumns = this.db.prepare("PRAGMA table_info(cuts)").all() as Array<{ name: string }>;
+    if (!cutColumns.some((c) => c.name === "warnings_json")) this.db.exec("ALTER TABLE cuts ADD COLUMN warnings_json TEXT");
+  }
+
+  /** Which SQLite engine holds the data ("node:sqlite" or "wasm"). */
+  get driver(): SqliteDriver {
+    return this.db.driver;
   }
 
   close(): void {
