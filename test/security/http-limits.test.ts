@@ -78,7 +78,7 @@ describe("HTTP limits", () => {
     try {
       const { tools } = await anonymous.client.listTools();
       expect(tools.map((t) => t.name)).not.toContain("create_webhook");
-      expect(tools.map((t) => t.name)).toContain("list");
+      expect(tools.map((t) => t.name)).toContain("roughy_list");
       const r = await anonymous.call("create_webhook", { url: "http://127.0.0.1:9/internal-admin", events: ["cut.completed"] }).catch((e: unknown) => e);
       expect(r instanceof Error ? r.message : textOf(r as never)).toMatch(/create_webhook/);
     } finally {

@@ -57,7 +57,7 @@ afterAll(async () => {
 /** What the calls below ask for: a validation error, a server error, a failed cut and its resource. */
 async function probe(client: Client): Promise<CallToolResult[]> {
   const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args }, CallToolResultSchema)) as CallToolResult;
-  const results = [await call("get_credits", {}), await call("list", { kind: "projects" }), await call("get", { kind: "cut", id: CUT_ID })];
+  const results = [await call("get_credits", {}), await call("roughy_list", { kind: "projects" }), await call("roughy_get", { kind: "cut", id: CUT_ID })];
   await client.readResource({ uri: `roughy://cuts/${CUT_ID}` });
   return results;
 }
