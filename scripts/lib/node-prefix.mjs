@@ -68,12 +68,23 @@ export async function nodePrefix({ node, npm, cache = DEFAULT_CACHE }) {
     await link(path.join(npmDir, "node_modules", "npm", "bin", "npm-cli.js"), path.join(bin, "npm"));
     await link(path.join(npmDir, "node_modules", "npm", "bin", "npx-cli.js"), path.join(bin, "npx"));
   }
+  // The prefix's npm would read its global config from inside the prefix, where there is none: point it at the
+  // machine npm's (which may hold a CA file or a registry mirror) so that it reaches the registry the same way.
+  const machineNpm = npm ? await machineNpmConfig() : {};
   return {
     bin,
     node: path.join(bin, "node"),
     /** `base` (default: this process's environment) with the prefix first on PATH. */
-    env: (base = process.env) => ({ ...base, PATH: `${bin}${path.delimiter}${base.PATH ?? ""}` }),
+    env: (base = process.env) => ({ ...base, ...machineNpm, PATH: `${bin}${path.delimiter}${base.PATH ?? ""}` }),
   };
+}
+
+async function machineNpmConfig() {
+  const get = async (key) => (await run("npm", ["config", "get", key])).stdout.trim();
+  const config = { npm_config_registry: await get("registry") };
+  const globalconfig = await get("globalconfig");
+  if (existsSync(globalconfig)) config.npm_config_globalconfig = globalconfig;
+  return config;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

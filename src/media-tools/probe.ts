@@ -195,6 +195,7 @@ export function parseFfmpegListing(stderr: string): Omit<ProbedMedia, "reader" |
   const result: Omit<ProbedMedia, "reader" | "tried"> = { format, format_long: null, duration: null, size_bytes: null, timecode: null, streams: [] };
   let current: ProbedStream | null = null;
   for (const line of lines.slice(start + 1)) {
+    if (/^\[/.test(line)) continue; // a demuxer's warning in the middle of the listing
     if (/^\S/.test(line)) break; // the next top-level block (Output, a message)
     const dur = /^\s+Duration: (\S+?),/.exec(line);
     if (dur) {

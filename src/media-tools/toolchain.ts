@@ -198,6 +198,7 @@ export function chooseToolchain(env: NodeJS.ProcessEnv = process.env): Toolchain
         const sysFfprobe = sibling(sysFfmpeg, "ffprobe") ?? findOnPath("ffprobe", env.PATH);
         ffmpeg ??= { path: sysFfmpeg, version: v.text, source: "system" };
         if (!ffprobe && sysFfprobe) ffprobe = tool(sysFfprobe, "system", notes);
+        if (!ffprobe) notes.push(`no ffprobe beside the system ffmpeg at ${sysFfmpeg}: the bundled ffprobe probes`);
       } else {
         notes.push(v ? `system ffmpeg ${v.text} at ${sysFfmpeg} is older than ${MIN_SYSTEM_VERSION.join(".")}` : `system ffmpeg at ${sysFfmpeg} did not run`);
       }

@@ -4,6 +4,7 @@
 
 import { describeToolchain } from "../media-tools/index.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { getUiCapability } from "@modelcontextprotocol/ext-apps/server";
 import { RootsListChangedNotificationSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
 import { TOOL_LIST } from "../tools/index.js";
 import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
@@ -60,7 +61,7 @@ function instructions(mode: Backend["mode"], remoteCaller: boolean, limitedTo: r
   return [
     "Roughy turns raw interview footage into a rough cut (drops filler, restarts, off-topic asides).",
     "Flow: estimate_cost (free) -> upload_media (charges once per file) -> create_cut (optional script = the intended message) -> export_cut (EDL/XML/OTIO/SRT/VTT) or create_render -> download_render. cut_to_script does it all as one background job.",
-    "Long steps: pass wait_seconds, or call wait. Ids come from the tool that created the object or from list.",
+    "Long steps: pass wait_seconds, or call roughy_wait. Ids come from the tool that created the object or from roughy_list.",
     backend,
     // With --toolsets / --read-only the flow above is partly unavailable: say what is there.
     ...(limitedTo ? [`This server is limited (--toolsets / --read-only) to: ${limitedTo.join(", ")}.`] : []),
@@ -177,6 +178,9 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       logger(`${message}: ${detail}`);
     },
     selection,
+    // An app-only tool is for the view, never the model: a host without MCP Apps would show it to the
+    // model (about 200 tokens a turn) and can never use it, so it is listed only to hosts with MCP Apps.
+    unlisted: (tool) => isAppOnly(tool) && !getUiCapability(mcp.server.getClientCapabilities()),
     ...(tasks ? { tasks } : {}),
   });
 

@@ -1,6 +1,6 @@
 // Cuts of the fixture interview with the real offline recogniser. pocketsphinx takes seconds of CPU on 30 s of
 // audio, so each recognition runs once here and every assertion reuses it.
-// Thresholds (measured on this fixture, see bench/cut-quality.ts): scripted with the script-constrained grammar
+// Thresholds (measured on this fixture, see bench/cut-quality.ts): scripted with the script's language model
 // kept 100% of script words and removed 100% of filler/restart/aside time, boundary error mean 22 ms, max 72 ms;
 // scriptless free recognition removed 84% of filler time and all of the abandoned take. The thresholds leave
 // room for a different pocketsphinx build (acoustic model versions differ between distributions).

@@ -2,6 +2,7 @@
 // a scriptless create_cut, create_render and download_render. The cut is checked against where flite's speech
 // lies (the long pause dropped, both sentences kept), the render with ffprobe and a level meter.
 // Run with FFMPEG_PATH/FFPROBE_PATH to test another toolchain (.ci/run runs it with Debian's and the bundled).
+import { execFileSync } from "node:child_process";
 import { copyFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +60,24 @@ afterAll(async () => {
 });
 
 const inside = (t: number, segs: { start: number; end: number }[]) => segs.some((s) => s.start <= t && t < s.end);
+
+describe("which media tools run", () => {
+  it("the sandbox's status names the ffmpeg and ffprobe it runs, as FFMPEG_PATH/FFPROBE_PATH or PATH chose them", async () => {
+    const local = await startTestSandbox();
+    try {
+      const status = (await local.control("GET", "/sandbox/status")).body as { media_tools: { ffmpeg: { path: string; version: string; source: string }; ffprobe: { path: string; source: string } } };
+      const { ffmpeg, ffprobe } = status.media_tools;
+      if (process.env.FFMPEG_PATH) expect(ffmpeg).toMatchObject({ path: process.env.FFMPEG_PATH, source: "env" });
+      if (process.env.FFPROBE_PATH) expect(ffprobe).toMatchObject({ path: process.env.FFPROBE_PATH, source: "env" });
+      // The version stated is the one the binary itself reports.
+      const own = execFileSync(ffmpeg.path, ["-version"], { encoding: "utf8" }).split("\n")[0] as string;
+      expect(own).toContain(ffmpeg.version.replace(/ \(\d{4}\)$/, ""));
+      expect(["env", "system", "bundled"]).toContain(ffprobe.source);
+    } finally {
+      await local.close();
+    }
+  });
+});
 
 describe.skipIf(!available)(`formats through the MCP server (ffmpeg ${available ? toolchain().ffmpeg.version : "?"})`, () => {
   for (const [name, want] of Object.entries(CASES)) {

@@ -57,3 +57,11 @@ describe("symbols, abbreviations and the script's spelling", () => {
     expect(writtenForm("(ill-disposed,")).toBe("ill-disposed");
   });
 });
+
+describe("other alphabets", () => {
+  it("keeps the letters of an attached transcript in any alphabet (a transcript is the truth in any language)", () => {
+    expect(normalizeWord("Привет,")).toEqual(["привет"]);
+    expect(normalizeWord("«שלום»")).toEqual(["שלום"]);
+    expect(normalizeWord("café")).toEqual(["café"]);
+  });
+});

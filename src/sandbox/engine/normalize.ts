@@ -77,7 +77,7 @@ export function normalizeWord(raw: string): string[] {
   for (const [re, said] of SYMBOLS) w = w.replace(re, said);
   const out: string[] = [];
   for (const part of w.split(/[\s\-–—/]+/)) {
-    const t = part.replace(/[^a-z0-9',.]/g, "").replace(/[.,]+$/, "").replace(/^'+|'+$/g, "");
+    const t = part.replace(/[^\p{L}\p{N}',.]/gu, "").replace(/[.,]+$/, "").replace(/^'+|'+$/g, "");
     if (/^\d{1,3}(,\d{3})+$|^\d+$/.test(t)) {
       out.push(...expandNumber(t.replace(/,/g, ""), t.includes(",")));
       continue;
@@ -87,7 +87,7 @@ export function normalizeWord(raw: string): string[] {
       out.push(...expandNumber(m[1] as string));
       continue;
     }
-    const clean = t.replace(/[^a-z0-9']/g, "");
+    const clean = t.replace(/[^\p{L}\p{N}']/gu, "");
     if (clean) out.push(clean);
   }
   return out;
