@@ -30,12 +30,15 @@ import {
   type ParsedUri,
 } from "./uris.js";
 import { ProtocolError } from "../server/protocol-error.js";
+import { linkExport } from "../exports/link-media.js";
 
 export type ResourceDeps = {
   client: () => Promise<RoughyClient>;
   log: (level: LoggingLevel, message: string) => void;
   /** Polling bound for subscriptions when live events are unavailable. */
   pollMs?: number;
+  /** A remote caller's files are not this machine's: exports are not pointed at remembered upload paths. */
+  remote?: boolean;
 };
 
 /** JSON-RPC code for "resource not found" (MCP spec). */
@@ -80,10 +83,13 @@ async function getEntity(client: RoughyClient, kind: EntityKind, id: string): Pr
   }
 }
 
-async function read(client: RoughyClient, uri: string, parsed: ParsedUri): Promise<ReadResourceResult> {
+async function read(client: RoughyClient, uri: string, parsed: ParsedUri, remote: boolean): Promise<ReadResourceResult> {
   if (parsed.type === "export") {
     const file = await client.cuts.export(parsed.cutId, parsed.format, parsed.frameRate !== undefined ? { frameRate: parsed.frameRate } : {});
-    return { contents: [{ uri, mimeType: file.contentType.split(";")[0]?.trim() || MIME[parsed.format], text: file.content }] };
+    // The same media link export_cut gives (the file this server uploaded), so the two never disagree.
+    const cut = await client.cuts.get(parsed.cutId);
+    const { body } = await linkExport({ format: parsed.format, body: file.content, assetId: cut.asset_id, remote });
+    return { contents: [{ uri, mimeType: file.contentType.split(";")[0]?.trim() || MIME[parsed.format], text: body }] };
   }
   if (parsed.type === "subtitle") {
     const file = await client.cuts.exportSubtitle(parsed.cutId, parsed.format);
@@ -183,7 +189,7 @@ export function registerResources(mcp: McpServer, deps: ResourceDeps): { close()
     const uri = request.params.uri;
     const parsed = parseRoughyUri(uri);
     try {
-      return await read(await deps.client(), uri, parsed);
+      return await read(await deps.client(), uri, parsed, deps.remote ?? false);
     } catch (error) {
       throw toMcpError(error, uri, parsed);
     }

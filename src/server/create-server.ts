@@ -188,6 +188,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     client: () => backend.client(),
     log: sendLog,
     pollMs: options.subscriptionPollMs,
+    remote: Boolean(options.remote),
   });
   // After the resources: the app wraps their resources/read handler to serve its ui:// page.
   registerApp(mcp);
