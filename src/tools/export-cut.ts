@@ -12,7 +12,7 @@ import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
 import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
 import { exportUri, subtitleUri } from "../resources/uris.js";
 import type { ExportFormat } from "../client/index.js";
-import { MediaPathError, linkExport } from "../exports/link-media.js";
+import { MediaPathError, linkExport, type MediaLink } from "../exports/link-media.js";
 
 /** Above this the file goes to disk instead of into the answer. */
 export const INLINE_LIMIT_BYTES = 8 * 1024;
@@ -44,7 +44,7 @@ export const exportCut = defineTool({
     frame_rate: z.number().positive().max(240).optional().describe("fps for an audio-only source, e.g. 25"),
     save_to: z.string().optional().describe("file path in an allowed folder (default: inline when small)"),
     overwrite,
-    media_path: z.string().optional().describe("the source's absolute path on the editing machine (default: the file this server uploaded)"),
+    media_path: z.string().optional().describe("source path for the editor to link"),
   },
   outputSchema: {
     cut_id: z.string(),
@@ -55,10 +55,6 @@ export const exportCut = defineTool({
     inline: z.boolean(),
     saved_to: z.string().nullable(),
     text: z.string().nullable().describe("the file itself when inline"),
-    media: z
-      .object({ linked: z.boolean(), path: z.string().nullable(), note: z.string().nullable() })
-      .nullable()
-      .describe("where an edit file points for its media; null for subtitles"),
   },
   toolsets: ["cuts"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -71,7 +67,7 @@ export const exportCut = defineTool({
     const file = isSubtitle
       ? await client.cuts.exportSubtitle(args.cut_id, fmt as SubtitleFormat, { signal: ctx.signal })
       : await client.cuts.export(args.cut_id, fmt as ExportFormat, { signal: ctx.signal, frameRate: args.frame_rate });
-    let media = null;
+    let media: MediaLink | null = null;
     if (!isSubtitle) {
       const cut = await client.cuts.get(args.cut_id, { signal: ctx.signal });
       try {
@@ -94,7 +90,7 @@ export const exportCut = defineTool({
     const inline = savedTo === null;
     const where = inline ? "inline below" : `saved to ${savedTo}`;
     return {
-      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media },
+      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null },
       summary:
         `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}.` +
         (media ? (media.linked ? ` Media: ${media.path}.` : ` ${media.note}`) : "") +

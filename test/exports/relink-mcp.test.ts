@@ -32,8 +32,9 @@ function urlsOf(format: string, body: string): string[] {
 async function exported(cutId: string, format: string, extra: Record<string, unknown> = {}): Promise<{ body: string; media: Media }> {
   const r = await conn.call("export_cut", { cut_id: cutId, format, ...extra });
   expect(r.isError, textOf(r)).toBeFalsy();
-  const data = r.structuredContent as { text: string | null; saved_to: string | null; media: Media };
-  return { body: data.text ?? (await readFile(data.saved_to!, "utf8")), media: data.media };
+  const data = r.structuredContent as { text: string | null; saved_to: string | null; media_path: string | null; media_note: string | null };
+  const media = { linked: data.media_path !== null, path: data.media_path, note: data.media_note };
+  return { body: data.text ?? (await readFile(data.saved_to!, "utf8")), media };
 }
 
 beforeAll(async () => {
@@ -77,6 +78,7 @@ describe("exports point at the file the server uploaded", () => {
     const { body, media } = await exported(cuts.day1.cutId, "edl");
     expect(media.linked).toBe(false);
     expect(media.note).toMatch(/FROM CLIP NAME/);
+    expect(textOf(await conn.call("export_cut", { cut_id: cuts.day1.cutId, format: "edl" }))).toMatch(/FROM CLIP NAME/);
     expect(body).toContain("* FROM CLIP NAME: Entrevista café 01.mp4");
   });
 });
