@@ -7,14 +7,14 @@ import { copyFile, mkdir, readFile, realpath } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect, FIXTURE_MP4, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, FIXTURE_MP4, FIXTURE_SCRIPT, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 import { type Loose, readXml } from "./helpers.js";
 
 let sb: TestSandbox;
 let conn: Connected;
 let ws: Workspace;
-const cuts: Record<"day1" | "day2", { cutId: string; media: string }> = {} as never;
+const cuts: Record<"day1" | "day2", { cutId: string; assetId: string; media: string }> = {} as never;
 
 type Media = { linked: boolean; path: string | null; note: string | null };
 
@@ -46,8 +46,8 @@ beforeAll(async () => {
     await mkdir(path.join(ws.dir, day));
     const media = path.join(ws.dir, day, "Entrevista café 01.mp4");
     await copyFile(FIXTURE_MP4, media);
-    const { cutId } = await uploadAndCut(conn, sb, media);
-    cuts[day] = { cutId, media: await realpath(media) };
+    const { cutId, assetId } = await uploadAndCut(conn, sb, media);
+    cuts[day] = { cutId, assetId, media: await realpath(media) };
   }
 }, 240_000);
 
@@ -81,6 +81,27 @@ describe("exports point at the file the server uploaded", () => {
     expect(textOf(await conn.call("export_cut", { cut_id: cuts.day1.cutId, format: "edl" }))).toMatch(/FROM CLIP NAME/);
     expect(body).toContain("* FROM CLIP NAME: Entrevista café 01.mp4");
   });
+});
+
+describe("cut_to_script's saved files", () => {
+  it("point at the source the server uploaded", async () => {
+    const out = path.join(ws.dir, "out");
+    await mkdir(out);
+    const r = await conn.call("cut_to_script", {
+      asset_id: cuts.day2.assetId,
+      script: await readFile(FIXTURE_SCRIPT, "utf8"),
+      exports: ["xmeml", "otio"],
+      render: "none",
+      output_dir: out,
+      wait_seconds: 50,
+    });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const saved = (r.structuredContent as { exports: Array<{ format: string; path: string }> }).exports;
+    expect(saved.map((e) => e.format).sort()).toEqual(["otio", "xmeml"]);
+    for (const e of saved) {
+      for (const u of urlsOf(e.format, await readFile(e.path, "utf8"))) expect(fileURLToPath(u)).toBe(cuts.day2.media);
+    }
+  }, 120_000);
 });
 
 describe("a file the server did not upload", () => {
