@@ -207,6 +207,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       log: sendLog,
       pollMs: options.subscriptionPollMs,
       fixed: [appResource],
+      remote: Boolean(options.remote),
     });
     closers.add(resources.close);
     mcp.onclose = () => {
