@@ -191,7 +191,7 @@ async function remoteUpload(sandbox: { baseUrl: string; apiKey: string }, mib: n
     const t0 = performance.now();
     await promisify(execFile)("sh", ["-c", command], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ROUGHY_API_KEY: sandbox.apiKey } });
     const seconds = (performance.now() - t0) / 1000;
-    const waited = (await client.callTool({ name: "wait", arguments: { kind: "asset", id: asset.id, wait_seconds: 0 } }, CallToolResultSchema)) as CallToolResult;
+    const waited = (await client.callTool({ name: "roughy_wait", arguments: { kind: "asset", id: asset.id, wait_seconds: 0 } }, CallToolResultSchema)) as CallToolResult;
     await client.close();
     const after = await procMemory(child.pid!);
     return {

@@ -1,5 +1,5 @@
 // Progress latency: from a state change in the sandbox to the MCP progress notification that reports it.
-// A render is started directly with the client, then the `wait` tool follows it with a progress token; the
+// A render is started directly with the client, then the `roughy_wait` tool follows it with a progress token; the
 // render takes long enough that the follow is subscribed before it ends. The sandbox stamps completed_at
 // when the render completes (same process, same clock); the latency is the arrival of the notification
 // that reports completion (or of the tool result, if that comes first) minus that stamp. Once with SSE, once with the events path faulted to 404 so that
@@ -21,7 +21,7 @@ async function oneRun(session: McpSession, client: BenchClient, assetId: string)
   const render = await client.renders.create({ asset_id: assetId, output: "mp4" });
   let completionSeenAt: number | null = null;
   const result = await session.client.callTool(
-    { name: "wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } },
+    { name: "roughy_wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } },
     undefined,
     {
       onprogress: (p) => {
@@ -49,7 +49,7 @@ async function series(sandbox: Sandbox, client: BenchClient, assetId: string, di
   });
   try {
     const { tools } = await session.client.listTools();
-    if (!pickTool(tools, ["wait"])) throw new Error("the server offers no `wait` tool");
+    if (!pickTool(tools, ["roughy_wait"])) throw new Error("the server offers no `roughy_wait` tool");
     const samples: Sample[] = [];
     for (let i = 0; i < RUNS; i++) samples.push(await oneRun(session, client, assetId));
     return samples;

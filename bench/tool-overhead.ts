@@ -16,7 +16,7 @@ const WARMUP = 40;
 type Target = { tool: string; args: Record<string, unknown>; direct: () => Promise<unknown>; what: string };
 
 /**
- * Reads through the `get` tool, each paired with exactly the client calls the tool makes, so the
+ * Reads through the `roughy_get` tool, each paired with exactly the client calls the tool makes, so the
  * difference is what MCP adds (stdio, JSON-RPC, schemas, the result's text) and not extra API work.
  */
 function targets(client: BenchClient, ids: { cut?: string; asset?: string }): Target[] {
@@ -87,7 +87,7 @@ export const toolOverhead: Bench = {
         });
         try {
           const { tools } = await session.client.listTools();
-          if (!pickTool(tools, ["get"])) throw new NotAvailable("the server offers no `get` tool");
+          if (!pickTool(tools, ["roughy_get"])) throw new NotAvailable("the server offers no `roughy_get` tool");
           const candidates = targets(client, ids);
           if (candidates.length === 0) throw new NotAvailable(`no asset or cut to read${setupNote}`);
           const out: Row[] = [];

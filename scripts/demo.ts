@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     });
     let job = result.structuredContent as { id: string; status: string };
     while (job.status === "running") {
-      result = await call(client, "wait", { kind: "job", id: job.id, wait_seconds: 50 });
+      result = await call(client, "roughy_wait", { kind: "job", id: job.id, wait_seconds: 50 });
       job = (result.structuredContent as { job: { id: string; status: string } }).job;
     }
     if (job.status !== "completed") throw new Error(`the job ended ${job.status}`);

@@ -8,6 +8,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { wavFile } from "./make-media-fixtures.mjs";
 
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -172,21 +173,8 @@ for (const c of chunks) {
   total.set(c, at);
   at += c.length;
 }
-const header = Buffer.alloc(44);
-header.write("RIFF", 0);
-header.writeUInt32LE(36 + total.length * 2, 4);
-header.write("WAVEfmt ", 8);
-header.writeUInt32LE(16, 16);
-header.writeUInt16LE(1, 20);
-header.writeUInt16LE(1, 22);
-header.writeUInt32LE(RATE, 24);
-header.writeUInt32LE(RATE * 2, 28);
-header.writeUInt16LE(2, 32);
-header.writeUInt16LE(16, 34);
-header.write("data", 36);
-header.writeUInt32LE(total.length * 2, 40);
 const wavPath = join(work, "interview.wav");
-writeFileSync(wavPath, Buffer.concat([header, Buffer.from(total.buffer)]));
+writeFileSync(wavPath, wavFile(Buffer.from(total.buffer), RATE));
 const duration = cursor / RATE;
 
 mkdirSync(OUT, { recursive: true });

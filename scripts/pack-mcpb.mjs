@@ -30,10 +30,9 @@ async function main() {
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf("[")));
     await run("tar", ["-xzf", path.join(tmp, packed.filename), "-C", tmp]);
 
-    // --ignore-scripts keeps our own `prepare` (a build needing dev tools) from running; the one dependency
-    // that needs its install script (the native SQLite binding) is rebuilt explicitly.
+    // --ignore-scripts keeps our own `prepare` (a build needing dev tools) from running; no dependency needs its
+    // install script to work (SQLite is node:sqlite or WebAssembly).
     await run("npm", ["install", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--no-package-lock", "--loglevel=error"], { cwd: stage, ...BIG });
-    await run("npm", ["rebuild", "better-sqlite3", "--loglevel=error"], { cwd: stage, ...BIG });
 
     const manifest = JSON.parse(await readFile(path.join(stage, "manifest.json"), "utf8"));
     manifest.compatibility = { ...manifest.compatibility, platforms: [process.platform] };

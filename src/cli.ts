@@ -24,7 +24,8 @@ Environment:
   ROUGHY_API_KEY / ROUGHY_API_KEY_FILE   use the Roughy API; without a key the embedded sandbox is used
   ROUGHY_BASE_URL                        API origin (default https://api.roughy.ai)
   ROUGHY_ALLOWED_DIRS                    directories for local files (path-delimited), used when the
-                                         client offers no MCP roots; default: the working directory
+                                         client offers no MCP roots; default: the working directory,
+                                         unless it is / or the home directory (then none until named)
   ROUGHY_SANDBOX_DIR                     sandbox data directory
   ROUGHY_TOOLSETS / ROUGHY_READ_ONLY=1   as --toolsets / --read-only
   ROUGHY_ALLOWED_HOSTS / ROUGHY_ALLOWED_ORIGINS   --http: comma-separated Host / Origin values answered

@@ -40,6 +40,16 @@ export async function withTempDir<T>(prefix: string, fn: (dir: string) => Promis
   }
 }
 
+/** The environment a spawned server sees: only what a host would pass, never this process's secrets. */
+export function hostEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SystemRoot"]) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
 export function nowMs(): number {
   return performance.now();
 }

@@ -3,7 +3,7 @@
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { CLI, nowMs, requireFile } from "./common.js";
+import { CLI, hostEnv, nowMs, requireFile } from "./common.js";
 
 export type McpSession = {
   client: Client;
@@ -11,16 +11,6 @@ export type McpSession = {
   initializeMs: number;
   close(): Promise<void>;
 };
-
-/** The environment the server sees: only what a host would pass, never this process's secrets. */
-function serverEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const key of ["PATH", "HOME", "TMPDIR", "LANG", "SystemRoot"]) {
-    const value = process.env[key];
-    if (value !== undefined) env[key] = value;
-  }
-  return { ...env, ...extra };
-}
 
 export async function connectStdio(options: {
   command?: string;
@@ -31,7 +21,7 @@ export async function connectStdio(options: {
   const transport = new StdioClientTransport({
     command: options.command ?? process.execPath,
     args,
-    env: serverEnv(options.env ?? {}),
+    env: hostEnv(options.env ?? {}),
     stderr: "ignore",
   });
   const client = new Client({ name: "roughy-mcp-bench", version: "0.0.0" });

@@ -211,7 +211,7 @@ describe("sources of allowed dirs", () => {
       await refused(access.defaultDir(), why);
     }
     const failing = createFileAccess({ roots: () => Promise.reject(new Error("timed out")), configured: [allowed], cwd: allowed });
-    await refused(failing.openReadable("clip.mp4", "path"), /did not list them/);
+    await refused(failing.openReadable("clip.mp4", "path"), /could not be listed \(timed out\)/);
     // A usable root next to unusable ones: exactly the usable one.
     const mixed = createFileAccess({ roots: async () => ({ uris: ["https://example.com/", pathToFileURL(allowed).href] }), cwd: root });
     expect(await mixed.allowedDirs()).toEqual([allowed]);

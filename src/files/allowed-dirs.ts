@@ -149,10 +149,10 @@ export function createFileAccess(source: AllowedDirSource): FileAccess {
   };
 
   const boundary = async (): Promise<Boundary> => {
-    const answer = source.roots ? await source.roots().catch((error: unknown) => ({ error: String(error) })) : null;
+    const answer = source.roots ? await source.roots().catch((error: unknown) => ({ error: error instanceof Error ? error.message : String(error) })) : null;
     if (answer && "error" in answer) {
       // The client said it has roots but could not list them: guessing a folder would widen access.
-      return { dirs: [], refusal: `The MCP client offers roots but did not list them (${shown(answer.error)}), so no folder is allowed. ${HOW_TO_ALLOW}` };
+      return { dirs: [], refusal: `No folder is allowed: the MCP client offers roots but they could not be listed (${shown(answer.error)}). ${HOW_TO_ALLOW}` };
     }
     if (answer) {
       // The client's roots are the boundary when it offers them, exactly: unusable ones allow nothing.

@@ -38,29 +38,37 @@ export class BodyTooLarge extends Error {}
 export class BodyStalled extends Error {}
 
 /**
- * Reads a body up to `limit` bytes: more throws BodyTooLarge without buffering the rest, a pause longer
- * than `idleMs` throws BodyStalled.
+ * Reads a body up to `limit` bytes: more rejects with BodyTooLarge without buffering the rest, a pause longer
+ * than `idleMs` with BodyStalled. Either way reading stops and the socket stays open, so that the caller can
+ * still answer (413, 408) before closing it.
  */
-export async function readBody(req: http.IncomingMessage, limit: number = HTTP_LIMITS.maxBodyBytes, idleMs: number = HTTP_LIMITS.bodyIdleMs): Promise<Buffer> {
+export function readBody(req: http.IncomingMessage, limit: number = HTTP_LIMITS.maxBodyBytes, idleMs: number = HTTP_LIMITS.bodyIdleMs): Promise<Buffer> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => req.destroy(new BodyStalled()), idleMs);
-  };
-  arm();
-  try {
-    for await (const chunk of req) {
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (error: Error | null) => {
+      clearTimeout(timer);
+      req.off("data", onData).off("end", onEnd).off("error", done);
+      if (error) {
+        req.pause();
+        reject(error);
+      } else resolve(Buffer.concat(chunks));
+    };
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => done(new BodyStalled()), idleMs);
+    };
+    const onData = (chunk: Buffer) => {
       arm();
-      size += (chunk as Buffer).length;
-      if (size > limit) throw new BodyTooLarge();
-      chunks.push(chunk as Buffer);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return Buffer.concat(chunks);
+      size += chunk.length;
+      if (size > limit) done(new BodyTooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => done(null);
+    req.on("data", onData).on("end", onEnd).on("error", done);
+    arm();
+  });
 }

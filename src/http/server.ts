@@ -106,6 +106,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
         return;
       }
       if (error instanceof BodyStalled) {
+        res.once("finish", () => req.destroy());
         send(res, 408, rpcError(-32600, `Request body stalled: no data for ${HTTP_LIMITS.bodyIdleMs / 1000} s.`), { connection: "close" });
         return;
       }

@@ -263,7 +263,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
     } else {
       const assetId = input.assetId as string;
       record({ asset_id: assetId }, "prepare");
-      asset = await step("prepare", () => "Check the asset_id with list kind=assets.", () => client.assets.get(assetId, { signal }), signal);
+      asset = await step("prepare", () => "Check the asset_id with roughy_list kind=assets.", () => client.assets.get(assetId, { signal }), signal);
       record({ project_id: asset.project_id, asset_state: asset.state });
       if (asset.state === "pending_upload") {
         throw new JobStepError(

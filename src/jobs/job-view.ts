@@ -84,7 +84,7 @@ export function jobSummary(job: JobSnapshot<CutJobDetail>): string {
   const d = job.detail;
   switch (job.status) {
     case "running":
-      return `Job ${job.id} is running: ${job.step}, ${Math.round(job.progress.progress)}% (${job.progress.message})${ids(d)}. Next: call wait with kind=job, id=${job.id}.`;
+      return `Job ${job.id} is running: ${job.step}, ${Math.round(job.progress.progress)}% (${job.progress.message})${ids(d)}. Next: call roughy_wait with kind=job, id=${job.id}.`;
     case "completed": {
       const seg = d.segments;
       const cut = seg

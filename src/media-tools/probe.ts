@@ -41,6 +41,8 @@ export interface ProbedMedia {
   duration: number | null;
   size_bytes: number | null;
   timecode: string | null;
+  /** BWF (bext) time_reference: the recorder's clock at the first sample, in samples since midnight. */
+  time_reference?: number;
   streams: ProbedStream[];
   /** Which reader answered, and what was tried before it. */
   reader: "ffprobe" | "ffmpeg";
@@ -153,6 +155,7 @@ export function parseFfprobeJson(json: string): Omit<ProbedMedia, "reader" | "tr
     duration: positive(out.format?.duration) ?? null,
     size_bytes: positive(out.format?.size) ?? null,
     timecode: out.format?.tags?.timecode ?? null,
+    ...(positive(out.format?.tags?.time_reference) ? { time_reference: positive(out.format?.tags?.time_reference) } : {}),
     streams,
   };
 }
@@ -192,6 +195,7 @@ export function parseFfmpegListing(stderr: string): Omit<ProbedMedia, "reader" |
   const result: Omit<ProbedMedia, "reader" | "tried"> = { format, format_long: null, duration: null, size_bytes: null, timecode: null, streams: [] };
   let current: ProbedStream | null = null;
   for (const line of lines.slice(start + 1)) {
+    if (/^\[/.test(line)) continue; // a demuxer's warning in the middle of the listing
     if (/^\S/.test(line)) break; // the next top-level block (Output, a message)
     const dur = /^\s+Duration: (\S+?),/.exec(line);
     if (dur) {
@@ -305,7 +309,7 @@ export async function probeFile(file: string, opts: ProbeOptions = {}): Promise<
   } catch (err) {
     if (err instanceof ProcessTimeoutError) {
       timedOut = true;
-      tried.push(`${ffprobeName}: no answer within ${Math.round(timeoutMs / 1000)} s`);
+      tried.push(`${ffprobeName}: no answer within ${(timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0)} s`);
     } else if (err instanceof MediaProbeError || err instanceof ProcessAbortedError) throw err;
     else tried.push(`${ffprobeName}: did not start (${(err as Error).message})`);
   }
@@ -322,7 +326,7 @@ export async function probeFile(file: string, opts: ProbeOptions = {}): Promise<
   } catch (err) {
     if (err instanceof ProcessTimeoutError) {
       timedOut = true;
-      tried.push(`${ffmpegName}: no answer within ${Math.round(timeoutMs / 1000)} s`);
+      tried.push(`${ffmpegName}: no answer within ${(timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0)} s`);
     } else if (err instanceof MediaProbeError || err instanceof ProcessAbortedError) throw err;
     else tried.push(`${ffmpegName}: did not start (${(err as Error).message})`);
   }

@@ -83,9 +83,9 @@ function isExecutable(file: string): boolean {
   }
 }
 
-function findOnPath(name: string): string | null {
+function findOnPath(name: string, pathVar: string | undefined): string | null {
   const exe = process.platform === "win32" ? `${name}.exe` : name;
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+  for (const dir of (pathVar ?? "").split(path.delimiter)) {
     if (dir && isExecutable(path.join(dir, exe))) return path.join(dir, exe);
   }
   return null;
@@ -191,13 +191,14 @@ export function chooseToolchain(env: NodeJS.ProcessEnv = process.env): Toolchain
   }
 
   if (!ffmpeg || !ffprobe) {
-    const sysFfmpeg = findOnPath("ffmpeg");
+    const sysFfmpeg = findOnPath("ffmpeg", env.PATH);
     if (sysFfmpeg) {
       const v = versionOf(sysFfmpeg);
       if (v && recentEnough(v)) {
-        const sysFfprobe = sibling(sysFfmpeg, "ffprobe") ?? findOnPath("ffprobe");
+        const sysFfprobe = sibling(sysFfmpeg, "ffprobe") ?? findOnPath("ffprobe", env.PATH);
         ffmpeg ??= { path: sysFfmpeg, version: v.text, source: "system" };
         if (!ffprobe && sysFfprobe) ffprobe = tool(sysFfprobe, "system", notes);
+        if (!ffprobe) notes.push(`no ffprobe beside the system ffmpeg at ${sysFfmpeg}: the bundled ffprobe probes`);
       } else {
         notes.push(v ? `system ffmpeg ${v.text} at ${sysFfmpeg} is older than ${MIN_SYSTEM_VERSION.join(".")}` : `system ffmpeg at ${sysFfmpeg} did not run`);
       }

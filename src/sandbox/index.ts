@@ -1,6 +1,7 @@
 // The embedded, offline, Roughy-compatible API server: real uploads (TUS), real media work (ffprobe, the cut
 // engine, ffmpeg renders), state on disk so a restart keeps everything. startSandbox is the one entry point:
 // the MCP server starts it in-process when no API key is set, and `roughy-mcp sandbox` runs it standalone.
+import { mediaToolsStatus } from "./media/ffmpeg.js";
 import { randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -28,8 +29,6 @@ import { WebhookDelivery, buildWebhookEvent } from "./webhook-delivery.js";
 
 /** The longest one request may take to arrive (an upload PATCH included). */
 export const SANDBOX_REQUEST_TIMEOUT_MS = 60 * 60_000;
-/** A connection with no traffic either way for this long is closed. */
-export const SANDBOX_IDLE_TIMEOUT_MS = 120_000;
 export type { Logger } from "./app.js";
 
 export interface SandboxOptions {
@@ -145,11 +144,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
 
   const server = http.createServer(createHandler(app, router));
   // Uploads and SSE streams are long-lived, so the time for a whole request is long (one PATCH may carry a
-  // whole file from `curl -T`), but never unlimited; a connection that moves nothing for two minutes is
-  // closed (SSE streams send a keep-alive well within that).
+  // whole file from `curl -T`), but never unlimited.
   server.requestTimeout = SANDBOX_REQUEST_TIMEOUT_MS;
   server.headersTimeout = 60_000;
-  server.timeout = SANDBOX_IDLE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => {
@@ -161,6 +158,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
   app.baseUrl = `http://${host === "0.0.0.0" ? "127.0.0.1" : host === "[::]" ? "[::1]" : host}:${addr.port}`;
   logger.info("sandbox listening", { base_url: app.baseUrl, data_dir: dataDir });
+  logMediaTools(logger);
 
   resumeWork(app);
 
@@ -186,4 +184,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       return closed;
     },
   };
+}
+
+/** Which ffmpeg and ffprobe the sandbox runs, once at start (a missing toolchain fails uploads, not the start). */
+function logMediaTools(logger: Logger): void {
+  const status = mediaToolsStatus();
+  if ("error" in status) logger.warn("media tools unavailable", status);
+  else logger.info("media tools", status);
 }

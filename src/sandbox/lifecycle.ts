@@ -4,7 +4,8 @@
 import fs from "node:fs";
 import type { App } from "./app.js";
 import { CutFailure, computeCut } from "./engine/plan.js";
-import { MediaError, probeMedia } from "./media/probe.js";
+import { timedOut } from "./jobs.js";
+import { MediaError, mediaTimeoutMs, probeMedia } from "./media/probe.js";
 import type { MediaInfo, Segment, Word } from "./media/types.js";
 import { joinInside } from "./safe-path.js";
 import { assetView, cutView, renderView } from "./serialize.js";
@@ -47,8 +48,20 @@ export function uploadFinished(app: App, assetId: string): void {
   startPreparation(app, assetId);
 }
 
+/**
+ * Job time limits. Each child process has its own (media-tools/run.ts); these are the backstop for a job as a
+ * whole. Preparation: two probe readers of at most a minute each, plus one decode of the audio when there are
+ * several streams; the duration is not known yet, so a fixed 20 minutes. A cut decodes the audio up to three
+ * times (recognition, level, pauses); a render once.
+ */
+const PREPARE_TIMEOUT_MS = 20 * 60_000;
+
+function durationOf(app: App, assetId: string): number {
+  return app.store.getAsset(assetId)?.duration_seconds ?? 3600;
+}
+
 export function startPreparation(app: App, assetId: string): void {
-  app.jobs.enqueue(`asset:${assetId}`, (signal) => prepareAsset(app, assetId, signal));
+  app.jobs.enqueue(`asset:${assetId}`, (signal) => prepareAsset(app, assetId, signal), { timeoutMs: PREPARE_TIMEOUT_MS });
 }
 
 async function prepareAsset(app: App, assetId: string, signal: AbortSignal): Promise<void> {
@@ -58,14 +71,19 @@ async function prepareAsset(app: App, assetId: string, signal: AbortSignal): Pro
   try {
     info = await probeMedia(assetMediaPath(app, assetId), signal);
   } catch (err) {
-    if (signal.aborted) return;
+    if (signal.aborted && !timedOut(signal)) return;
     const media = err instanceof MediaError;
     app.store.updateAsset(assetId, {
       state: "failed",
-      error_code: media ? "media_unreadable" : "preparation_failed",
-      error_message: media ? `${err.message} Upload an audio or video file.` : "The asset could not be prepared. Try uploading it again.",
+      error_code: media || timedOut(signal) ? "media_unreadable" : "preparation_failed",
+      error_message: timedOut(signal)
+        ? "Reading the file took too long and was stopped. Upload a complete recording in a common format (mp4, mov, mkv, mxf, wav, mp3)."
+        : media
+          ? `${err.message}${/[Uu]pload|[Cc]onvert|[Cc]heck/.test(err.message) ? "" : " Upload an audio or video file."}`
+          : "The asset could not be prepared. Try uploading it again.",
     });
     if (!media) app.logger.error("asset preparation failed", { asset_id: assetId, error: String(err) });
+    else app.logger.info("upload is not readable media", { asset_id: assetId, reason: err.message });
     publishAsset(app, assetId);
     return;
   }
@@ -111,7 +129,9 @@ export function settlePending(app: App): void {
 // ---- cuts
 
 export function startCut(app: App, cutId: string): void {
-  app.jobs.enqueue(`cut:${cutId}`, (signal) => runCut(app, cutId, signal));
+  const assetId = app.store.getCut(cutId)?.asset_id;
+  const timeoutMs = 3 * mediaTimeoutMs(assetId ? durationOf(app, assetId) : 3600);
+  app.jobs.enqueue(`cut:${cutId}`, (signal) => runCut(app, cutId, signal), { timeoutMs });
 }
 
 async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<void> {
@@ -133,13 +153,13 @@ async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<voi
     });
   } catch (err) {
     // Aborted: the cut was deleted, or the sandbox is closing (the cut stays processing and resumes on restart).
-    if (signal.aborted || !app.store.getCut(cutId)) return;
+    if ((signal.aborted && !timedOut(signal)) || !app.store.getCut(cutId)) return;
     const failure = err instanceof CutFailure;
     if (!failure) app.logger.error("cut failed", { cut_id: cutId, error: String(err) });
     app.store.updateCut(cutId, {
       state: "failed",
-      error_code: failure ? err.code : "internal_error",
-      error_message: failure ? err.message : "The cut could not be computed. Try again.",
+      error_code: timedOut(signal) ? "timeout" : failure ? err.code : "internal_error",
+      error_message: timedOut(signal) ? "Computing the cut took too long and was stopped. Try again." : failure ? err.message : "The cut could not be computed. Try again.",
       completed_at: nowIso(),
     });
     publishCut(app, cutId);
@@ -162,7 +182,9 @@ async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<voi
 // ---- renders
 
 export function startRender(app: App, renderId: string): void {
-  app.jobs.enqueue(`render:${renderId}`, (signal) => runRender(app, renderId, signal));
+  const assetId = app.store.getRender(renderId)?.asset_id;
+  const timeoutMs = mediaTimeoutMs(assetId ? durationOf(app, assetId) : 3600) + 60_000;
+  app.jobs.enqueue(`render:${renderId}`, (signal) => runRender(app, renderId, signal), { timeoutMs });
 }
 
 // ---- deletes (cascades)

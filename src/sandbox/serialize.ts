@@ -1,5 +1,6 @@
 // Rows to the API's resources, in one place: the field lists of roughy-api.md ([inferred] asset and render
 // fields, [doc] cut fields), computed flags (cuttable, renderable), and signed, short-lived download URLs.
+import type { MediaInfo } from "./media/types.js";
 import type { App } from "./app.js";
 import { signPath } from "./signing.js";
 import type { AssetRow, CutRow, LedgerRow, ProjectRow, RenderRow, WebhookRow } from "./store/db.js";
@@ -38,6 +39,19 @@ export function assetView(app: App, a: AssetRow, opts: { detail?: boolean } = {}
     error_message: a.error_message,
     created_at: a.created_at,
     ready_at: a.ready_at,
+    ...audioFields(a.info_json),
+  };
+}
+
+/**
+ * Extra fields of the sandbox (README "Audio streams"): every audio stream the probe found, and which one cuts
+ * listen to. Null until the asset is prepared.
+ */
+function audioFields(infoJson: string | null) {
+  const info = infoJson ? (JSON.parse(infoJson) as MediaInfo) : null;
+  return {
+    audio_streams: info ? (info.audio_streams ?? []).map((s) => ({ index: s.index, codec: s.codec, channels: s.channels, sample_rate: s.sample_rate, language: s.language })) : null,
+    speech_stream: info ? (info.speech_stream ?? null) : null,
   };
 }
 

@@ -1,6 +1,7 @@
 // Background steps that lean on the media modules: subtitle generation after a cut completes, and renders.
 // Kept apart from lifecycle.ts so that the state machines read without the media plumbing.
 import type { App } from "./app.js";
+import { timedOut } from "./jobs.js";
 import { assetMediaPath, publishRender } from "./lifecycle.js";
 import { RenderAbortedError, RenderError, type RenderOutput, renderMedia } from "./media/render.js";
 import { type Caption, type SubtitleFormat, buildCaptions, outputGrid, renderSubtitle } from "./media/subtitles/index.js";
@@ -70,9 +71,10 @@ export async function runRender(app: App, renderId: string, signal: AbortSignal)
       onProgress,
       signal,
     });
-  } catch (err) {
+  } catch (caught) {
     // Canceled or deleted (the route already set the state), or the sandbox is closing (resumes on restart).
-    if (signal.aborted || err instanceof RenderAbortedError || app.store.getRender(renderId)?.state !== "processing") return;
+    if (((signal.aborted || caught instanceof RenderAbortedError) && !timedOut(signal)) || app.store.getRender(renderId)?.state !== "processing") return;
+    const err = timedOut(signal) ? new RenderError("timeout", "The render took too long and was stopped. Try again; if it happens again, the source file may be damaged.") : caught;
     const known = err instanceof RenderError;
     if (!known) app.logger.error("render failed", { render_id: renderId, error: String(err) });
     app.store.updateRender(renderId, {

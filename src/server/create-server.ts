@@ -2,7 +2,9 @@
 // context (lazy backend, progress, file access through roots, elicitation). Transport-agnostic: the CLI
 // connects it to stdio, tests to an in-memory pair. Nothing slow happens until a tool or resource needs it.
 
+import { describeToolchain } from "../media-tools/index.js";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { getUiCapability } from "@modelcontextprotocol/ext-apps/server";
 import { RootsListChangedNotificationSchema, type LoggingLevel } from "@modelcontextprotocol/sdk/types.js";
 import { TOOL_LIST } from "../tools/index.js";
 import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
@@ -59,7 +61,7 @@ function instructions(mode: Backend["mode"], remoteCaller: boolean, limitedTo: r
   return [
     "Roughy turns raw interview footage into a rough cut (drops filler, restarts, off-topic asides).",
     "Flow: estimate_cost (free) -> upload_media (charges once per file) -> create_cut (optional script = the intended message) -> export_cut (EDL/XML/OTIO/SRT/VTT) or create_render -> download_render. cut_to_script does it all as one background job.",
-    "Long steps: pass wait_seconds, or call wait. Ids come from the tool that created the object or from list.",
+    "Long steps: pass wait_seconds, or call roughy_wait. Ids come from the tool that created the object or from roughy_list.",
     backend,
     // With --toolsets / --read-only the flow above is partly unavailable: say what is there.
     ...(limitedTo ? [`This server is limited (--toolsets / --read-only) to: ${limitedTo.join(", ")}.`] : []),
@@ -109,7 +111,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
 
   const backend = options.remote?.backend ?? createBackend(options.backend ?? backendConfigFromEnv(env), {
     onSandboxStarted(baseUrl) {
-      const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated).`;
+      const line = `Started the offline Roughy sandbox at ${baseUrl} (no ROUGHY_API_KEY set; credits are simulated). ${mediaToolsLine()}`;
       logger(line);
       sendLog("notice", line);
     },
@@ -126,6 +128,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
         .then((r): RootsAnswer => ({ uris: r.roots.map((root) => root.uri) }))
         .catch((error: unknown): RootsAnswer => {
           rootsCache = null;
+          // The SDK validates the answer: a root that is not a file:// URI fails the whole list.
+          if (Array.isArray((error as { issues?: unknown }).issues)) return { error: "its answer holds a root that is not a file:// URI" };
           return { error: error instanceof Error ? error.message : String(error) };
         });
     }
@@ -174,6 +178,9 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       logger(`${message}: ${detail}`);
     },
     selection,
+    // An app-only tool is for the view, never the model: a host without MCP Apps would show it to the
+    // model (about 200 tokens a turn) and can never use it, so it is listed only to hosts with MCP Apps.
+    unlisted: (tool) => isAppOnly(tool) && !getUiCapability(mcp.server.getClientCapabilities()),
     ...(tasks ? { tasks } : {}),
   });
 
@@ -204,4 +211,14 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   };
 
   return { mcp, backend, jobs, files, close };
+}
+
+/** Which ffmpeg and ffprobe the sandbox runs (README "Media tools"), for the start-up line. */
+function mediaToolsLine(): string {
+  try {
+    const t = describeToolchain();
+    return `Media tools: ffmpeg ${t.ffmpeg.version} (${t.ffmpeg.source}, ${t.ffmpeg.path}), ffprobe ${t.ffprobe.version} (${t.ffprobe.source}, ${t.ffprobe.path}).`;
+  } catch (err) {
+    return `Media tools unavailable: ${(err as Error).message}`;
+  }
 }

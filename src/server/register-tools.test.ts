@@ -34,24 +34,29 @@ describe("toolListing", () => {
     expect(entry.inputSchema).toMatchObject({ type: "object", required: ["id"], properties: { id: { type: "string", description: "an id" } } });
     expect(JSON.stringify(entry.outputSchema)).not.toContain("additionalProperties");
     expect(JSON.stringify(entry.outputSchema)).not.toContain("required");
-    expect(entry.annotations).toEqual(tool.annotations);
+    // Only the hints that differ from the spec's defaults are listed: the same meaning for a client.
+    expect(entry.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
   });
 
-  it("writes a nullable object as type [object, null] and leaves out minLength 1", () => {
+  it("lists output fields with their types only (nullable as [type, null]) and input schemas without string lengths or exclusive bounds", () => {
     const entry = toolListing(
       defineTool({
         name: "demo2",
         title: "Demo",
         description: "d",
         annotations: tool.annotations,
-        inputSchema: { id: z.string().min(1), tag: z.string().min(2) },
+        inputSchema: { id: z.string().min(1), tag: z.string().min(2), fps: z.number().positive().max(240).optional(), kind: z.enum(["a", "b"]).describe("which") },
         outputSchema: { item: z.object({ a: z.string() }).nullable(), pick: z.enum(["x", "y"]).nullable() },
         handler: async () => ({ data: { item: null, pick: null }, summary: "s" }),
       }),
     );
-    expect(entry.outputSchema?.properties?.item).toEqual({ type: ["object", "null"], properties: { a: { type: "string" } } });
-    expect(JSON.stringify(entry.outputSchema?.properties?.pick)).toContain('"enum"');
+    expect(entry.outputSchema?.properties?.item).toEqual({ type: ["object", "null"] });
+    expect(entry.outputSchema?.properties?.next_step).toEqual({ type: "string" });
     expect(entry.inputSchema.properties?.id).toEqual({ type: "string" });
-    expect(entry.inputSchema.properties?.tag).toEqual({ type: "string", minLength: 2 });
+    expect(entry.inputSchema.properties?.tag).toEqual({ type: "string" });
+    // exclusiveMinimum 0 is listed as minimum 0; the handler's schema still refuses 0.
+    expect(entry.inputSchema.properties?.fps).toEqual({ type: "number", minimum: 0, maximum: 240 });
+    // A converter that drops `enum` still leaves the values in the description.
+    expect(entry.inputSchema.properties?.kind).toEqual({ type: "string", enum: ["a", "b"], description: "which (one of a, b)" });
   });
 });

@@ -24,6 +24,8 @@ import { RoughyError } from "../client/errors.js";
 import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolsets.js";
 import { ProtocolError } from "./protocol-error.js";
 import { lenientArgs } from "./lenient-args.js";
+import { inputSchemaOf, outputSchemaOf } from "./listing-schemas.js";
+import { withNextStep, withNextStepData } from "./next-step.js";
 
 export type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
@@ -40,6 +42,8 @@ export type RegisterOptions = {
   tasks?: JobTaskStore;
   /** Which tools are exposed (--toolsets, --read-only); default: all of them. */
   selection?: ToolSelection;
+  /** Left out of tools/list (still callable), asked on the first tools/list, once the client is known. */
+  unlisted?: (tool: AnyToolDefinition) => boolean;
 };
 
 function errorResult(message: string): CallToolResult {
@@ -63,44 +67,6 @@ export function capResult(result: CallToolResult): CallToolResult {
   return result;
 }
 
-type JsonSchema = Record<string, unknown>;
-
-/**
- * Drops what costs bytes in tools/list without telling a model anything: `$schema`, `minLength: 1`, and in output schemas
- * `additionalProperties: false` and `required` (every field is always sent; the looser schema still
- * validates every answer, and it saves about a tenth of the list).
- */
-function slim(schema: JsonSchema, dropClosed: boolean): JsonSchema {
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
-    if (!node || typeof node !== "object") return node;
-    const out: JsonSchema = {};
-    for (const [key, value] of Object.entries(node as JsonSchema)) {
-      if (key === "$schema") continue;
-      // "not empty" is checked by the wrapper and obvious to a model: not worth its bytes in every listing.
-      if (key === "minLength" && value === 1) continue;
-      if (dropClosed && key === "additionalProperties" && value === false) continue;
-      if (dropClosed && key === "required" && Array.isArray(value)) continue;
-      out[key] = walk(value);
-    }
-    return collapseNullable(out);
-  };
-  return walk(schema) as JsonSchema;
-}
-
-/**
- * `anyOf: [{type: "object", ...}, {type: "null"}]` (zod's nullable object) -> `{type: ["object", "null"], ...}`:
- * the same set of values (the object keywords apply only to objects), in fewer bytes.
- */
-function collapseNullable(node: JsonSchema): JsonSchema {
-  const anyOf = node.anyOf;
-  if (!Array.isArray(anyOf) || anyOf.length !== 2 || Object.keys(node).some((k) => k !== "anyOf" && k !== "description")) return node;
-  const nullIndex = anyOf.findIndex((s) => JSON.stringify(s) === '{"type":"null"}');
-  const other = anyOf[1 - nullIndex] as JsonSchema | undefined;
-  if (nullIndex < 0 || !other || typeof other.type !== "string" || "anyOf" in other || "enum" in other) return node;
-  return { ...other, type: [other.type, "null"], ...(node.description !== undefined ? { description: node.description } : {}) };
-}
-
 /** The tools/list entry of one definition, built once. `tasks`: the server answers task-augmented calls. */
 // Converting zod to JSON Schema is most of the cost of a listing, and the definitions never change: convert
 // each once per process. The HTTP mode builds a server per request and would otherwise redo it every time.
@@ -110,12 +76,21 @@ function jsonSchemasOf(tool: AnyToolDefinition): { input: Tool["inputSchema"]; o
   let schemas = schemaCache.get(tool);
   if (!schemas) {
     schemas = {
-      input: slim(z.toJSONSchema(z.object(tool.inputSchema), { io: "input", target: "draft-7", unrepresentable: "any" }), false) as Tool["inputSchema"],
-      output: slim(z.toJSONSchema(z.object(tool.outputSchema), { io: "output", target: "draft-7", unrepresentable: "any" }), true) as Tool["outputSchema"],
+      input: inputSchemaOf(tool.inputSchema) as Tool["inputSchema"],
+      output: outputSchemaOf(withNextStep(tool.outputSchema)) as Tool["outputSchema"],
     };
     schemaCache.set(tool, schemas);
   }
   return schemas;
+}
+
+/**
+ * The hints that differ from the spec's defaults (readOnly false, destructive true, idempotent false, openWorld
+ * true): a client reads a missing hint as its default, so the meaning is the same in a fifth of the bytes.
+ */
+const HINT_DEFAULTS = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true } as const;
+function listedAnnotations(hints: AnyToolDefinition["annotations"]): Partial<AnyToolDefinition["annotations"]> {
+  return Object.fromEntries(Object.entries(hints).filter(([key, value]) => HINT_DEFAULTS[key as keyof typeof HINT_DEFAULTS] !== value));
 }
 
 export function toolListing(tool: AnyToolDefinition, options: { tasks?: boolean } = {}): Tool {
@@ -126,7 +101,7 @@ export function toolListing(tool: AnyToolDefinition, options: { tasks?: boolean 
     description: tool.description,
     inputSchema: schemas.input,
     outputSchema: schemas.output,
-    annotations: { ...tool.annotations },
+    annotations: listedAnnotations(tool.annotations),
     ...(options.tasks && tool.task ? { execution: { taskSupport: "optional" as const } } : {}),
     ...(tool._meta ? { _meta: tool._meta } : {}),
   };
@@ -158,7 +133,8 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
 
   /** A handler's output as the call's result: checked against the output schema, capped. */
   const toResult = (tool: AnyToolDefinition, output: ToolOutput<unknown>): CallToolResult => {
-    const checked = schemas.get(tool.name)?.output.safeParse(output.data);
+    const data = withNextStepData(output.data as Record<string, unknown>, output.summary);
+    const checked = schemas.get(tool.name)?.output.safeParse(data);
     if (checked && !checked.success) {
       // A tool bug, not the agent's: answer generically rather than send a result the client would reject.
       options.logInternal?.(`tool ${tool.name} returned data that does not match its output schema`, checked.error);
@@ -166,7 +142,7 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
     }
     return capResult({
       content: [{ type: "text", text: output.summary }, ...(output.content ?? [])],
-      structuredContent: output.data as Record<string, unknown>,
+      structuredContent: data,
     });
   };
 
@@ -258,14 +234,14 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
 
   for (const tool of tools) {
     byName.set(tool.name, tool);
-    schemas.set(tool.name, { input: z.object(tool.inputSchema).strict(), output: z.object(tool.outputSchema) });
+    schemas.set(tool.name, { input: z.object(tool.inputSchema).strict(), output: z.object(withNextStep(tool.outputSchema)) });
     mcp.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
         inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
+        outputSchema: withNextStep(tool.outputSchema),
         annotations: { ...tool.annotations },
         ...(tool._meta ? { _meta: tool._meta } : {}),
       },
@@ -277,7 +253,7 @@ export function registerTools(mcp: McpServer, allTools: readonly AnyToolDefiniti
   // Built on the first tools/list, not at start-up: initialize should not wait for schema conversion.
   let listing: Tool[] | undefined;
   mcp.server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: (listing ??= tools.map((tool) => toolListing(tool, { tasks: Boolean(options.tasks) }))),
+    tools: (listing ??= tools.filter((tool) => !options.unlisted?.(tool)).map((tool) => toolListing(tool, { tasks: Boolean(options.tasks) }))),
   }));
 
   // Replaces the SDK's tools/call handler (registered above) so that validation messages are ours.

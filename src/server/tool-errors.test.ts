@@ -14,10 +14,10 @@ describe("describeError", () => {
   it("state codes say what to do next, with the request id", () => {
     const processing = describeError(conflict("asset_processing", 7), { asset_id: CUT });
     expect(processing.message).toContain("Retry after 7 s");
-    expect(processing.message).toContain("wait with kind=asset");
+    expect(processing.message).toContain("roughy_wait with kind=asset");
     expect(processing.message).toContain("request id req_1");
     expect(processing.internal).toBe(false);
-    expect(describeError(conflict("cut_not_proposed"), { cut_id: CUT }).message).toContain("wait with kind=cut");
+    expect(describeError(conflict("cut_not_proposed"), { cut_id: CUT }).message).toContain("roughy_wait with kind=cut");
     expect(describeError(conflict("modifier_not_ready", 2), { cut_id: CUT }).message).toContain("Retry after 2 s");
     expect(describeError(conflict("asset_failed"), { asset_id: CUT }).message).toContain("upload_media");
     const pay = describeError(conflict("asset_payment_required"), { asset_id: CUT }, { balance: 0, cost: 3 });

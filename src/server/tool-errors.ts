@@ -13,11 +13,11 @@ export type DescribedError = { message: string; internal: boolean };
 export type PaymentFacts = { balance?: number; cost?: number };
 
 const ID_ARGS: Record<string, string> = {
-  asset_id: "list kind=assets",
-  cut_id: "list kind=cuts",
-  render_id: "list kind=renders",
-  project_id: "list kind=projects",
-  webhook_id: "list kind=webhooks",
+  asset_id: "roughy_list kind=assets",
+  cut_id: "roughy_list kind=cuts",
+  render_id: "roughy_list kind=renders",
+  project_id: "roughy_list kind=projects",
+  webhook_id: "roughy_list kind=webhooks",
   id: "list with the same kind",
 };
 
@@ -41,9 +41,9 @@ function notFoundHint(args: Record<string, unknown>): string {
   const kinds = Object.keys(ID_ARGS)
     .filter((k) => typeof args[k] === "string" && k !== "id")
     .map((k) => ID_ARGS[k]);
-  if (typeof args.kind === "string") kinds.push(`list kind=${args.kind}s`.replace(/ss$/, "s"));
+  if (typeof args.kind === "string") kinds.push(`roughy_list kind=${args.kind}s`.replace(/ss$/, "s"));
   const unique = [...new Set(kinds)];
-  return unique.length > 0 ? `Call ${unique.join(" or ")} to see valid ids.` : "Call list to see valid ids.";
+  return unique.length > 0 ? `Call ${unique.join(" or ")} to see valid ids.` : "Call roughy_list to see valid ids.";
 }
 
 /** Field paths from the API (`body.script`) mapped back to the tool's argument names where they match. */
@@ -82,15 +82,15 @@ export function describeRoughyError(error: RoughyError, args: Record<string, unk
       };
     case "asset_processing":
       return {
-        message: `The asset is still being processed (asset_processing)${about}${rid}. Retry after ${retryNote(error, 5)}, or call wait with kind=asset first.`,
+        message: `The asset is still being processed (asset_processing)${about}${rid}. Retry after ${retryNote(error, 5)}, or call roughy_wait with kind=asset first.`,
         internal: false,
       };
     case "asset_not_ready":
-      return { message: `The asset is not ready yet (asset_not_ready)${about}${rid}. Call wait with kind=asset, then retry.`, internal: false };
+      return { message: `The asset is not ready yet (asset_not_ready)${about}${rid}. Call roughy_wait with kind=asset, then retry.`, internal: false };
     case "asset_failed":
       return { message: `The asset failed to process (asset_failed)${about}: ${msg}${rid}. Upload the file again with upload_media.`, internal: false };
     case "cut_not_proposed":
-      return { message: `The cut is not completed yet (cut_not_proposed)${about}${rid}. Call wait with kind=cut, then retry.`, internal: false };
+      return { message: `The cut is not completed yet (cut_not_proposed)${about}${rid}. Call roughy_wait with kind=cut, then retry.`, internal: false };
     case "modifier_not_ready":
       return { message: `The cut's subtitle is still being generated (modifier_not_ready)${about}${rid}. Retry after ${retryNote(error, 2)}.`, internal: false };
     case "frame_rate_required":
@@ -106,7 +106,7 @@ export function describeRoughyError(error: RoughyError, args: Record<string, unk
       return { message: `Too many requests (rate_limited)${rid}. Retry after ${retryNote(error, 10)}.`, internal: false };
     case "conflict":
     case "precondition_failed":
-      return { message: `Conflict with the current state (${error.code})${about}: ${msg}${rid}. Call get to see the current state.`, internal: false };
+      return { message: `Conflict with the current state (${error.code})${about}: ${msg}${rid}. Call roughy_get to see the current state.`, internal: false };
     case "payload_too_large":
     case "unsupported_media_type":
     case "bad_request":

@@ -8,7 +8,7 @@ import { renderView, viewRender } from "./views.js";
 export const cancelRender = defineTool({
   name: "cancel_render",
   title: "Cancel a render",
-  description: "Cancels a pending or processing render (render_id from create_render or list kind=renders). Free; a finished render cannot be canceled.",
+  description: "Cancels a pending or processing render (render_id from create_render). Free.",
   inputSchema: { render_id: renderId },
   outputSchema: { render: renderView },
   toolsets: ["renders"],

@@ -44,7 +44,7 @@ export function cutNextStep(cut: { id: string; state: string }): string {
     case "failed":
       return "Next: read the error; a new create_cut call starts a fresh attempt.";
     default:
-      return `Next: wait with kind=cut, id=${cut.id} (a cut takes about as long as a fraction of the source).`;
+      return `Next: roughy_wait with kind=cut, id=${cut.id} (a cut takes about as long as a fraction of the source).`;
   }
 }
 
@@ -52,10 +52,10 @@ export const createCut = defineTool({
   name: "create_cut",
   title: "Create a cut",
   description:
-    "Computes a rough cut of a ready asset (asset_id from upload_media): drops filler, restarts and off-topic asides; with a script it keeps what matches the intended message. Free; the same asset+script returns the existing cut. Next: export_cut or create_render.",
+    "Rough cut of a ready asset (asset_id from upload_media): drops filler, restarts and asides; with a script, keeps what matches it. Free; same asset+script returns the existing cut. Next: export_cut or create_render.",
   inputSchema: {
     asset_id: assetId,
-    script: z.string().max(100_000).optional().describe("the intended final message (plain text); omit for a scriptless cut"),
+    script: z.string().max(100_000).optional().describe("the intended message (plain text); omit for a scriptless cut"),
     wait_seconds: waitSeconds,
   },
   outputSchema: {

@@ -8,7 +8,7 @@ import { projectView, viewProject } from "./views.js";
 export const createProject = defineTool({
   name: "create_project",
   title: "Create a project",
-  description: "Creates a project (the container for uploaded assets) and returns its project_id for upload_media. Free. upload_media can also create one by project_name.",
+  description: "Creates a project (a folder for assets); its project_id goes to upload_media. Free.",
   inputSchema: {
     name: z.string().min(1).max(200).describe("project name"),
     description: z.string().max(2000).optional().describe("optional description"),

@@ -17,7 +17,7 @@ export function renderNextStep(r: { id: string; state: string }): string {
     case "canceled":
       return "Next: create_render again if you still need the file.";
     default:
-      return `Next: wait with kind=render, id=${r.id}, then download_render.`;
+      return `Next: roughy_wait with kind=render, id=${r.id}, then download_render.`;
   }
 }
 
@@ -25,7 +25,7 @@ export const createRender = defineTool({
   name: "create_render",
   title: "Render a cut",
   description:
-    "Renders an asset (asset_id from upload_media) to mp4/mov/m4a/mp3, through a cut (cut_id from create_cut) or the full source if cut_id is omitted. Free. Next: download_render.",
+    "Renders an asset (asset_id from upload_media) through a cut (cut_id from create_cut), or in full without one, to mp4/mov/m4a/mp3. Free. Next: download_render.",
   inputSchema: {
     asset_id: assetId,
     cut_id: cutId.optional(),

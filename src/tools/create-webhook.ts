@@ -11,10 +11,10 @@ export const createWebhook = defineTool({
   name: "create_webhook",
   title: "Create a webhook",
   description:
-    "Registers a URL to receive signed events (Standard Webhooks) when assets, cuts or renders finish; returns the signing secret once. Free. list kind=webhooks shows them, delete kind=webhook removes one.",
+    "Registers a URL for signed events (Standard Webhooks) when assets, cuts or renders finish; the secret is shown once. Free.",
   inputSchema: {
-    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).describe("endpoint that receives POSTed events"),
-    events: z.array(z.enum(EVENTS)).min(1).describe("events to send"),
+    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).describe("http(s) endpoint"),
+    events: z.array(z.enum(EVENTS)).min(1).describe("asset.ready, asset.failed, cut.completed, cut.failed, render.completed or render.failed"),
   },
   outputSchema: { webhook: webhookView, secret: z.string().nullable() },
   toolsets: ["webhooks"],
@@ -25,7 +25,7 @@ export const createWebhook = defineTool({
     const secret = typeof created.secret === "string" ? created.secret : null;
     return {
       data: { webhook: { id: created.id, url: created.url, events: created.events, created_at: created.created_at }, secret },
-      summary: `Webhook ${created.id} sends ${args.events.join(", ")} to ${created.url}. Store the signing secret now; it is not shown again. Verify the webhook-signature header with it.`,
+      summary: `Webhook ${created.id} sends ${args.events.join(", ")} to ${created.url}. Next: store the signing secret now (it is not shown again) and verify the webhook-signature header with it.`,
     };
   },
 });

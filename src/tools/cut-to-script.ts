@@ -1,7 +1,7 @@
 // cut_to_script: the whole rough cut in one call (upload, prepare, cut to a script, export files, render,
 // download) as a server-side job, because that takes longer than a tool call should. The call states and
 // confirms the cost before anything is spent, waits a bounded time with progress, and answers either the
-// finished result or the job id to pass to `wait`.
+// finished result or the job id to pass to `roughy_wait`.
 
 import { promises as fs, constants as fsConstants } from "node:fs";
 import path from "node:path";
@@ -53,27 +53,27 @@ function toAnswer(job: JobSnapshot<CutJobDetail>, timedOut: boolean) {
 }
 
 const inputSchema = {
-  file_path: z.string().min(1).optional().describe("local video/audio file to upload (or give asset_id)"),
+  file_path: z.string().min(1).optional().describe("local media file (or asset_id)"),
   asset_id: assetId.optional(),
   project_id: projectId.optional(),
-  project_name: z.string().min(1).max(200).optional().describe("project to use or create when uploading (default: the file name)"),
-  script: z.string().max(MAX_SCRIPT_CHARS).optional().describe("the intended final message to cut to; omit for a scriptless cut"),
-  script_path: z.string().min(1).optional().describe("a local text file holding the script, instead of script"),
-  exports: z.array(z.enum(ALL_EXPORT_FORMATS)).max(6).optional().describe("edit/subtitle files to save (default xmeml, srt)"),
-  render: z.enum([...RENDER_OUTPUTS, "none"]).optional().describe("rendered output: mp4/mov/m4a/mp3, or none (default mp4)"),
-  output_dir: z.string().min(1).optional().describe("folder for the files (default: next to the source)"),
-  frame_rate: z.number().positive().max(120).optional().describe("fps for edl/xmeml/fcpxml of audio-only media (default 25)"),
-  language: z.string().min(2).max(16).optional().describe("spoken-language hint for the upload, e.g. en"),
-  confirm_cost: z.boolean().optional().describe("true when the user agreed to the credit cost"),
-  wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).optional().describe(`wait up to this long (0-${MAX_WAIT_SECONDS}, default ${DEFAULT_WAIT_SECONDS})`),
-  cancel_job_id: z.string().min(1).max(100).optional().describe("stop this running job instead of starting one"),
+  project_name: z.string().min(1).max(200).optional().describe("project to use or create (default: the file name)"),
+  script: z.string().max(MAX_SCRIPT_CHARS).optional().describe("the intended message; omit for a scriptless cut"),
+  script_path: z.string().min(1).optional().describe("a text file with the script"),
+  exports: z.array(z.enum(ALL_EXPORT_FORMATS)).max(6).optional().describe("files to save (default xmeml, srt): edl, xmeml, fcpxml, otio, srt, vtt"),
+  render: z.enum([...RENDER_OUTPUTS, "none"]).optional().describe("mp4, mov, m4a, mp3 or none (default mp4)"),
+  output_dir: z.string().min(1).optional().describe("folder for the files (default: the source's)"),
+  frame_rate: z.number().positive().max(120).optional().describe("fps for audio-only media (default 25)"),
+  language: z.string().min(2).max(16).optional().describe("spoken language, e.g. en"),
+  confirm_cost: z.boolean().optional().describe("true = the user agreed to the cost"),
+  wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).optional().describe(`seconds to wait (default ${DEFAULT_WAIT_SECONDS})`),
+  cancel_job_id: z.string().min(1).max(100).optional().describe("stop this job instead"),
 };
 
 export const cutToScript = defineTool({
   name: "cut_to_script",
-  title: "Rough cut from a file, in one call",
+  title: "Cut a file to a script",
   description:
-    "Does everything: uploads a local file (or uses asset_id), cuts it to an optional script, saves edit files (default xmeml+srt) and renders (default mp4) next to the source. Costs 1 credit per source minute (confirmed first). Waits up to wait_seconds; if still running, call wait kind=job. cancel_job_id stops a job.",
+    "One background job: uploads file_path (or takes asset_id), cuts it to the script, saves exports and a render next to the source. Costs 1 credit per source minute (confirmed first). Then roughy_wait kind=job.",
   inputSchema,
   outputSchema: { ...jobOutput.shape, timed_out: z.boolean(), next_step: z.string() },
   toolsets: ["jobs"],
@@ -97,7 +97,7 @@ export const cutToScript = defineTool({
       return toAnswer(job, waited?.timedOut ?? false);
     } catch (error) {
       // The call that started the job was cancelled while it ran: that cancels the job too (a later
-      // `wait` being cancelled only stops the waiting).
+      // `roughy_wait` being cancelled only stops the waiting).
       if (ctx.signal.aborted) await jobs.cancel(started.id);
       throw error;
     }
@@ -117,7 +117,7 @@ type CutToScriptArgs = z.output<z.ZodObject<typeof inputSchema>>;
 /** Everything up to the job's start: argument checks, the cost (confirmed), the output folder. */
 async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSnapshot<CutJobDetail>> {
   if (!args.file_path === !args.asset_id) {
-    throw new ToolError("Give exactly one of file_path (a local file to upload) or asset_id (an uploaded asset, from upload_media or list kind=assets).");
+    throw new ToolError("Give exactly one of file_path (a local file to upload) or asset_id (an uploaded asset, from upload_media or roughy_list kind=assets).");
   }
   if (args.script !== undefined && args.script_path !== undefined) {
     throw new ToolError("Give script or script_path, not both.");

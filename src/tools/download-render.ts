@@ -12,10 +12,10 @@ export const downloadRender = defineTool({
   name: "download_render",
   title: "Download a render",
   description:
-    "Saves a completed render (render_id from create_render) to a local file: save_to, or <render_id>.<output> in the first allowed folder. Free. Never overwrites unless overwrite is true.",
+    "Saves a completed render (render_id from create_render) to save_to or the first allowed folder. Free. Never overwrites unless asked.",
   inputSchema: {
     render_id: renderId,
-    save_to: z.string().optional().describe("file path to save to (inside the allowed directories)"),
+    save_to: z.string().optional().describe("file path in an allowed folder"),
     overwrite,
   },
   outputSchema: { render_id: z.string(), saved_to: z.string(), bytes: z.number(), output: z.string() },

@@ -9,9 +9,9 @@ export const estimateCost = defineTool({
   name: "estimate_cost",
   title: "Estimate upload cost",
   description:
-    "Free. Measures a local video/audio file and states what uploading it costs (1 credit per source minute, rounded up) against the current balance. Call before upload_media.",
+    "Free. What uploading a local video/audio file costs (1 credit per started minute) against the balance. Call before upload_media.",
   inputSchema: {
-    path: z.string().describe("local file path (inside the allowed directories)"),
+    path: z.string().describe("local file path"),
   },
   outputSchema: {
     path: z.string(),
@@ -31,7 +31,7 @@ export const estimateCost = defineTool({
     const { realPath: real, size } = file;
     const enough = balance >= credits;
     const minutes = (info.duration_seconds / 60).toFixed(1);
-    const next = enough ? "Next: upload_media with this path." : "Top up credits before upload_media (the upload would wait for payment).";
+    const next = enough ? "Next: upload_media with this path." : "Next: top up credits before upload_media (the upload would wait for payment).";
     return {
       data: { path: real, media_type: info.media_type, duration_seconds: info.duration_seconds, size_bytes: size, credits, balance, enough, mode: ctx.mode },
       summary: `${info.media_type}, ${minutes} min: uploading costs ${credits} credit(s); balance ${balance}${ctx.mode === "sandbox" ? " (sandbox, simulated)" : ""}. ${next}`,

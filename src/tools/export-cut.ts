@@ -1,10 +1,13 @@
 // export_cut: a completed cut as an edit-decision file (EDL, FCP7 XML, FCPXML, OTIO) or subtitles (SRT,
 // VTT). Small files come back inline; large ones are saved into an allowed directory so they never flood
-// the context. Every answer links the matching roughy:// resource, which stays readable later.
+// the context. Every answer names the matching roughy:// resource, which stays readable later.
+// An inline file is in the text (hosts such as LangChain and Mastra pass on only text) and in
+// structuredContent (Codex and Claude Code pass on only that). No resource blocks: LangChain turns a
+// resource_link into a file block with a roughy:// URL that ChatOpenAI and ChatAnthropic refuse, which
+// ends the conversation; the URI in the answer and resources/list offer the resource instead.
 
 import path from "node:path";
 import { z } from "zod";
-import type { ContentBlock } from "@modelcontextprotocol/sdk/types.js";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
 import { exportUri, subtitleUri } from "../resources/uris.js";
@@ -33,12 +36,12 @@ export const exportCut = defineTool({
   name: "export_cut",
   title: "Export a cut",
   description:
-    "Exports a completed cut (cut_id from create_cut) for an editor (edl, xmeml for Premiere/Resolve, fcpxml for Final Cut, otio) or as subtitles (srt, vtt). Free. Small files come inline, large ones are saved to save_to or an allowed folder.",
+    "Exports a completed cut (cut_id from create_cut) for an editor or as subtitles. Free. Small files come inline, large ones are saved to save_to or an allowed folder.",
   inputSchema: {
     cut_id: cutId,
     format,
-    frame_rate: z.number().positive().max(240).optional().describe("fps for edl/xmeml/fcpxml of an audio-only source, e.g. 25, 29.97, 30"),
-    save_to: z.string().optional().describe("file path to save to (inside the allowed directories); default: inline when small"),
+    frame_rate: z.number().positive().max(240).optional().describe("fps for an audio-only source, e.g. 25"),
+    save_to: z.string().optional().describe("file path in an allowed folder (default: inline when small)"),
     overwrite,
   },
   outputSchema: {
@@ -49,6 +52,7 @@ export const exportCut = defineTool({
     uri: z.string(),
     inline: z.boolean(),
     saved_to: z.string().nullable(),
+    text: z.string().nullable().describe("the file itself when inline"),
   },
   toolsets: ["cuts"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -72,14 +76,11 @@ export const exportCut = defineTool({
       await ctx.files.writeAtomic(savedTo, file.content, { overwrite: args.overwrite ?? false });
     }
     const inline = savedTo === null;
-    const content: ContentBlock[] = [];
-    if (inline) content.push({ type: "resource", resource: { uri, mimeType: contentType, text: file.content } });
-    content.push({ type: "resource_link", uri, name: file.filename, mimeType: contentType, description: `Cut ${args.cut_id} as ${fmt}` });
     const where = inline ? "inline below" : `saved to ${savedTo}`;
     return {
-      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo },
+      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null },
       summary: `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}. Next: import it into the editor, or create_render for a flattened file.`,
-      content,
+      ...(inline ? { content: [{ type: "text" as const, text: file.content }] } : {}),
     };
   },
 });

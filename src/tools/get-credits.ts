@@ -18,9 +18,9 @@ export const getCredits = defineTool({
   name: "get_credits",
   title: "Credits and account",
   description:
-    "Shows the credit balance (1 credit per source minute, charged once per uploaded file; cuts, exports and renders are free), the latest ledger entries and the account. Free. Use before upload_media to check funds.",
+    "Credit balance (uploads cost 1 credit per source minute; all else is free), latest ledger entries and the account. Free.",
   inputSchema: {
-    ledger_limit: z.number().int().min(0).max(50).optional().describe("ledger entries to include, 0-50 (default 10)"),
+    ledger_limit: z.number().int().min(0).max(50).optional().describe("ledger entries (default 10)"),
   },
   outputSchema: {
     balance: z.number(),

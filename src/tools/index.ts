@@ -8,15 +8,15 @@ import { createProject } from "./create-project.js";
 import { createRender } from "./create-render.js";
 import { createWebhook } from "./create-webhook.js";
 import { cutToScript } from "./cut-to-script.js";
-import { deleteTool } from "./delete.js";
+import { roughyDelete } from "./roughy-delete.js";
 import { downloadRender } from "./download-render.js";
 import { estimateCost } from "./estimate-cost.js";
 import { exportCut } from "./export-cut.js";
-import { get } from "./get.js";
+import { roughyGet } from "./roughy-get.js";
 import { getCredits } from "./get-credits.js";
-import { list } from "./list.js";
+import { roughyList } from "./roughy-list.js";
 import { uploadMedia } from "./upload-media.js";
-import { wait } from "./wait.js";
+import { roughyWait } from "./roughy-wait.js";
 
 export const TOOLS = {
   estimate_cost: estimateCost,
@@ -26,14 +26,14 @@ export const TOOLS = {
   create_render: createRender,
   download_render: downloadRender,
   cancel_render: cancelRender,
-  get,
-  list,
-  delete: deleteTool,
+  roughy_get: roughyGet,
+  roughy_list: roughyList,
+  roughy_delete: roughyDelete,
   create_project: createProject,
   create_webhook: createWebhook,
   get_credits: getCredits,
   cut_to_script: cutToScript,
-  wait,
+  roughy_wait: roughyWait,
 } satisfies Record<string, AnyToolDefinition>;
 
 export const TOOL_LIST: readonly AnyToolDefinition[] = Object.values(TOOLS);

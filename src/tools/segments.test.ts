@@ -54,3 +54,18 @@ describe("segmentsFromOtio", () => {
     expect(() => segmentsFromOtio(JSON.stringify({ OTIO_SCHEMA: "Timeline.1", tracks: { children: [] } }))).toThrow(/no track/);
   });
 });
+
+describe("segments are seconds from the file's start", () => {
+  it("for media with a timecode track too, with the timecode given apart", () => {
+    const tc = (value: number) => rt(value, 25);
+    const withTc = {
+      ...clip(1, 2),
+      source_range: { OTIO_SCHEMA: "TimeRange.1", start_time: tc(3601 * 25), duration: tc(2 * 25) },
+      media_reference: { OTIO_SCHEMA: "ExternalReference.1", available_range: { start_time: tc(3600 * 25), duration: tc(60 * 25) } },
+    };
+    const s = segmentsFromOtio(timeline([withTc]));
+    expect(s.segments).toEqual([{ start: 1, end: 3 }]);
+    expect(s.source_timecode).toEqual({ seconds: 3600, frames: 90000, rate: 25 });
+    expect(segmentsFromOtio(timeline([clip(1, 2)])).source_timecode).toBeNull();
+  });
+});

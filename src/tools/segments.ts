@@ -1,15 +1,21 @@
-// Reads the kept segments of a cut from its OTIO export: the segments are not a field of the cut response
-// ([inferred] in the contract), and OTIO is their machine-readable form. Tolerant of the documented schema's
-// variations (schema versions, Stack or bare track lists, gaps and transitions, missing rates).
+// Reads the kept segments of a cut from its OTIO export, as seconds from the file's start: the segments are not a
+// field of the cut response ([inferred] in the contract), and OTIO is their machine-readable form. Tolerant of the
+// documented schema's variations (schema versions, Stack or bare track lists, gaps and transitions, missing rates).
 
 export type KeptSegment = { start: number; end: number };
+
+/** The media's own timecode at its first frame: `frames` counted at `rate`, and that as `seconds`. */
+export type SourceTimecode = { seconds: number; frames: number; rate: number };
 
 export type CutSegments = {
   count: number;
   kept_seconds: number;
   /** Source duration when the export names it (the media reference's available range). */
   source_seconds: number | null;
+  /** Seconds from the file's start (what ffmpeg and players count), for every medium. */
   segments: KeptSegment[];
+  /** Set when the media carries a timecode: segment + `seconds` is the time on that timecode. */
+  source_timecode: SourceTimecode | null;
 };
 
 type Json = Record<string, unknown>;
@@ -57,17 +63,27 @@ export function segmentsFromOtio(text: string): CutSegments {
   if (!track) throw new Error("the OTIO export has no track");
   const segments: KeptSegment[] = [];
   let source: number | null = null;
+  let timecode: SourceTimecode | null = null;
   for (const item of Array.isArray(track.children) ? track.children : []) {
     if (!isObj(item) || schemaName(item) !== "Clip") continue;
     const r = range(item.source_range);
     if (!r || r.duration <= 0) continue;
-    segments.push({ start: round(r.start), end: round(r.start + r.duration) });
     const refs = [item.media_reference, ...(isObj(item.media_references) ? Object.values(item.media_references) : [])];
+    // OTIO source ranges are in the media's own time, which starts at its timecode (the available range's
+    // start): taken off, segments are seconds from the file's start whatever the media carries.
+    let origin = 0;
     for (const ref of refs) {
-      const available = isObj(ref) ? range(ref.available_range) : null;
-      if (available && source === null) source = round(available.duration);
+      if (!isObj(ref) || !isObj(ref.available_range)) continue;
+      const available = range(ref.available_range);
+      if (!available) continue;
+      origin = available.start;
+      if (source === null) source = round(available.duration);
+      const at = ref.available_range.start_time as Json;
+      if (timecode === null && available.start > 0) timecode = { seconds: round(available.start), frames: Number(at.value), rate: Number(at.rate) };
+      break;
     }
+    segments.push({ start: round(r.start - origin), end: round(r.start - origin + r.duration) });
   }
   const kept = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
-  return { count: segments.length, kept_seconds: round(kept), source_seconds: source, segments };
+  return { count: segments.length, kept_seconds: round(kept), source_seconds: source, source_timecode: timecode, segments };
 }

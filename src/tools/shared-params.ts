@@ -15,14 +15,14 @@ export function uuid(error: string) {
 
 /** An id parameter whose validation message says which tool gives that id. */
 function idParam(what: string, source: string) {
-  return uuid(`must be a ${what} id (a UUID) as returned by ${source}`).describe(`${what} id (UUID, from ${source})`);
+  return uuid(`must be a ${what} id (a UUID) as returned by ${source}`).describe(`from ${source.split(" or ")[0]}`);
 }
 
-export const cutId = idParam("cut", "create_cut or list kind=cuts");
-export const assetId = idParam("asset", "upload_media or list kind=assets");
-export const projectId = idParam("project", "create_project or list kind=projects");
-export const renderId = idParam("render", "create_render or list kind=renders");
-export const webhookId = idParam("webhook", "manage_webhooks or list kind=webhooks");
+export const cutId = idParam("cut", "create_cut or roughy_list kind=cuts");
+export const assetId = idParam("asset", "upload_media or roughy_list kind=assets");
+export const projectId = idParam("project", "create_project or roughy_list kind=projects");
+export const renderId = idParam("render", "create_render or roughy_list kind=renders");
+export const webhookId = idParam("webhook", "manage_webhooks or roughy_list kind=webhooks");
 
 export const EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio"] as const;
 export const SUBTITLE_FORMATS = ["srt", "vtt"] as const;
@@ -33,13 +33,13 @@ export type AnyExportFormat = (typeof ALL_EXPORT_FORMATS)[number];
 
 export const format = z
   .enum(ALL_EXPORT_FORMATS)
-  .describe("edl (CMX-3600), xmeml (Premiere/Resolve), fcpxml (Final Cut), otio (JSON), srt or vtt (subtitles)");
+  .describe("edl, xmeml (Premiere/Resolve), fcpxml (Final Cut), otio, srt or vtt");
 
 export const RENDER_OUTPUTS = ["mp4", "mov", "m4a", "mp3"] as const;
-export const renderOutput = z.enum(RENDER_OUTPUTS).describe("mp4/mov video or m4a/mp3 audio");
+export const renderOutput = z.enum(RENDER_OUTPUTS).describe("mp4, mov, m4a or mp3");
 
-export const limit = z.number().int().min(1).max(100).optional().describe("page size, 1-100 (default 20)");
-export const offset = z.number().int().min(0).optional().describe("items to skip (default 0)");
+export const limit = z.number().int().min(1).max(100).optional().describe("page size (default 20)");
+export const offset = z.number().int().min(0).optional().describe("items to skip");
 
 export const MAX_WAIT_SECONDS = 50;
 export const waitSeconds = z
@@ -47,6 +47,6 @@ export const waitSeconds = z
   .min(0)
   .max(MAX_WAIT_SECONDS)
   .optional()
-  .describe(`wait up to this many seconds (0-${MAX_WAIT_SECONDS}) for a final state; default 0`);
+  .describe("seconds to wait for a final state (default 0)");
 
-export const overwrite = z.boolean().optional().describe("replace an existing file (default false)");
+export const overwrite = z.boolean().optional().describe("replace an existing file");

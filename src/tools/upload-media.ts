@@ -63,15 +63,15 @@ export const uploadMedia = defineTool({
   name: "upload_media",
   title: "Upload media",
   description:
-    "Uploads a local interview video/audio file (resumable; a repeat call resumes an interrupted upload) and returns its asset_id. Costs 1 credit per source minute, rounded up: the cost is confirmed first. Next: create_cut.",
+    "Uploads a local video/audio file (resumable: a repeat call resumes) and returns its asset_id. Costs 1 credit per started source minute, confirmed first. Next: create_cut.",
   inputSchema: {
-    path: z.string().describe("local file path (inside the allowed directories)"),
+    path: z.string().describe("local file path"),
     project_id: projectId.optional(),
-    project_name: z.string().min(1).max(200).optional().describe(`project to use or create by name (default "${DEFAULT_PROJECT}")`),
-    language: z.string().min(2).max(35).optional().describe("spoken language hint, e.g. en or en-US"),
-    size_bytes: z.number().int().min(MIN_UPLOAD_BYTES).optional().describe("remote server only: the file's size in bytes"),
-    duration_seconds: z.number().positive().optional().describe("remote server only: the file's duration, to state the cost"),
-    confirm_cost: z.boolean().optional().describe("true = the user agreed to the cost (needed when the client cannot ask)"),
+    project_name: z.string().min(1).max(200).optional().describe("project to use or create"),
+    language: z.string().min(2).max(35).optional().describe("spoken language, e.g. en"),
+    size_bytes: z.number().int().min(MIN_UPLOAD_BYTES).optional().describe("remote server only: file size"),
+    duration_seconds: z.number().positive().optional().describe("remote server only: duration"),
+    confirm_cost: z.boolean().optional().describe("true = the user agreed to the cost"),
     wait_seconds: waitSeconds,
   },
   outputSchema: {
@@ -177,6 +177,6 @@ async function remoteUpload(args: UploadArgs, ctx: ToolContext) {
     summary:
       `Created asset ${asset.id} for ${filename} (${mb(args.size_bytes)}); this server is remote, so the bytes go from your machine. ` +
       `Run in a shell where ROUGHY_API_KEY is set (run it again to resume after an interruption):\n${command}\n` +
-      `Or use any TUS 1.0 client with the transfer URL ${uploadUrl}. Next: wait (kind asset) until it is ready, then create_cut.`,
+      `Or use any TUS 1.0 client with the transfer URL ${uploadUrl}. Next: roughy_wait kind=asset id=${asset.id} until it is ready, then create_cut.`,
   };
 }

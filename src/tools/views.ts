@@ -100,7 +100,7 @@ export function assetNextStep(a: { id: string; state: string }): string {
     case "pending_upload":
       return "Next: call upload_media again with the same path to resume the transfer.";
     default:
-      return `Next: wait with kind=asset, id=${a.id} until it is ready (then create_cut).`;
+      return `Next: roughy_wait with kind=asset, id=${a.id} until it is ready (then create_cut).`;
   }
 }
 

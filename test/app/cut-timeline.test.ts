@@ -50,7 +50,7 @@ beforeAll(async () => {
   await buildView();
   sb = await startTestSandbox();
   ws = await startWorkspace("roughy-mcp-app-");
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir], capabilities: { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [RESOURCE_MIME_TYPE] } } } });
   ({ assetId, cutId, cut: cutResult } = await uploadAndCut(conn, sb, ws.media));
   // The full segment list and source length, as the app-only tool gives them.
   const timeline = await conn.call("cut_timeline", { cut_id: cutId });
@@ -82,6 +82,19 @@ describe("cut timeline app: server side", () => {
     expect(getToolUiResourceUri(timeline)).toBe(UI_URI);
     // Tools without UI metadata stay as they were.
     expect(byName.get("export_cut")!._meta).toBeUndefined();
+  });
+
+  it("keeps the app-only tool out of the list of a host without MCP Apps, and still answers it", async () => {
+    const plain = await connect({ sandbox: sb.sandbox, allowDirs: [ws!.dir] });
+    try {
+      const names = (await plain.client.listTools()).tools.map((t) => t.name);
+      expect(names).toContain("create_cut");
+      expect(names).not.toContain("cut_timeline");
+      const called = await plain.call("cut_timeline", { cut_id: cutId });
+      expect(called.isError, textOf(called)).toBeFalsy();
+    } finally {
+      await plain.close();
+    }
   });
 
   it("serves one self-contained HTML file with the MCP App MIME type, small and without network references", async () => {
@@ -254,14 +267,14 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     await page.close();
     const calls = appCalls.length;
     await openHost(720, "light", false);
-    const got = await conn.call("get", { kind: "cut", id: cutId });
+    const got = await conn.call("roughy_get", { kind: "cut", id: cutId });
     await bridge.sendToolResult(got as never);
     await view.locator(".bar .span").first().waitFor();
     expect(await view.locator(".bar .span").count()).toBe(segments.length);
     expect(await view.locator(".words").textContent()).toContain("does not let views call tools");
     expect(await view.locator("#export").isDisabled()).toBe(true);
     expect(appCalls.length).toBe(calls);
-    const project = await conn.call("get", { kind: "asset", id: assetId });
+    const project = await conn.call("roughy_get", { kind: "asset", id: assetId });
     await bridge.sendToolResult(project as never);
     expect(await view.locator("#status").textContent()).toBe("This view draws cuts; this result is an asset.");
     expect(consoleErrors).toEqual([]);
@@ -272,7 +285,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
 describe("cut tools without a UI host", () => {
   it("create_cut still answers with text and the same structured fields", () => {
     expect(textOf(cutResult)).toMatch(/keeps \d+ segment/);
-    expect(Object.keys(cutResult.structuredContent ?? {}).sort()).toEqual(["created", "cut", "segments", "timed_out"]);
+    expect(Object.keys(cutResult.structuredContent ?? {}).sort()).toEqual(["created", "cut", "next_step", "segments", "timed_out"]);
     expect(CallToolResultSchema.safeParse(cutResult).success).toBe(true);
   });
 });

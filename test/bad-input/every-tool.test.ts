@@ -38,7 +38,7 @@ function isId(name: string, p: Prop): boolean {
 function overrides(tool: string, arg: string): Record<string, unknown> {
   // list: a filter must suit the kind listed (asset_id filters cuts, cut_id renders, project_id assets).
   // An offset past the end is judged against projects, of which beforeAll made one.
-  if (tool === "list") return { kind: arg === "asset_id" ? "cuts" : arg === "cut_id" ? "renders" : arg === "offset" ? "projects" : "assets" };
+  if (tool === "roughy_list") return { kind: arg === "asset_id" ? "cuts" : arg === "cut_id" ? "renders" : arg === "offset" ? "projects" : "assets" };
   // cut_to_script needs a source; an unknown asset keeps it from starting anything.
   // output_dir is checked once the source is known: give a real file (its cost is agreed; a bad output_dir
   // stops the call before anything is uploaded).
@@ -106,7 +106,7 @@ function casesFor(tool: Tool, media: string): Case[] {
       // A huge value under a schema without a real maximum (an offset) is legal until the data says otherwise;
       // list checks it against the total.
       const bounded = p.maximum !== undefined && p.maximum < 1e15;
-      add("huge", name, withArg(name, 1e15), bounded || tool.name === "list" ? "names-arg" : "no-crash");
+      add("huge", name, withArg(name, 1e15), bounded || tool.name === "roughy_list" ? "names-arg" : "no-crash");
       if (p.type === "integer") add("fraction", name, withArg(name, 2.5));
     }
     if (isId(name, p)) {
@@ -171,7 +171,7 @@ describe("bad input to every tool", () => {
         } else if (c.expect === "not-found") {
           expect(r.isError, `${where} -> ${text.slice(0, 300)}`).toBe(true);
           expect(text, where).toMatch(/not found|does not exist|no such|unknown/i);
-          expect(text, where).toMatch(/\blist\b|create_|upload_media/);
+          expect(text, where).toMatch(/\b(roughy_)?list\b|create_|upload_media/);
         }
       } catch (error) {
         problems.push(`${where}: ${(error as Error).message.split("\n")[0]} :: ${text.slice(0, 200)}`);
@@ -183,7 +183,7 @@ describe("bad input to every tool", () => {
     console.log(`bad-input cases: ${cases.length} over ${tools.length} tools`, counts);
     expect(problems, problems.join("\n")).toEqual([]);
     // Nothing bad input did cost anything: no asset was created, no credit spent.
-    const assets = await conn.call("list", { kind: "assets" });
+    const assets = await conn.call("roughy_list", { kind: "assets" });
     expect((assets.structuredContent as { total: number }).total).toBe(0);
   }, 240_000);
 });

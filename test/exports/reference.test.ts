@@ -67,7 +67,13 @@ describe.skipIf(!HAVE_REFERENCE)("reference examples", () => {
         sourcetrack: c.sourcetrack,
       }));
     expect(so.media.video.track.map(clips)).toEqual(sr.media.video.track.map(clips));
-    expect(so.media.audio.track.map(clips)).toEqual(sr.media.audio.track.map(clips));
+    // The reference holds one audio track; a stereo source gets one per channel (A1 left, A2 right, each from its
+    // own source channel), as Premiere lays a stereo clip out, with the same timing.
+    const refAudio = sr.media.audio.track[0].clipitem.map((c: Loose) => clips({ clipitem: [c] })[0]);
+    expect(so.media.audio.track.map(clips)).toEqual(
+      [1, 2].map((ch) => refAudio.map((c: Loose) => ({ ...c, sourcetrack: { ...c.sourcetrack, trackindex: ch } }))),
+    );
+    expect(so.media.audio.track.map((t: Loose) => t.outputchannelindex)).toEqual([1, 2]);
     // The file is defined fully once (same fields as the reference, pathurl aside), then referenced.
     const defined = (seq: Loose) =>
       [...seq.media.video.track, ...seq.media.audio.track].flatMap((t: Loose) => t.clipitem).filter((c: Loose) => c.file.name !== undefined);
@@ -96,7 +102,13 @@ describe.skipIf(!HAVE_REFERENCE)("reference examples", () => {
       const { spine, ...attrs } = x.library.event.project.sequence;
       return { attrs, clips: spine["asset-clip"], project: x.library.event.project["@_name"] };
     };
-    expect(seq(ours)).toEqual(seq(ref));
+    // Same sequence but for tcStart: ours starts at 01:00:00:00 like the EDL, xmeml and OTIO timelines
+    // (108000 frames of 1001/30000 s), where the reference starts at zero.
+    const { "@_tcStart": tcStart, ...ourAttrs } = seq(ours).attrs;
+    const { "@_tcStart": refStart, ...refAttrs } = seq(ref).attrs;
+    expect({ ...seq(ours), attrs: ourAttrs }).toEqual({ ...seq(ref), attrs: refAttrs });
+    expect(refStart).toBe("0s");
+    expect(fcpxSeconds(tcStart)).toBeCloseTo((108000 * 1001) / 30000, 9);
     // And the times mean what the cut says.
     const clips = seq(ours).clips as Loose[];
     expect(clips.map((c) => [c["@_offset"], c["@_start"], c["@_duration"]].map(fcpxSeconds))).toEqual([

@@ -113,7 +113,8 @@ describe("durations add up, read by independent readers", () => {
         const body = renderExport("xmeml", inputFor(fps, segments, duration, media)).body;
         const seq: Loose = readXml(body).xmeml.sequence;
         const tracks: Loose[] = [...(seq.media.video.track ?? []), ...(seq.media.audio?.track ?? [])];
-        expect(tracks).toHaveLength(media === "video" ? 2 : 1);
+        // Video, then one audio track per channel of the (stereo) source.
+        expect(tracks).toHaveLength(media === "video" ? 3 : 2);
         for (const track of tracks) {
           const items: Loose[] = track.clipitem ?? [];
           expect(items).toHaveLength(segments.length);

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import SrtParser from "srt-parser-2";
-import { MemoryResumeStore, type Cut } from "../../src/client/index.js";
+import { MemoryResumeStore, type Cut, type RoughyClient } from "../../src/client/index.js";
 import { ffmpegBinary } from "../../src/sandbox/media/ffmpeg.js";
 import { eventually, FIXTURES, startHarness, type Harness } from "../client/harness.js";
 import { loadScript, loadTruth, type Truth } from "../engine/quality.js";
@@ -119,29 +119,34 @@ let h: Harness;
 let dir: string;
 let truth: Truth;
 
+// A client per case: the correlation below holds the event loop for seconds, long enough for the sandbox to
+// close the previous case's idle keep-alive sockets under the client's feet.
+let client: RoughyClient;
+
 async function scriptedCut(fixture: string): Promise<Cut> {
-  const project = await h.client.projects.create({ name: `sync ${fixture}` });
-  const up = await h.client.uploads.uploadFile({ path: join(FIXTURES, fixture), projectId: project.id, resumeStore: new MemoryResumeStore() });
+  client = h.newClient();
+  const project = await client.projects.create({ name: `sync ${fixture}` });
+  const up = await client.uploads.uploadFile({ path: join(FIXTURES, fixture), projectId: project.id, resumeStore: new MemoryResumeStore() });
   const r = await h.control("PUT", `/sandbox/assets/${up.asset.id}/transcript`, { words: truth.words });
   expect(r.status).toBeLessThan(300);
-  await h.client.waitForCuttable(up.asset.id, { timeoutMs: 60_000 });
-  const created = await h.client.cuts.create({ asset_id: up.asset.id, script: loadScript() });
+  await client.waitForCuttable(up.asset.id, { timeoutMs: 60_000 });
+  const created = await client.cuts.create({ asset_id: up.asset.id, script: loadScript() });
   return eventually(async () => {
-    const c = await h.client.cuts.get(created.cut.id);
+    const c = await client.cuts.get(created.cut.id);
     if (c.state === "failed") throw new Error(`cut failed: ${c.error_code} ${c.error_message}`);
     return c.state === "completed" ? c : undefined;
   }, 120_000, 200);
 }
 
 async function renderedM4a(cut: Cut): Promise<string> {
-  const created = await h.client.renders.create({ asset_id: cut.asset_id, cut_id: cut.id, output: "m4a" });
+  const created = await client.renders.create({ asset_id: cut.asset_id, cut_id: cut.id, output: "m4a" });
   const done = await eventually(async () => {
-    const r = await h.client.renders.get(created.id);
+    const r = await client.renders.get(created.id);
     if (r.state === "failed") throw new Error(`render failed: ${r.error_code} ${r.error_message}`);
     return r.state === "completed" ? r : undefined;
   }, 120_000, 200);
   const dest = join(dir, `${cut.id}.m4a`);
-  await h.client.renders.download(done, dest);
+  await client.renders.download(done, dest);
   return dest;
 }
 
@@ -163,9 +168,9 @@ describe.each([
   it("every word is within 1 ms of where the render plays it, and no cue crosses a join", async () => {
     const cut = await scriptedCut(fixture);
     const [vtt, srt, otio, renderPath] = await Promise.all([
-      h.client.cuts.exportSubtitle(cut.id, "vtt"),
-      h.client.cuts.exportSubtitle(cut.id, "srt"),
-      h.client.cuts.export(cut.id, "otio"),
+      client.cuts.exportSubtitle(cut.id, "vtt"),
+      client.cuts.exportSubtitle(cut.id, "srt"),
+      client.cuts.export(cut.id, "otio"),
       renderedM4a(cut),
     ]);
     const parsed = new WebVTTParser().parse(vtt.content);

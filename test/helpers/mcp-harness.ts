@@ -58,6 +58,8 @@ export type ConnectOptions = {
   /** An elicitation handler; omit for a client without the elicitation capability. */
   onElicit?: (request: ElicitRequest) => ElicitResult | Promise<ElicitResult>;
   server?: Partial<CreateServerOptions>;
+  /** More client capabilities, e.g. MCP Apps' `extensions`. */
+  capabilities?: Record<string, unknown>;
 };
 
 export type Connected = {
@@ -87,6 +89,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
   const capabilities: NonNullable<ClientOptions["capabilities"]> = {};
   if (options.roots) capabilities.roots = { listChanged: true };
   if (options.onElicit) capabilities.elicitation = { form: {} };
+  Object.assign(capabilities, options.capabilities);
   const client = new Client({ name: "roughy-mcp-test", version: "0.0.0" }, { capabilities });
   if (options.roots) {
     const roots = options.roots;

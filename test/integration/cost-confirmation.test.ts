@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function assetCount(conn: Awaited<ReturnType<typeof connect>>): Promise<number> {
-  const r = await conn.call("list", { kind: "assets" });
+  const r = await conn.call("roughy_list", { kind: "assets" });
   return (r.structuredContent as { total: number }).total;
 }
 

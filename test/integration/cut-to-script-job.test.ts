@@ -49,15 +49,15 @@ function callTool(name: string, args: Record<string, unknown>, progress?: Progre
   return conn.call(name, args, { ...(progress ? { progress } : {}), ...(signal ? { signal } : {}) });
 }
 
-/** Calls wait kind=job until the job is no longer running; returns the job and how many calls it took. */
+/** Calls roughy_wait kind=job until the job is no longer running; returns the job and how many calls it took. */
 async function waitForJob(id: string, waitSeconds: number, progress?: Progress[]): Promise<{ job: JobData; calls: number }> {
   for (let calls = 1; calls < 2000; calls++) {
     if (waitSeconds === 0) await new Promise((r) => setTimeout(r, 50));
-    const result = await callTool("wait", { kind: "job", id, wait_seconds: waitSeconds }, progress);
+    const result = await callTool("roughy_wait", { kind: "job", id, wait_seconds: waitSeconds }, progress);
     expect(result.isError, textOf(result)).toBeFalsy();
     const data = result.structuredContent as { done: boolean; job: JobData };
     if (data.done) return { job: data.job, calls };
-    expect(textOf(result)).toContain(`call wait with kind=job, id=${id}`);
+    expect(textOf(result)).toContain(`call roughy_wait with kind=job, id=${id}`);
   }
   throw new Error("job never finished");
 }
@@ -138,7 +138,7 @@ describe("cut_to_script through MCP", () => {
     expect(first.isError, textOf(first)).toBeFalsy();
     const started = first.structuredContent as JobData;
     expect(started.status).toBe("running");
-    expect(textOf(first)).toContain(`call wait with kind=job, id=${started.id}`);
+    expect(textOf(first)).toContain(`call roughy_wait with kind=job, id=${started.id}`);
 
     const { job, calls } = await waitForJob(started.id, 0);
     expect(calls).toBeGreaterThanOrEqual(2);
@@ -158,14 +158,14 @@ describe("cut_to_script through MCP", () => {
     expect((await stat(job.render_path!)).size).toBeGreaterThan(1000);
 
     // A finished job answers at once, and says so.
-    const again = await callTool("wait", { kind: "job", id: started.id, wait_seconds: 50 });
+    const again = await callTool("roughy_wait", { kind: "job", id: started.id, wait_seconds: 50 });
     expect((again.structuredContent as { done: boolean }).done).toBe(true);
 
     // wait on the job's own ids: final states answer at once with the next tool to call.
-    const cutWait = await callTool("wait", { kind: "cut", id: job.cut_id, wait_seconds: 50 });
+    const cutWait = await callTool("roughy_wait", { kind: "cut", id: job.cut_id, wait_seconds: 50 });
     expect(cutWait.structuredContent).toMatchObject({ state: "completed", done: true, timed_out: false });
     expect((cutWait.structuredContent as { next_step: string }).next_step).toContain(`export_cut cut_id=${job.cut_id}`);
-    const renderWait = await callTool("wait", { kind: "render", id: job.render_id, wait_seconds: 0 });
+    const renderWait = await callTool("roughy_wait", { kind: "render", id: job.render_id, wait_seconds: 0 });
     expect(renderWait.structuredContent).toMatchObject({ state: "completed", done: true });
     expect(textOf(renderWait)).toContain(`download_render render_id=${job.render_id}`);
   });
@@ -201,11 +201,11 @@ describe("cut_to_script through MCP", () => {
     // An asset that never gets its bytes stays pending_upload.
     const asset = await api.assets.create({ project_id: project.id, size_bytes: 1000, filename: "never.mp4" });
     const started = Date.now();
-    const result = await callTool("wait", { kind: "asset", id: asset.id, wait_seconds: 1 });
+    const result = await callTool("roughy_wait", { kind: "asset", id: asset.id, wait_seconds: 1 });
     expect(result.isError, textOf(result)).toBeFalsy();
     expect(result.structuredContent).toMatchObject({ state: "pending_upload", done: false, timed_out: true });
     expect(Date.now() - started).toBeLessThan(5_000);
-    const unknown = await callTool("wait", { kind: "job", id: "no-such-job", wait_seconds: 0 });
+    const unknown = await callTool("roughy_wait", { kind: "job", id: "no-such-job", wait_seconds: 0 });
     expect(unknown.isError).toBe(true);
     expect(textOf(unknown)).toContain("cut_to_script");
   });

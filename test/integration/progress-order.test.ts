@@ -123,7 +123,7 @@ describe("the final progress notification", () => {
       for (let run = 0; run < 3; run++) {
         const render = await api.renders.create({ asset_id: assetId, output: "mp3" });
         const progress: Progress[] = [];
-        const r = (await client.callTool({ name: "wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } }, CallToolResultSchema, {
+        const r = (await client.callTool({ name: "roughy_wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } }, CallToolResultSchema, {
           onprogress: (p) => void progress.push(p),
           timeout: 60_000,
         })) as CallToolResult;

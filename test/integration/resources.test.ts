@@ -175,7 +175,7 @@ describe("resources", () => {
       expect(listChanged).toBe(1);
       expect((await other.client.listResources()).resources.map((r) => r.uri)).toContain(`roughy://cuts/${cut.id}/subtitle/vtt`);
       // The same cut seen complete again (wait) is not news.
-      const again = await other.call("wait", { kind: "cut", id: cut.id, wait_seconds: 0 });
+      const again = await other.call("roughy_wait", { kind: "cut", id: cut.id, wait_seconds: 0 });
       expect(again.isError, textOf(again)).toBeFalsy();
       expect(listChanged).toBe(1);
     } finally {

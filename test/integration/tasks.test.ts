@@ -51,7 +51,7 @@ describe("MCP Tasks", () => {
     expect(caps?.tasks?.cancel).toBeDefined();
     const { tools } = await conn.client.listTools();
     expect(tools.find((t) => t.name === "cut_to_script")?.execution?.taskSupport).toBe("optional");
-    expect(tools.find((t) => t.name === "get")?.execution).toBeUndefined();
+    expect(tools.find((t) => t.name === "roughy_get")?.execution).toBeUndefined();
   });
 
   it("runs cut_to_script as a task: status while it runs, progress to the end, then the tool's result", async () => {
@@ -68,8 +68,8 @@ describe("MCP Tasks", () => {
     expect(created.task.status).toBe("working");
     expect(created.task.pollInterval).toBeGreaterThan(0);
 
-    // The task is the job: wait kind=job sees the same id.
-    const viaWait = await conn.call("wait", { kind: "job", id: taskId, wait_seconds: 0 });
+    // The task is the job: roughy_wait kind=job sees the same id.
+    const viaWait = await conn.call("roughy_wait", { kind: "job", id: taskId, wait_seconds: 0 });
     expect(viaWait.isError, textOf(viaWait)).toBeFalsy();
 
     const status = await conn.client.experimental.tasks.getTask(taskId);
@@ -112,7 +112,7 @@ describe("MCP Tasks", () => {
     const created = await callAsTask("cut_to_script", { asset_id: assetId, exports: ["srt"], render: "mp4", output_dir: ws.dir });
     const cancelled = await conn.client.experimental.tasks.cancelTask(created.task.taskId);
     expect(cancelled.status).toBe("cancelled");
-    const job = await conn.call("wait", { kind: "job", id: created.task.taskId, wait_seconds: 0 });
+    const job = await conn.call("roughy_wait", { kind: "job", id: created.task.taskId, wait_seconds: 0 });
     expect((job.structuredContent as { state: string }).state).toBe("canceled");
     const result = (await conn.client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema)) as CallToolResult;
     expect(textOf(result)).toContain("was canceled");

@@ -86,7 +86,7 @@ describe("the flow, step by step", () => {
     expect(textOf(tiny)).toContain("at least 64 bytes");
     const dir = await conn.call("upload_media", { path: work, confirm_cost: true });
     expect(textOf(dir)).toContain("not a regular file");
-    const assets = await conn.call("list", { kind: "assets" });
+    const assets = await conn.call("roughy_list", { kind: "assets" });
     expect((assets.structuredContent as { total: number }).total).toBe(0);
   });
 
@@ -137,30 +137,34 @@ describe("the flow, step by step", () => {
     expect(textOf(again)).toContain("already had cut");
   });
 
-  it("export_cut: every format, inline when small, with a resource link", async () => {
+  it("export_cut: every format, inline when small in both the text and structuredContent, with its roughy:// URI", async () => {
     for (const format of ["edl", "xmeml", "fcpxml", "otio", "srt", "vtt"]) {
       const r = await conn.call("export_cut", { cut_id: ids.cut, format });
       expect(r.isError, `${format}: ${textOf(r)}`).toBeFalsy();
-      const data = r.structuredContent as { bytes: number; inline: boolean; saved_to: string | null; uri: string; content_type: string };
+      const data = r.structuredContent as { bytes: number; inline: boolean; saved_to: string | null; uri: string; text: string | null; next_step: string };
       expect(data.bytes).toBeGreaterThan(20);
-      // Small files come inline; the OTIO export (~27 KB here) is over the 8 KB limit and goes to disk.
-      expect(data.inline, format).toBe(format !== "otio");
-      const link = r.content.find((c) => c.type === "resource_link");
-      expect(link, format).toBeDefined();
-      expect((link as { uri: string }).uri).toBe(data.uri);
+      // Small files come inline; larger ones (the OTIO export, ~27 KB here; xmeml with a clip item per channel) go
+      // over the 8 KB limit to disk.
+      expect(data.inline, format).toBe(data.bytes <= 8 * 1024);
+      if (format === "edl" || format === "srt") expect(data.inline, format).toBe(true);
+      if (format === "otio") expect(data.inline, format).toBe(false);
       expect(data.uri).toMatch(format === "srt" || format === "vtt" ? /\/subtitle\// : /\/export\//);
+      expect(textOf(r)).toContain(data.uri);
+      expect(data.next_step).toMatch(/create_render|editor/);
+      // No resource blocks: LangChain's adapter turns them into file blocks its chat models refuse.
+      expect(r.content.every((c) => c.type === "text"), format).toBe(true);
       if (data.inline) {
-        const embedded = r.content.find((c) => c.type === "resource") as { resource: { text: string } } | undefined;
-        expect(embedded?.resource.text.length).toBe(data.bytes);
+        expect(Buffer.byteLength(data.text!, "utf8")).toBe(data.bytes);
+        expect(textOf(r)).toContain(data.text!);
       } else {
+        expect(data.text).toBeNull();
         expect((await stat(data.saved_to!)).size).toBe(data.bytes);
         expect(path.dirname(data.saved_to!)).toBe(await realpath(work));
         expect(textOf(r)).toContain(data.saved_to!);
       }
     }
     const vtt = await conn.call("export_cut", { cut_id: ids.cut, format: "vtt" });
-    const text = (vtt.content.find((c) => c.type === "resource") as { resource: { text: string } }).resource.text;
-    expect(text.startsWith("WEBVTT")).toBe(true);
+    expect((vtt.structuredContent as { text: string }).text.startsWith("WEBVTT")).toBe(true);
   });
 
   it("export_cut save_to writes the file, refuses to overwrite, and overwrites on request", async () => {
@@ -225,32 +229,32 @@ describe("the flow, step by step", () => {
       ["cut", ids.cut],
       ["render", ids.render],
     ] as const) {
-      const r = await conn.call("get", { kind, id });
+      const r = await conn.call("roughy_get", { kind, id });
       expect(r.isError, textOf(r)).toBeFalsy();
       expect((r.structuredContent as { item: { id: string } }).item.id).toBe(id);
       expect(textOf(r)).toContain("Next:");
     }
-    const cut = await conn.call("get", { kind: "cut", id: ids.cut });
+    const cut = await conn.call("roughy_get", { kind: "cut", id: ids.cut });
     expect((cut.structuredContent as { segments: { count: number } }).segments.count).toBeGreaterThan(1);
   });
 
   it("list: every kind, paging with 'N more, call with offset=…', and filters checked", async () => {
     for (const kind of ["projects", "assets", "cuts", "renders", "webhooks", "ledger"]) {
-      const r = await conn.call("list", { kind });
+      const r = await conn.call("roughy_list", { kind });
       expect(r.isError, `${kind}: ${textOf(r)}`).toBeFalsy();
     }
-    const renders = await conn.call("list", { kind: "renders", asset_id: ids.asset, limit: 1 });
+    const renders = await conn.call("roughy_list", { kind: "renders", asset_id: ids.asset, limit: 1 });
     const data = renders.structuredContent as { items: unknown[]; total: number; next_offset: number | null };
     expect(data.items.length).toBe(1);
     expect(data.total).toBe(2);
     expect(data.next_offset).toBe(1);
     expect(textOf(renders)).toContain("1 more, call with offset=1");
-    const ledger = await conn.call("list", { kind: "ledger" });
+    const ledger = await conn.call("roughy_list", { kind: "ledger" });
     expect((ledger.structuredContent as { items: { kind: string }[] }).items.some((e) => e.kind === "charge")).toBe(true);
-    const wrong = await conn.call("list", { kind: "projects", asset_id: ids.asset });
+    const wrong = await conn.call("roughy_list", { kind: "projects", asset_id: ids.asset });
     expect(wrong.isError).toBe(true);
     expect(textOf(wrong)).toContain("asset_id cannot filter projects");
-    const none = await conn.call("list", { kind: "cuts", asset_id: MISSING });
+    const none = await conn.call("roughy_list", { kind: "cuts", asset_id: MISSING });
     expect(none.isError).toBe(true);
     expect(textOf(none)).toContain("Not found");
   });
@@ -263,18 +267,18 @@ describe("the flow, step by step", () => {
     expect(w.isError, textOf(w)).toBeFalsy();
     const hook = w.structuredContent as { webhook: { id: string }; secret: string | null };
     expect(hook.secret).toBeTruthy();
-    const listed = await conn.call("list", { kind: "webhooks" });
+    const listed = await conn.call("roughy_list", { kind: "webhooks" });
     expect((listed.structuredContent as { items: { id: string }[] }).items.map((i) => i.id)).toContain(hook.webhook.id);
     for (const [kind, id] of [
       ["webhook", hook.webhook.id],
       ["project", projectId],
     ] as const) {
-      const d = await conn.call("delete", { kind, id });
+      const d = await conn.call("roughy_delete", { kind, id });
       expect(d.isError, textOf(d)).toBeFalsy();
     }
-    const gone = await conn.call("get", { kind: "project", id: projectId });
+    const gone = await conn.call("roughy_get", { kind: "project", id: projectId });
     expect(gone.isError).toBe(true);
-    expect(textOf(gone)).toContain("list kind=projects");
+    expect(textOf(gone)).toContain("roughy_list kind=projects");
   });
 });
 
@@ -303,7 +307,7 @@ describe("errors an agent can act on", () => {
     const r = await conn.call("create_cut", { asset_id: MISSING });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain(`asset_id ${MISSING}`);
-    expect(textOf(r)).toContain("list kind=assets");
+    expect(textOf(r)).toContain("roughy_list kind=assets");
     expect(textOf(r)).toMatch(/request id \S+/);
   });
 
@@ -313,16 +317,16 @@ describe("errors an agent can act on", () => {
     const cutId = (created.structuredContent as { cut: { id: string; state: string } }).cut;
     if (cutId.state !== "completed") {
       const r = await conn.call("export_cut", { cut_id: cutId.id, format: "edl" });
-      if (r.isError) expect(textOf(r)).toContain("wait with kind=cut");
+      if (r.isError) expect(textOf(r)).toContain("roughy_wait with kind=cut");
     }
   });
 
   it("delete removes a cut: its renders and exports are gone", async () => {
-    const d = await conn.call("delete", { kind: "cut", id: ids.cut });
+    const d = await conn.call("roughy_delete", { kind: "cut", id: ids.cut });
     expect(d.isError, textOf(d)).toBeFalsy();
-    const r = await conn.call("get", { kind: "render", id: ids.render });
+    const r = await conn.call("roughy_get", { kind: "render", id: ids.render });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toContain("list kind=renders");
+    expect(textOf(r)).toContain("roughy_list kind=renders");
     const e = await conn.call("export_cut", { cut_id: ids.cut, format: "otio" });
     expect(e.isError).toBe(true);
     expect(textOf(e)).toContain("Not found");
@@ -339,7 +343,7 @@ describe("errors an agent can act on", () => {
     const badOutput = await conn.call("create_render", { asset_id: ids.asset, output: "avi" });
     expect(textOf(badOutput)).toContain("output must be one of mp4, mov, m4a, mp3");
     const missingRender = await conn.call("download_render", { render_id: MISSING });
-    expect(textOf(missingRender)).toContain("list kind=renders");
+    expect(textOf(missingRender)).toContain("roughy_list kind=renders");
     const started = await conn.call("create_render", { asset_id: ids.asset, output: "mp3" });
     const renderId = (started.structuredContent as { render: { id: string; state: string } }).render;
     if (renderId.state !== "completed") {
@@ -350,7 +354,7 @@ describe("errors an agent can act on", () => {
     const escape = await conn.call("download_render", { render_id: renderId.id, save_to: "../escape.mp3" });
     expect(escape.isError).toBe(true);
     expect(textOf(escape)).toContain("outside the allowed directories");
-    const badKind = await conn.call("get", { kind: "job", id: MISSING });
+    const badKind = await conn.call("roughy_get", { kind: "job", id: MISSING });
     expect(textOf(badKind)).toContain("kind must be one of project, asset, cut, render");
   });
 
@@ -358,7 +362,7 @@ describe("errors an agent can act on", () => {
     await Promise.all(
       Array.from({ length: 100 }, (_, i) => sb.control("POST", "/v1/projects", { name: `Project ${i} ${"x".repeat(150)}`, description: "d".repeat(300) })),
     );
-    const r = await conn.call("list", { kind: "projects", limit: 100 });
+    const r = await conn.call("roughy_list", { kind: "projects", limit: 100 });
     expect(r.isError, textOf(r)).toBeFalsy();
     const size = JSON.stringify({ content: r.content, structuredContent: r.structuredContent }).length;
     expect(size).toBeLessThanOrEqual(20_000);

@@ -40,7 +40,7 @@ describe("toolsets", () => {
     for (const name of Object.keys(TOOLS)) expect(all).toContain(name);
 
     const cuts = await listed({ toolsets: "cuts,renders" });
-    for (const name of ["create_cut", "export_cut", "create_render", "download_render", "cancel_render", "get", "list", "wait"]) expect(cuts).toContain(name);
+    for (const name of ["create_cut", "export_cut", "create_render", "download_render", "cancel_render", "roughy_get", "roughy_list", "roughy_wait"]) expect(cuts).toContain(name);
     for (const name of ["upload_media", "cut_to_script", "create_webhook", "get_credits", "create_project", "estimate_cost"]) expect(cuts).not.toContain(name);
 
     const env = await listed({ env: { ROUGHY_TOOLSETS: " Webhooks " } });
@@ -65,13 +65,13 @@ describe("toolsets", () => {
     const hook = await api.webhooks.create({ url: "https://example.com/keep", events: ["cut.completed"] });
     const conn = await connect({ sandbox: sb.sandbox, server: { toolsets: "cuts" } });
     try {
-      const del = await conn.call("delete", { kind: "webhook", id: hook.id });
+      const del = await conn.call("roughy_delete", { kind: "webhook", id: hook.id });
       expect(del.isError).toBe(true);
       expect(textOf(del)).toContain("webhooks toolset");
       expect((await api.webhooks.list()).items.map((w) => w.id)).toContain(hook.id);
-      const listed = await conn.call("list", { kind: "webhooks" });
+      const listed = await conn.call("roughy_list", { kind: "webhooks" });
       expect(listed.isError).toBe(true);
-      const cuts = await conn.call("list", { kind: "cuts" });
+      const cuts = await conn.call("roughy_list", { kind: "cuts" });
       expect(cuts.isError, textOf(cuts)).toBeFalsy();
     } finally {
       await conn.close();
@@ -101,13 +101,13 @@ describe("read-only", () => {
   it("lists only tools with readOnlyHint: true (flag or ROUGHY_READ_ONLY=1)", async () => {
     for (const server of [{ readOnly: true }, { env: { ROUGHY_READ_ONLY: "1" } }]) {
       const names = await listed(server);
-      expect(names).toEqual(expect.arrayContaining(["get", "list", "wait", "estimate_cost", "get_credits"]));
+      expect(names).toEqual(expect.arrayContaining(["roughy_get", "roughy_list", "roughy_wait", "estimate_cost", "get_credits"]));
       for (const name of names) {
         const def = (TOOLS as Record<string, { annotations: { readOnlyHint: boolean } }>)[name];
         if (def) expect(def.annotations.readOnlyHint, name).toBe(true);
       }
       expect(names).not.toContain("upload_media");
-      expect(names).not.toContain("delete");
+      expect(names).not.toContain("roughy_delete");
     }
   });
 
@@ -133,7 +133,7 @@ describe("read-only", () => {
       expect(r.isError).toBe(true);
       expect(textOf(r)).toContain("read-only");
       expect((await api.projects.list()).total).toBe(before);
-      const ok = await conn.call("list", { kind: "projects" });
+      const ok = await conn.call("roughy_list", { kind: "projects" });
       expect(ok.isError, textOf(ok)).toBeFalsy();
     } finally {
       await conn.close();

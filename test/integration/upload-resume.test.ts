@@ -43,7 +43,7 @@ describe("upload_media resume", () => {
     expect(data.bytes_skipped).toBeGreaterThan(0);
     expect(data.asset.state).toBe("ready");
     expect(textOf(resumed)).toContain("resumed");
-    const assets = await conn.call("list", { kind: "assets" });
+    const assets = await conn.call("roughy_list", { kind: "assets" });
     expect((assets.structuredContent as { total: number }).total).toBe(1);
   }, 60_000);
 });

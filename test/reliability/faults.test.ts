@@ -55,7 +55,7 @@ describe("faults survived", () => {
     const took = Date.now() - started;
     expect(r.isError, textOf(r)).toBeFalsy();
     expect(took).toBeGreaterThanOrEqual(1000);
-    const list = await conn.call("list", { kind: "projects" });
+    const list = await conn.call("roughy_list", { kind: "projects" });
     const names = (list.structuredContent as { items: { name: string }[] }).items.map((p) => p.name);
     expect(names.filter((n) => n === "rate-limited")).toHaveLength(1);
   });
@@ -70,7 +70,7 @@ describe("faults survived", () => {
     expect(asset.state).toBe("ready");
     ids.asset = asset.id;
 
-    const got = await conn.call("get", { kind: "asset", id: asset.id, include_download_url: true });
+    const got = await conn.call("roughy_get", { kind: "asset", id: asset.id, include_download_url: true });
     const url = (got.structuredContent as { item: { download_url: string | null } }).item.download_url;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/downloads\/assets\//);
     const res = await fetch(url!);
@@ -89,7 +89,7 @@ describe("faults survived", () => {
     const cut = (r.structuredContent as { cut: { id: string; state: string } }).cut;
     expect(cut.state).toBe("completed");
     ids.cut = cut.id;
-    const list = await conn.call("list", { kind: "cuts", asset_id: ids.asset });
+    const list = await conn.call("roughy_list", { kind: "cuts", asset_id: ids.asset });
     const data = list.structuredContent as { total: number; items: { id: string }[] };
     expect(data.total).toBe(1);
     expect(data.items[0]!.id).toBe(cut.id);

@@ -30,7 +30,7 @@ describe("remote mode: the HTTP gate", () => {
     const c = await connectRemote(server.url, sb.sandbox.apiKey);
     try {
       const tools = await c.client.listTools();
-      expect(tools.tools.map((t) => t.name)).toEqual(expect.arrayContaining(["upload_media", "get_credits", "list"]));
+      expect(tools.tools.map((t) => t.name)).toEqual(expect.arrayContaining(["upload_media", "get_credits", "roughy_list"]));
       await sb.control("POST", "/sandbox/credits", { balance: 77 });
       const credits = dataOf<{ balance: number }>(await c.call("get_credits", { ledger_limit: 0 }));
       expect(credits.balance).toBe(77);
@@ -139,7 +139,7 @@ describe("remote mode: the HTTP gate", () => {
         await res.body.dump();
         expect(res.statusCode).toBe(204);
       }
-      const waited = dataOf<{ state: string }>(await c.call("wait", { kind: "asset", id: data.asset.id, wait_seconds: 50 }));
+      const waited = dataOf<{ state: string }>(await c.call("roughy_wait", { kind: "asset", id: data.asset.id, wait_seconds: 50 }));
       expect(waited.state).toBe("ready");
     } finally {
       await c.close();
@@ -155,11 +155,11 @@ describe("remote mode: read-only", () => {
       const c = await connectRemote(server.url, sb.sandbox.apiKey);
       try {
         const names = (await c.client.listTools()).tools.map((t) => t.name);
-        expect(names).toContain("list");
+        expect(names).toContain("roughy_list");
         expect(names).not.toContain("upload_media");
         const refused = await c.call("create_project", { name: "x" });
         expect(refused.isError).toBe(true);
-        expect(dataOf<{ total: number }>(await c.call("list", { kind: "projects" })).total).toBe(0);
+        expect(dataOf<{ total: number }>(await c.call("roughy_list", { kind: "projects" })).total).toBe(0);
       } finally {
         await c.close();
       }
@@ -198,7 +198,7 @@ describe("remote mode: two users, two keys", () => {
         ...Array.from({ length: 5 }, (_, i) => ua.call("create_project", { name: `alpha-${i}` })),
         ...Array.from({ length: 5 }, (_, i) => ub.call("create_project", { name: `beta-${i}` })),
       ]).then((results) => results.forEach((r) => dataOf(r)));
-      const [listA, listB] = await Promise.all([ua.call("list", { kind: "projects", limit: 100 }), ub.call("list", { kind: "projects", limit: 100 })]);
+      const [listA, listB] = await Promise.all([ua.call("roughy_list", { kind: "projects", limit: 100 }), ub.call("roughy_list", { kind: "projects", limit: 100 })]);
       const namesA = dataOf<{ items: { name: string }[] }>(listA).items.map((p) => p.name).sort();
       const namesB = dataOf<{ items: { name: string }[] }>(listB).items.map((p) => p.name).sort();
       expect(namesA).toEqual(["alpha-0", "alpha-1", "alpha-2", "alpha-3", "alpha-4"]);
@@ -208,7 +208,7 @@ describe("remote mode: two users, two keys", () => {
       const stranger = "sk_sandbox_not_a_real_key_0123456789";
       const uc = await connectRemote(server.url, stranger);
       try {
-        const refused = await uc.call("list", { kind: "projects" });
+        const refused = await uc.call("roughy_list", { kind: "projects" });
         expect(refused.isError).toBe(true);
         expect(textOf(refused)).toMatch(/key|auth/i);
         expect(JSON.stringify(refused)).not.toContain(stranger);

@@ -16,7 +16,7 @@ let outside: string;
 const savedStore = process.env.ROUGHY_UPLOAD_STORE;
 
 async function assetCount(conn: Connected): Promise<number> {
-  const r = await conn.call("list", { kind: "assets" });
+  const r = await conn.call("roughy_list", { kind: "assets" });
   return (r.structuredContent as { total: number }).total;
 }
 

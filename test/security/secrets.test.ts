@@ -120,11 +120,11 @@ describe("secrets", () => {
       expect(render.isError, textOf(render)).toBeFalsy();
       renderId = (render.structuredContent as { render: { id: string } }).render.id;
       expect((await s.call("download_render", { render_id: renderId })).isError).toBeFalsy();
-      expect((await s.call("get", { kind: "render", id: renderId, include_download_url: true })).isError).toBeFalsy();
+      expect((await s.call("roughy_get", { kind: "render", id: renderId, include_download_url: true })).isError).toBeFalsy();
       const { resources } = await s.client.listResources();
       for (const r of resources.slice(0, 3)) await s.client.readResource({ uri: r.uri });
       // Errors: unknown ids, a conflict, a server-side failure, a failed upload.
-      expect((await s.call("get", { kind: "cut", id: "6f1d3c2a-0000-4c7d-a5f4-000000000001" })).isError).toBe(true);
+      expect((await s.call("roughy_get", { kind: "cut", id: "6f1d3c2a-0000-4c7d-a5f4-000000000001" })).isError).toBe(true);
       expect((await s.call("cancel_render", { render_id: renderId })).isError).toBe(true);
       await sb.control("POST", "/sandbox/faults", { path: "/v1/credits", count: 10, status: 500 });
       expect((await s.call("get_credits", {})).isError).toBe(true);
@@ -144,7 +144,7 @@ describe("secrets", () => {
     // A wrong key: the 401 is explained, and neither key shows anywhere.
     const wrong = await session(WRONG_KEY);
     try {
-      const r = await wrong.call("list", { kind: "projects" });
+      const r = await wrong.call("roughy_list", { kind: "projects" });
       expect(r.isError).toBe(true);
       expect(textOf(r)).toContain("unauthenticated");
       const u = await wrong.call("upload_media", { path: "interview.mp4", confirm_cost: true });
@@ -180,9 +180,9 @@ describe("secrets", () => {
       await client.callTool({ name: "get_credits", arguments: {} });
       await client.callTool({ name: "upload_media", arguments: { path: "interview.mp4", confirm_cost: true } });
       await sb.control("POST", "/sandbox/faults", { path: "/v1/projects", count: 10, status: 503 });
-      await client.callTool({ name: "list", arguments: { kind: "projects" } });
+      await client.callTool({ name: "roughy_list", arguments: { kind: "projects" } });
       await sb.control("DELETE", "/sandbox/faults");
-      await client.callTool({ name: "get", arguments: { kind: "asset", id: "not-a-uuid" } });
+      await client.callTool({ name: "roughy_get", arguments: { kind: "asset", id: "not-a-uuid" } });
       await client.close();
       expect(wire.length).toBeGreaterThan(8);
       expect(leaks(wire.join("\n"), key)).toEqual([]);
@@ -193,15 +193,15 @@ describe("secrets", () => {
   it("signed download URLs only when asked: get and download_render show none by default", async () => {
     const s = await session(sb.sandbox.apiKey);
     try {
-      const list = await s.call("list", { kind: "renders" });
+      const list = await s.call("roughy_list", { kind: "renders" });
       const render = (list.structuredContent as { items: { id: string; state: string }[] }).items.find((r) => r.state === "completed")!;
-      const assets = await s.call("list", { kind: "assets", state: "ready" });
+      const assets = await s.call("roughy_list", { kind: "assets", state: "ready" });
       const asset = (assets.structuredContent as { items: { id: string }[] }).items[0]!;
       for (const [kind, id] of [["render", render.id], ["asset", asset.id]] as const) {
-        const plain = await s.call("get", { kind, id });
+        const plain = await s.call("roughy_get", { kind, id });
         expect(JSON.stringify(plain)).not.toMatch(/signature=|\/downloads\//);
         expect((plain.structuredContent as { item: Record<string, unknown> }).item).not.toHaveProperty("download_url");
-        const asked = await s.call("get", { kind, id, include_download_url: true });
+        const asked = await s.call("roughy_get", { kind, id, include_download_url: true });
         const url = (asked.structuredContent as { item: { download_url: string } }).item.download_url;
         expect(url).toMatch(/\/downloads\/.+signature=/);
         // The URL works without the key: it is a credential, which is why it is opt-in.

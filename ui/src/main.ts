@@ -284,10 +284,15 @@ async function runExport(c: CutState, format: string, out: HTMLElement, button: 
   out.replaceChildren(el("p", { class: "note" }, `Exporting ${format}…`));
   try {
     const r = await app.callServerTool({ name: "export_cut", arguments: { cut_id: c.id, format } });
-    const parts: (HTMLElement | string)[] = [el("p", { class: r.isError ? "error" : "ok", id: "export-summary" }, textOf(r) || "No answer.")];
-    const file = r.content.find((b) => b.type === "resource");
-    if (file && file.type === "resource" && "text" in file.resource) {
-      const text = file.resource.text;
+    // The first text block is the summary; an inline file follows it as text too (for text-only hosts).
+    const first = r.content[0];
+    const summary = first?.type === "text" ? first.text : textOf(r);
+    const parts: (HTMLElement | string)[] = [el("p", { class: r.isError ? "error" : "ok", id: "export-summary" }, summary || "No answer.")];
+    // The inline file comes in structuredContent (no resource block: LangChain's adapter breaks on those).
+    const data = (r.structuredContent ?? {}) as { text?: unknown; uri?: unknown; content_type?: unknown };
+    if (typeof data.text === "string" && typeof data.uri === "string") {
+      const text = data.text;
+      const file = { type: "resource" as const, resource: { uri: data.uri, mimeType: typeof data.content_type === "string" ? data.content_type : "text/plain", text } };
       parts.push(el("pre", { class: "preview", id: "export-preview" }, text.length > 4000 ? `${text.slice(0, 4000)}\n…` : text));
       if (app.getHostCapabilities()?.downloadFile) {
         const save = el("button", { type: "button" }, "Save file");

@@ -1,6 +1,6 @@
 // The sandbox's view of the media toolchain (src/media-tools decides which ffmpeg and ffprobe run, and bounds
 // every child process): the binaries, and how each step reads an upload as the format it was probed as.
-import { fileUrl, inputArgs, probeInputArgs, toolchain } from "../../media-tools/index.js";
+import { describeToolchain, fileUrl, inputArgs, probeInputArgs, toolchain, type Tool } from "../../media-tools/index.js";
 import type { MediaInfo } from "./types.js";
 
 export { ProcessAbortedError, ProcessTimeoutError, runProcess, type RunResult } from "../../media-tools/index.js";
@@ -32,4 +32,13 @@ export function speechMap(info: MediaInfo): string | null {
 export function speechInput(file: string, info: MediaInfo | undefined): string[] {
   if (!info) return [...probeInputArgs(), "-i", fileUrl(file)];
   return [...assetInput(file, info), "-map", speechMap(info) ?? "0:a:0"];
+}
+
+/** The toolchain for logs and `GET /sandbox/status`: each binary's path, version and why it was chosen. */
+export function mediaToolsStatus(): { ffmpeg: Tool; ffprobe: Tool; notes: string[] } | { error: string } {
+  try {
+    return describeToolchain();
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
 }

@@ -118,6 +118,9 @@ export function toMediaInfo(probed: ProbedMedia): MediaInfo {
   if (audio?.sample_rate) info.sample_rate = audio.sample_rate;
   const tc = video?.timecode ?? probed.timecode ?? probed.streams.find((s) => s.type === "data" && s.timecode)?.timecode;
   if (tc && /^\d{2}:\d{2}:\d{2}[:;.]\d{2,3}$/.test(tc)) info.start_timecode = tc;
+  // A field recorder's WAV says where its clock stood as a sample count, not a timecode: exports turn it into
+  // frames at whatever rate they are written at.
+  else if (probed.time_reference && info.sample_rate) info.start_seconds = probed.time_reference / info.sample_rate;
   return info;
 }
 

@@ -26,6 +26,8 @@ export interface MediaInfo {
   height?: number;
   sample_rate?: number;
   start_timecode?: string | null;
+  /** The media's own clock at its first sample, seconds, when it gives one as a sample count (BWF time_reference). */
+  start_seconds?: number;
   /** The container as probed (ffmpeg's format_name); every later ffmpeg run forces it (ffmpeg.ts assetInput). */
   format?: string;
   /** Container index of the picture (cover art excluded). */

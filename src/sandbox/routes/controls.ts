@@ -1,5 +1,6 @@
 // Sandbox-only controls under /sandbox/ (bearer auth, never under /v1): set the credit balance, inject faults,
 // attach a known transcript to an asset.
+import { mediaToolsStatus } from "../media/ffmpeg.js";
 import { z } from "zod";
 import type { App } from "../app.js";
 import { ApiError, notFound } from "../errors.js";
@@ -43,6 +44,8 @@ export function registerControls(router: Router, app: App): void {
     settlePending(app);
     return { status: 200, json: { balance: app.store.getBalance(), currency: "credits" } };
   });
+
+  router.add("GET", "/sandbox/status", () => ({ status: 200, json: { media_tools: mediaToolsStatus() } }));
 
   router.add("POST", "/sandbox/faults", async (ctx) => {
     const b = await body(ctx, AddFault);

@@ -5,7 +5,7 @@ import type { App } from "../app.js";
 import { ApiError, notFound } from "../errors.js";
 import { body, pageReply, pagination, query, type RequestContext, type Router } from "../http.js";
 import { deleteCut, startCut } from "../lifecycle.js";
-import { EXPORT_FORMATS, FRAME_BASED_FORMATS, isExportFormat, renderExport } from "../media/exports/index.js";
+import { EXPORT_FORMATS, FRAME_BASED_FORMATS, exportSourceOf, isExportFormat, rateProblem, renderExport } from "../media/exports/index.js";
 import type { MediaInfo, Segment } from "../media/types.js";
 import { cutView } from "../serialize.js";
 import type { AssetRow, CutRow } from "../store/db.js";
@@ -133,20 +133,11 @@ export function registerCuts(router: Router, app: App): void {
       throw new ApiError("frame_rate_required", `The asset has no video frame rate, and ${q.format} counts frames: add &frame_rate= (for example 25, 29.97 or 30).`);
     } else frameRate = AUDIO_OTIO_RATE;
     const base = baseName(asset);
+    const rateRefused = rateProblem(q.format, frameRate);
+    if (rateRefused) throw new ApiError("unsupported_format", rateRefused);
     const file = renderExport(q.format, {
       segments: JSON.parse(cut.segments_json ?? "[]") as Segment[],
-      source: {
-        filename: asset.filename ?? `${base}.${info.media_type === "video" ? "mp4" : "m4a"}`,
-        duration: info.duration,
-        media_type: info.media_type,
-        frame_rate: info.frame_rate,
-        width: info.width,
-        height: info.height,
-        sample_rate: info.sample_rate,
-        start_timecode: info.start_timecode ?? null,
-        has_audio: info.has_audio,
-        has_video: info.has_video,
-      },
+      source: exportSourceOf(info, asset.filename ?? `${base}.${info.media_type === "video" ? "mp4" : "m4a"}`),
       frameRate,
       title: `${base} rough cut`,
     });

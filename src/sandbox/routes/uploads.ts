@@ -3,7 +3,6 @@
 // go to @tus/server, whose plain-text errors are rewritten into the API's error envelope [inferred: "its error
 // bodies are still the error envelope"]. DELETE removes the asset, whatever its state [doc].
 import fs from "node:fs";
-import { Readable } from "node:stream";
 import { FileStore } from "@tus/file-store";
 import { Server as TusServer, Upload } from "@tus/server";
 import type { App } from "../app.js";
@@ -56,24 +55,42 @@ export function setUploadFault(ctx: RequestContext, fault: UploadFault): void {
   faultOf.set(ctx, fault);
 }
 
-/** The request body, cut short after `limit` bytes: what the server had received when the connection dropped. */
-function truncatedBody(req: AsyncIterable<Buffer>, limit: number): ReadableStream<Uint8Array> {
+/**
+ * Bytes handed on per chunk. A socket delivers a PATCH body in 64 KiB pieces, and @tus/server passes each one
+ * through a web stream, back into a node stream and three more stages to a file write: gathered into 1 MiB
+ * chunks, the receiving side spends about a third less CPU per byte (bench/upload.ts) than with the pieces as
+ * they come, for one chunk of memory per upload in flight.
+ */
+const BODY_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * The request body as a web stream of about BODY_CHUNK_BYTES per chunk, read only as fast as it is consumed.
+ * With a limit, the body is cut short after that many bytes: what the server had received when a simulated
+ * connection drop struck.
+ */
+function requestBody(req: AsyncIterable<Buffer>, limit = Number.POSITIVE_INFINITY): ReadableStream<Uint8Array> {
   const it = req[Symbol.asyncIterator]();
   let sent = 0;
+  let parts: Buffer[] = [];
+  let pending = 0;
+  const flush = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (pending > 0) controller.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts, pending));
+    parts = [];
+    pending = 0;
+  };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const { value, done } = await it.next();
-      if (done || sent >= limit) return controller.close();
-      const chunk = value as Buffer;
-      const room = limit - sent;
-      if (chunk.length >= room) {
-        controller.enqueue(new Uint8Array(chunk.subarray(0, room)));
-        sent = limit;
-        controller.close();
-        return;
+      while (sent < limit) {
+        const { value, done } = await it.next();
+        if (done) break;
+        const chunk = (value as Buffer).subarray(0, limit - sent);
+        parts.push(chunk);
+        pending += chunk.length;
+        sent += chunk.length;
+        if (pending >= BODY_CHUNK_BYTES) return flush(controller);
       }
-      sent += chunk.length;
-      controller.enqueue(new Uint8Array(chunk));
+      flush(controller);
+      controller.close();
     },
   });
 }
@@ -99,7 +116,7 @@ async function forward(app: App, tus: Tus, ctx: RequestContext): Promise<Reply> 
   const fault = faultOf.get(ctx);
   const init: RequestInit & { duplex?: "half" } = { method: ctx.method, headers };
   if (ctx.method === "PATCH") {
-    init.body = fault ? truncatedBody(req, fault.afterBytes) : (Readable.toWeb(req) as ReadableStream<Uint8Array>);
+    init.body = requestBody(req, fault?.afterBytes);
     init.duplex = "half";
   }
   const response = await tus.server.handleWeb(new Request(new URL(req.url ?? "/", app.baseUrl), init));

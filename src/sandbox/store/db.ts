@@ -1,8 +1,9 @@
 // The sandbox's state on disk: one SQLite file (WAL) in the data dir, so that a restart keeps projects, assets,
 // cuts, renders, the ledger, webhooks and the event log. Rows mirror the API's fields; the few internal columns
-// (media info, transcript, segments, captions, file paths) are JSON or paths next to them.
-import Database from "better-sqlite3";
+// (media info, transcript, segments, captions, file paths) are JSON or paths next to them. The SQLite engine
+// comes from sqlite.ts (Node's own, or WebAssembly on older Node), never from a native module.
 import { randomUUID } from "node:crypto";
+import { openDatabase, type Connection, type SqliteDriver } from "./sqlite.js";
 
 export type AssetState = "pending_upload" | "processing" | "pending_payment" | "ready" | "failed";
 export type CutState = "pending" | "processing" | "completed" | "failed";
@@ -143,17 +144,19 @@ export function nowIso(): string {
 type Filters = Record<string, string | undefined>;
 
 export class Store {
-  readonly db: Database.Database;
+  readonly db: Connection;
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
+  constructor(file: string, driver?: SqliteDriver) {
+    this.db = openDatabase(file, driver);
     this.db.exec(SCHEMA);
     // data dirs made before cut warnings existed
     const cutColumns = this.db.prepare("PRAGMA table_info(cuts)").all() as Array<{ name: string }>;
     if (!cutColumns.some((c) => c.name === "warnings_json")) this.db.exec("ALTER TABLE cuts ADD COLUMN warnings_json TEXT");
+  }
+
+  /** Which SQLite engine holds the data ("node:sqlite" or "wasm"). */
+  get driver(): SqliteDriver {
+    return this.db.driver;
   }
 
   close(): void {

@@ -1,10 +1,11 @@
 // What every edit-decision writer shares: the input shape, and one place that turns seconds into
 // the frame plan (exact rate, snapped segments, source timecode offset, drop-frame choice) so that
 // the four formats cannot disagree on timing.
-import type { Segment } from "../types.js";
+import type { MediaInfo, Segment } from "../types.js";
 import {
   type FramedSegment,
   type FrameRate,
+  framesPerDay,
   isDropFrameTimecode,
   secondsToFrames,
   snapSegments,
@@ -25,8 +26,36 @@ export interface ExportSource {
   sample_rate?: number;
   /** The media's own timecode at its first frame ("01:00:00:00", "00:59:59;29"), if it has one. */
   start_timecode?: string | null;
+  /** The media's clock at its first sample in seconds, used when it has no timecode (BWF time_reference). */
+  start_seconds?: number | null;
   has_audio?: boolean;
   has_video?: boolean;
+  /** The picture's size as shown (after a display rotation): what the sequence must be. */
+  display_width?: number;
+  display_height?: number;
+  /** Channels of each audio stream, from the probe; unknown means one stereo stream. */
+  audio_channels?: number[];
+}
+
+/** What the writers need to know of a probed source. */
+export function exportSourceOf(info: MediaInfo, filename: string): ExportSource {
+  return {
+    filename,
+    duration: info.duration,
+    media_type: info.media_type,
+    frame_rate: info.frame_rate,
+    width: info.width,
+    height: info.height,
+    sample_rate: info.sample_rate,
+    start_timecode: info.start_timecode ?? null,
+    start_seconds: info.start_seconds ?? null,
+    has_audio: info.has_audio,
+    has_video: info.has_video,
+    display_width: info.display_width,
+    display_height: info.display_height,
+    // Every audio stream, in container order: NLEs show each of its channels as a track.
+    audio_channels: info.audio_streams?.map((a) => a.channels ?? 1),
+  };
 }
 
 export interface ExportInput {
@@ -53,7 +82,10 @@ export interface ExportPlan {
   recordFrames: number;
   /** Frame number of the media's first frame on its own timecode (0 when it has none). */
   sourceStartFrames: number;
-  /** Record timecode starts at 01:00:00:00, as broadcast and NLE conventions expect. */
+  /**
+   * Record timecode starts at 01:00:00:00 (01:00:00;00 drop-frame) in every format, as broadcast and NLE
+   * conventions expect: EDL record times, xmeml and OTIO sequence start, FCPXML tcStart.
+   */
   recordStartFrames: number;
   /**
    * Drop-frame timecode only when the media's own timecode is drop-frame: source timecode must
@@ -68,9 +100,14 @@ export interface ExportPlan {
   filename: string;
   /** The filename without its extension (FCPXML asset names). */
   baseName: string;
+  /** Display size: a portrait phone video is 1080x1920 here even when coded 1920x1080 and turned. */
   width: number;
   height: number;
   sampleRate: number;
+  /** Channels of each audio stream ([] without audio); NLEs lay out one track per channel. */
+  audioStreams: number[];
+  /** All audio channels, across streams. */
+  audioChannels: number;
 }
 
 export const RECORD_START_TIMECODE = "01:00:00:00";
@@ -91,9 +128,14 @@ export function planExport(input: ExportInput): ExportPlan {
       // is ignored rather than failing the export.
       sourceStartFrames = 0;
     }
+  } else if (src.start_seconds && src.start_seconds > 0) {
+    // Wrapped into one timecode day, as a deck would.
+    sourceStartFrames = secondsToFrames(src.start_seconds, rate) % framesPerDay(rate, false);
   }
   const hasVideo = src.media_type === "video" ? src.has_video !== false : false;
   const hasAudio = src.has_audio ?? true;
+  const audioStreams = (src.audio_channels ?? []).filter((c) => Number.isInteger(c) && c > 0);
+  const plannedAudio = hasAudio || !hasVideo ? (audioStreams.length > 0 ? audioStreams : [2]) : [];
   const recordStartFrames = timecodeToFrames(dropFrame ? "01:00:00;00" : RECORD_START_TIMECODE, rate);
   const filename = src.filename || "media";
   const dot = filename.lastIndexOf(".");
@@ -110,9 +152,11 @@ export function planExport(input: ExportInput): ExportPlan {
     title: input.title,
     filename,
     baseName: dot > 0 ? filename.slice(0, dot) : filename,
-    width: src.width ?? 1920,
-    height: src.height ?? 1080,
+    width: src.display_width ?? src.width ?? 1920,
+    height: src.display_height ?? src.height ?? 1080,
     sampleRate: src.sample_rate ?? 48000,
+    audioStreams: plannedAudio,
+    audioChannels: plannedAudio.reduce((n, c) => n + c, 0),
   };
 }
 

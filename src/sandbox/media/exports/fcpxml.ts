@@ -40,6 +40,12 @@ function sequenceAudioRate(sampleRate: number): string {
   return rates.find(([r]) => r === sampleRate)?.[1] ?? "48k";
 }
 
+// The sequence's audioLayout is an enumeration in the DTD: the source's own layout where it has one.
+function sequenceAudioLayout(channels: number): string {
+  if (channels === 1) return "mono";
+  return channels >= 6 ? "surround" : "stereo";
+}
+
 export function renderFcpxml(plan: ExportPlan): string {
   const { rate } = plan;
   const t = (frames: number) => fcpxTime(frames, rate);
@@ -61,7 +67,9 @@ export function renderFcpxml(plan: ExportPlan): string {
     `hasVideo="${plan.hasVideo ? 1 : 0}"`,
     `hasAudio="${plan.hasAudio ? 1 : 0}"`,
     ...(plan.hasVideo ? [`format="r1"`] : []),
-    ...(plan.hasAudio ? [`audioSources="1"`, `audioChannels="2"`, `audioRate="${plan.sampleRate}"`] : []),
+    ...(plan.audioChannels > 0
+      ? [`audioSources="${plan.audioStreams.length}"`, `audioChannels="${plan.audioChannels}"`, `audioRate="${plan.sampleRate}"`]
+      : []),
   ].join(" ");
   const clips = plan.events.map(
     (ev) =>
@@ -81,8 +89,9 @@ export function renderFcpxml(plan: ExportPlan): string {
     `  <library>`,
     `    <event name="Rough cuts">`,
     `      <project name="${xmlEscape(plan.title)}">`,
-    `        <sequence format="r1" duration="${t(plan.recordFrames)}" tcStart="0s" tcFormat="${tcFormat}" ` +
-      `audioLayout="stereo" audioRate="${sequenceAudioRate(plan.sampleRate)}">`,
+    // tcStart is the record timecode of the first frame: 01:00:00:00, as the other three formats start.
+    `        <sequence format="r1" duration="${t(plan.recordFrames)}" tcStart="${t(plan.recordStartFrames)}" tcFormat="${tcFormat}" ` +
+      `audioLayout="${sequenceAudioLayout(plan.audioChannels)}" audioRate="${sequenceAudioRate(plan.sampleRate)}">`,
     `          <spine>`,
     ...clips,
     `          </spine>`,

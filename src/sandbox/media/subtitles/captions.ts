@@ -73,8 +73,40 @@ export function outputSegments(segments: readonly Segment[], options: CaptionOpt
   }));
 }
 
-function normaliseText(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
+/**
+ * A word as a player should show it: composed (NFC, as it displays anyway), without control characters (which
+ * players drop or show as boxes, and which would break a line-based file), on one line.
+ */
+export function normaliseText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.normalize("NFC").replace(/[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g, "").replace(/\s+/g, " ").trim();
+}
+
+// Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and their
+// punctuation: a space between two such words is one the text never had.
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\u3000-\u303f\uff01-\uff60]/u;
+
+/** What goes between two words on a line: a space, except between two words of an unspaced script. */
+export function wordGap(before: string, after: string): string {
+  const last = Array.from(before).at(-1) ?? "";
+  const first = Array.from(after)[0] ?? "";
+  return UNSPACED.test(last) && UNSPACED.test(first) ? "" : " ";
+}
+
+export function joinWords(texts: readonly string[]): string {
+  return texts.reduce((line, w) => (line ? line + wordGap(line, w) + w : w), "");
+}
+
+// Full-width characters take two columns on screen; a grapheme (an emoji with its modifiers, a letter with its
+// combining marks) is one character to a reader, however many code units it has.
+const WIDE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff01-\uff60\p{Extended_Pictographic}]/u;
+const GRAPHEMES = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/** A line's length as a reader sees it, in columns. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const { segment } of GRAPHEMES.segment(text)) width += WIDE.test(segment) ? 2 : 1;
+  return width;
 }
 
 /**
@@ -124,15 +156,16 @@ export function remapWords(words: readonly Word[], segments: readonly Segment[],
  * longer than a line is allowed alone.
  */
 export function layoutLines(texts: readonly string[]): string[] | null {
-  const whole = texts.join(" ");
-  if (whole.length <= CAPTION_RULES.maxLineChars || texts.length === 1) return [whole];
+  const whole = joinWords(texts);
+  if (displayWidth(whole) <= CAPTION_RULES.maxLineChars || texts.length === 1) return [whole];
   let best: string[] | null = null;
   let bestScore = Infinity;
   for (let j = 1; j < texts.length; j++) {
-    const a = texts.slice(0, j).join(" ");
-    const b = texts.slice(j).join(" ");
-    if (a.length > CAPTION_RULES.maxLineChars || b.length > CAPTION_RULES.maxLineChars) continue;
-    const score = Math.max(a.length, b.length) - (/[,;:.!?]$/.test(a) ? 6 : 0);
+    const a = joinWords(texts.slice(0, j));
+    const b = joinWords(texts.slice(j));
+    const [wa, wb] = [displayWidth(a), displayWidth(b)];
+    if (wa > CAPTION_RULES.maxLineChars || wb > CAPTION_RULES.maxLineChars) continue;
+    const score = Math.max(wa, wb) - (/[,;:.!?，、。！？]$/.test(a) ? 6 : 0);
     if (score < bestScore) {
       bestScore = score;
       best = [a, b];
@@ -141,8 +174,8 @@ export function layoutLines(texts: readonly string[]): string[] | null {
   return best;
 }
 
-const SENTENCE_END = /[.!?…]["'”’)\]]*$/;
-const CLAUSE_END = /[,;:]["'”’)\]]*$/;
+const SENTENCE_END = /[.!?…。！？]["'”’)\]」』]*$/;
+const CLAUSE_END = /[,;:，、；：]["'”’)\]」』]*$/;
 
 /**
  * Builds caption cues on the output timeline. A cue ends at a sentence end, at a pause, at a
@@ -206,7 +239,7 @@ export function buildCaptions(words: readonly Word[], segments: readonly Segment
     return {
       start: first.start,
       end: Math.max(...g.map((w) => w.end)),
-      lines: layoutLines(g.map((w) => w.text)) ?? [g.map((w) => w.text).join(" ")],
+      lines: layoutLines(g.map((w) => w.text)) ?? [joinWords(g.map((w) => w.text))],
       words: g.map((w) => ({ text: w.text, start: w.start, end: w.end })),
       // Kept only while timing is settled below.
       segment: last.segment,

@@ -1,8 +1,8 @@
 // Subtitle files for a cut: SubRip with line-level timing and WebVTT with inline per-word karaoke
 // timestamps, both written from the same caption cues (see captions.ts).
-import type { Caption } from "./captions.js";
+import { type Caption, normaliseText, wordGap } from "./captions.js";
 
-export { buildCaptions, remapWords, layoutLines, outputGrid, outputSegments, CAPTION_RULES } from "./captions.js";
+export { buildCaptions, remapWords, layoutLines, outputGrid, outputSegments, joinWords, displayWidth, CAPTION_RULES } from "./captions.js";
 export type { Caption, CaptionOptions, CaptionWord, RemappedWord } from "./captions.js";
 export { parseSrt, parseVtt } from "./parse.js";
 export type { SubtitleCue } from "./parse.js";
@@ -42,13 +42,22 @@ function cleanLines(lines: readonly string[]): string[] {
   return lines.map((l) => l.replace(/\s+/g, " ").trim()).filter((l) => l.length > 0);
 }
 
+/**
+ * SubRip has no escapes, and players read HTML-like tags (`<i>`, `<font …>`) and ASS overrides (`{\an8}`) in it,
+ * and parsers take `-->` for a timing line. A zero-width space breaks each such sequence, so the player shows the
+ * characters themselves and nothing else.
+ */
+function srtText(line: string): string {
+  return line.replace(/<(?=\/?[A-Za-z])/g, "<\u200b").replace(/\{\\/g, "{\u200b\\").replace(/-->/g, "--\u200b>");
+}
+
 function renderSrt(captions: readonly Caption[]): string {
   const blocks: string[] = [];
   for (const c of captions) {
     const lines = cleanLines(c.lines);
     if (lines.length === 0) continue;
     const { start, end } = cueMs(c);
-    blocks.push(`${blocks.length + 1}\n${clock(start, ",")} --> ${clock(end, ",")}\n${lines.join("\n")}\n`);
+    blocks.push(`${blocks.length + 1}\n${clock(start, ",")} --> ${clock(end, ",")}\n${lines.map(srtText).join("\n")}\n`);
   }
   return blocks.join("\n");
 }
@@ -61,7 +70,7 @@ function renderSrt(captions: readonly Caption[]): string {
  */
 function karaokeLines(c: Caption, startMs: number, endMs: number): string[] {
   const lines = cleanLines(c.lines);
-  const words = c.words.map((w) => ({ ...w, text: w.text.replace(/\s+/g, " ").trim() })).filter((w) => w.text);
+  const words = c.words.map((w) => ({ ...w, text: normaliseText(w.text) })).filter((w) => w.text);
   const out: string[] = [];
   let wi = 0;
   let prevStamp = startMs;
@@ -70,18 +79,19 @@ function karaokeLines(c: Caption, startMs: number, endMs: number): string[] {
     let acc = "";
     while (acc !== line && wi < words.length) {
       const w = words[wi] as (typeof words)[number];
-      acc = acc ? `${acc} ${w.text}` : w.text;
+      const gap = acc ? wordGap(acc, w.text) : "";
+      acc += gap + w.text;
       const ms = Math.round(w.start * 1000);
       let stamp = "";
       if (wi > 0 && ms > prevStamp && ms < endMs) {
         stamp = `<${clock(ms, ".")}>`;
         prevStamp = ms;
       }
-      parts.push(stamp + escapeVtt(w.text));
+      parts.push(gap + stamp + escapeVtt(w.text));
       wi++;
     }
     if (acc !== line) return lines.map(escapeVtt);
-    out.push(parts.join(" "));
+    out.push(parts.join(""));
   }
   if (wi !== words.length) return lines.map(escapeVtt);
   return out;

@@ -296,7 +296,7 @@ describe("renderSubtitle", () => {
 
   it("writes SubRip: index, comma timings, text, blank line", () => {
     expect(renderSubtitle("srt", caps)).toBe(
-      "1\n00:00:00,000 --> 00:00:02,000\nHello brave\nnew world\n\n2\n00:00:02,000 --> 00:00:03,500\nTom & Jerry <3 -->\n",
+      "1\n00:00:00,000 --> 00:00:02,000\nHello brave\nnew world\n\n2\n00:00:02,000 --> 00:00:03,500\nTom & Jerry <3 --\u200b>\n",
     );
   });
 

@@ -48,7 +48,7 @@ function pick(r: Resource) {
 
 /** What to call after a wait, by kind and state: the agent should never have to guess. */
 export function nextStep(kind: FollowKind, r: Resource, timedOut: boolean): string {
-  const again = `call wait with kind=${kind}, id=${r.id} again`;
+  const again = `call roughy_wait with kind=${kind}, id=${r.id} again`;
   if (timedOut && !isTerminal(kind, r.state)) return `Still ${r.state}: ${again}.`;
   switch (`${kind}:${r.state}`) {
     case "asset:ready":
@@ -72,20 +72,20 @@ export function nextStep(kind: FollowKind, r: Resource, timedOut: boolean): stri
   return `Not final yet: ${again}.`;
 }
 
-export const wait = defineTool({
-  name: "wait",
-  title: "Wait for an asset, cut, render or job",
+export const roughyWait = defineTool({
+  name: "roughy_wait",
+  title: "Wait for Roughy work",
   description:
-    "Waits (at most wait_seconds, default 30, max 50) for an asset to be ready, a cut or render to finish, or a cut_to_script job to complete, with progress; answers the state and the next step. Free. Ids come from upload_media, create_cut, create_render or cut_to_script.",
+    "Waits (up to 50 s) for a Roughy asset, cut, render or cut_to_script job to finish, with progress; answers the state and next step. Free.",
   inputSchema: {
-    kind: z.enum(["asset", "cut", "render", "job"]).describe("what id names"),
-    id: z.string().min(1).max(100).describe("the asset, cut, render or job id"),
+    kind: z.enum(["asset", "cut", "render", "job"]).describe("asset, cut, render or job"),
+    id: z.string().min(1).max(100).describe("its id"),
     wait_seconds: z
       .number()
       .min(0)
       .max(MAX_WAIT_SECONDS)
       .optional()
-      .describe(`wait up to this many seconds (0-${MAX_WAIT_SECONDS}, default ${DEFAULT_WAIT_SECONDS}); 0 just reads the state`),
+      .describe(`seconds (default ${DEFAULT_WAIT_SECONDS}; 0 reads the state)`),
   },
   outputSchema: {
     kind: z.enum(["asset", "cut", "render", "job"]),

@@ -15,14 +15,14 @@ const CASCADE: Record<(typeof KINDS)[number], string> = {
   webhook: "",
 };
 
-export const deleteTool = defineTool({
-  name: "delete",
+export const roughyDelete = defineTool({
+  name: "roughy_delete",
   title: "Delete an item",
   description:
-    "Permanently deletes a project, asset, cut or webhook, with everything under it (a project's assets, an asset's cuts and renders, a cut's renders). No refund of credits. Ids come from list.",
+    "Permanently deletes a Roughy project, asset, cut or webhook with everything under it. No refund. Ids from roughy_list.",
   inputSchema: {
-    kind: z.enum(KINDS).describe("what the id names"),
-    id: uuid("must be a UUID as returned by list or the tool that created the item").describe("the item's id (UUID)"),
+    kind: z.enum(KINDS).describe("project, asset, cut or webhook"),
+    id: uuid("must be a UUID as returned by list or the tool that created the item").describe("its id"),
   },
   outputSchema: { kind: z.enum(KINDS), id: z.string(), deleted: z.boolean() },
   toolsets: ["projects", "assets", "cuts", "renders", "webhooks"],
@@ -47,7 +47,7 @@ export const deleteTool = defineTool({
     const cascade = CASCADE[args.kind] ? ` ${CASCADE[args.kind]}` : "";
     return {
       data: { kind: args.kind, id: args.id, deleted: true },
-      summary: `Deleted ${args.kind} ${args.id}${cascade}. Next: list kind=${args.kind}s to see what remains.`,
+      summary: `Deleted ${args.kind} ${args.id}${cascade}. Next: roughy_list kind=${args.kind}s to see what remains.`,
     };
   },
 });

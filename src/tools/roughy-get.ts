@@ -13,15 +13,15 @@ import { CUT_TIMELINE_META } from "../app/uri.js";
 
 const KINDS = ["project", "asset", "cut", "render"] as const;
 
-export const get = defineTool({
-  name: "get",
+export const roughyGet = defineTool({
+  name: "roughy_get",
   title: "Get one item",
   description:
-    "Reads one project, asset, cut or render by id (ids come from the tool that made it, or list): its state, errors and next step; a completed cut includes its kept segments. Free, read-only.",
+    "Reads one Roughy project, asset, cut or render: state, error, next step; a completed cut with its kept segments. Free.",
   inputSchema: {
-    kind: z.enum(KINDS).describe("what the id names"),
-    id: uuid("must be a UUID as returned by the tool that created the item or by list").describe("the item's id (UUID)"),
-    include_download_url: z.boolean().optional().describe("asset or completed render: add its signed download URL (a credential for 15 min)"),
+    kind: z.enum(KINDS).describe("project, asset, cut or render"),
+    id: uuid("must be a UUID as returned by the tool that created the item or by list").describe("its id"),
+    include_download_url: z.boolean().optional().describe("add a signed download URL (a credential for 15 min)"),
   },
   outputSchema: {
     kind: z.enum(KINDS),
@@ -43,7 +43,7 @@ export const get = defineTool({
         const item = { ...viewProject(project), asset_count: assets.total };
         return {
           data: { kind: args.kind, item, segments: null, uri },
-          summary: `Project "${item.name}" (${item.id}) has ${assets.total} asset(s). Next: list kind=assets with project_id=${item.id}, or upload_media.`,
+          summary: `Project "${item.name}" (${item.id}) has ${assets.total} asset(s). Next: roughy_list kind=assets with project_id=${item.id}, or upload_media.`,
         };
       }
       case "asset": {

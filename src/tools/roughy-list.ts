@@ -36,17 +36,17 @@ function line(kind: Kind, r: Row): string {
   return `- ${bits.join(" ")}`;
 }
 
-export const list = defineTool({
-  name: "list",
+export const roughyList = defineTool({
+  name: "roughy_list",
   title: "List items",
   description:
-    "Lists projects, assets, cuts, renders, webhooks or the credit ledger, newest first, with filters (project_id, asset_id, cut_id, state) and paging. Free, read-only. Use it to find ids.",
+    "Lists Roughy projects, assets, cuts, renders, webhooks or the credit ledger, newest first, with filters and paging. Free. Finds ids.",
   inputSchema: {
-    kind: z.enum(KINDS).describe("what to list"),
+    kind: z.enum(KINDS).describe("projects, assets, cuts, renders, webhooks or ledger"),
     project_id: projectId.optional(),
     asset_id: assetId.optional(),
     cut_id: cutId.optional(),
-    state: z.string().max(40).optional().describe("state filter, e.g. ready, completed, processing"),
+    state: z.string().max(40).optional().describe("state, e.g. ready or completed"),
     limit,
     offset,
   },
@@ -125,7 +125,12 @@ export const list = defineTool({
       summary:
         [head, ...result.items.slice(0, MAX_TEXT_LINES).map((r) => line(kind, r))].join("\n") +
         (result.items.length > MAX_TEXT_LINES ? `\n(${result.items.length - MAX_TEXT_LINES} more on this page in the structured result)` : "") +
-        tail + (kind === "assets" || kind === "cuts" || kind === "renders" ? "\nNext: get with kind and id for details." : ""),
+        tail +
+        (more > 0
+          ? ""
+          : kind === "assets" || kind === "cuts" || kind === "renders"
+            ? "\nNext: roughy_get with kind and id for details."
+            : "\nNext: use an id from the list."),
     };
   },
 });
