@@ -35,6 +35,8 @@ export type ResourceDeps = {
   pollMs?: number;
   /** A remote caller's files are not this machine's: exports are not pointed at remembered upload paths. */
   remote?: boolean;
+  /** Told of each resources/list: list_changed means something only to a client that has listed. */
+  onList?: () => void;
 };
 
 /** Completed cuts whose exports resources/list shows. */
@@ -168,9 +170,10 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
     resourceTemplates: templates.map(({ complete: _complete, ...template }) => template),
   }));
 
-  server.setRequestHandler("resources/list", async () => ({
-    resources: [...fixed.map(({ read: _read, ...resource }) => resource), ...(await listExports()).resources],
-  }));
+  server.setRequestHandler("resources/list", async () => {
+    deps.onList?.();
+    return { resources: [...fixed.map(({ read: _read, ...resource }) => resource), ...(await listExports()).resources] };
+  });
 
   server.setRequestHandler("completion/complete", async (request) => {
     const { ref, argument } = request.params;

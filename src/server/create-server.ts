@@ -15,6 +15,7 @@ import { JobManager } from "../jobs/manager.js";
 import { JobTaskStore } from "../jobs/task-store.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
+import { trackClientInterest, type ClientInterest } from "./client-interest.js";
 import { registerResources } from "../resources/register-resources.js";
 import { APP_TOOLS, cutTimelineResource } from "../app/register-app.js";
 import { parseReadOnly, parseToolsets, whyHidden, type ToolSelection } from "./toolsets.js";
@@ -97,11 +98,12 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const tasks = options.remote ? undefined : new JobTaskStore(jobs);
   const serverInstructions = instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote), limitedTo);
   const instances = new Set<Server>();
+  const interests = new WeakMap<Server, ClientInterest>();
 
   const sendLog = (level: LoggingLevel, message: string): void => {
-    // Only to connected instances: a log before the first request has nowhere to go.
+    // Only to connected instances, at or above the level each client set (none before logging/setLevel).
     for (const mcp of instances) {
-      if (mcp.transport) mcp.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => {});
+      if (mcp.transport && interests.get(mcp)?.wantsLog(level)) mcp.sendLoggingMessage({ level, logger: SERVER_NAME, data: message }).catch(() => {});
     }
   };
 
@@ -133,6 +135,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       },
     );
     instances.add(mcp);
+    const interest = trackClientInterest(mcp);
+    interests.set(mcp, interest);
 
     // Roots are asked for on demand and kept until the client says they changed. A 2026-07-28 connection has
     // no initialize capabilities (and no server-to-client requests), so the configured directories apply.
@@ -164,7 +168,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     // Cuts already announced in resources/list_changed: a cut completes once, and a repeat would be noise.
     const announcedCuts = new Set<string>();
     const cutCompleted = (cutId: string): void => {
-      if (announcedCuts.has(cutId) || !mcp.transport) return;
+      if (announcedCuts.has(cutId) || !mcp.transport || !interest.listedResources()) return;
       announcedCuts.add(cutId);
       mcp.sendResourceListChanged().catch(() => {});
     };
@@ -208,6 +212,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       pollMs: options.subscriptionPollMs,
       fixed: [appResource],
       remote: Boolean(options.remote),
+      onList: interest.noteResourcesListed,
     });
     closers.add(resources.close);
     mcp.onclose = () => {

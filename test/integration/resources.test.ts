@@ -168,6 +168,8 @@ describe("resources", () => {
     try {
       let listChanged = 0;
       other.client.setNotificationHandler("notifications/resources/list_changed", () => void listChanged++);
+      // list_changed goes only to a client that has a list to refresh.
+      await other.client.listResources();
       // Without a script: a cut this asset does not have yet, so it is new and completes during the call.
       const made = await other.call("create_cut", { asset_id: assetId, wait_seconds: 50 });
       expect(made.isError, textOf(made)).toBeFalsy();
