@@ -15,6 +15,7 @@ import { JobManager } from "../jobs/manager.js";
 import { JobTaskStore } from "../jobs/task-store.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
+import { processBudget, SpendPolicy } from "../tools/spend-budget.js";
 import { trackClientInterest, type ClientInterest } from "./client-interest.js";
 import { registerResources } from "../resources/register-resources.js";
 import { APP_TOOLS, cutTimelineResource } from "../app/register-app.js";
@@ -94,6 +95,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const shown = allTools.filter((tool) => whyHidden(tool, selection) === null && !isAppOnly(tool));
   const limitedTo = shown.length < allTools.filter((tool) => !isAppOnly(tool)).length ? shown.map((tool) => tool.name) : null;
   const jobs = new JobManager();
+  const budget = new SpendPolicy(processBudget(env));
   // MCP Tasks only where a task can outlive its request: a stateless HTTP server forgets it at once.
   const tasks = options.remote ? undefined : new JobTaskStore(jobs);
   const serverInstructions = instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote), limitedTo);
@@ -185,7 +187,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
           jobs,
           mode: backend.mode,
           cutCompleted,
-          ...(options.remote ? { remoteCaller: true } : {}),
+          // A budget is the operator's for this process: never shared with remote callers.
+          ...(options.remote ? { remoteCaller: true } : { budget }),
         };
         // Form elicitation: declared as `form`, or as an empty object (the pre-2025-11-25 meaning).
         const elicitation = mcp.getClientCapabilities()?.elicitation;

@@ -16,19 +16,32 @@ export type CostQuote = {
   what: string;
 };
 
-export type CostDecision = { via: "free" | "sandbox" | "argument" | "elicitation" };
+export type CostDecision = { via: "free" | "sandbox" | "argument" | "elicitation" | "budget"; remaining?: number };
 
-export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "signal">, quote: CostQuote, confirmCost?: boolean): Promise<CostDecision> {
+/** How the spend was approved, for the answer: "approved by the operator's budget (7 of 10 credits left)". */
+export function describeDecision(decision: CostDecision): string {
+  if (decision.via === "budget") return ` Approved by the operator's spending budget (ROUGHY_SPEND_BUDGET); ${decision.remaining ?? 0} credit(s) of it left.`;
+  return "";
+}
+
+export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "signal" | "budget">, quote: CostQuote, confirmCost?: boolean): Promise<CostDecision> {
   if (quote.credits <= 0) return { via: "free" };
   // The sandbox's credits are simulated: nothing real is spent, so nothing to confirm.
   if (ctx.mode === "sandbox") return { via: "sandbox" };
-  // A client that can ask the user always does: confirm_cost is for clients that cannot, so an agent
-  // cannot skip the user's say where the user could have been asked.
-  if (confirmCost === true && !ctx.elicit) return { via: "argument" };
+  const budget = ctx.budget;
+  const declined = budget?.wasDeclined(quote.what) ?? false;
+  // The operator approved spends up to the budget ahead of time: nobody is asked (a headless host's
+  // elicitation would answer cancel with nobody there).
+  if (budget?.take(quote.credits, quote.what)) return { via: "budget", remaining: budget.budget?.remaining ?? 0 };
   const shortfall = quote.balance < quote.credits ? ` The balance does not cover it: the asset will wait for payment until you top up.` : "";
   const price = `${quote.what} costs ${quote.credits} credit(s); the balance is ${quote.balance}.${shortfall}`;
+  const overBudget = budget?.budget && !declined ? ` It is over what is left of the operator's budget (${budget.budget.remaining} credit(s)).` : "";
+  // A client that can ask the user always does: confirm_cost is for clients that cannot, so an agent
+  // cannot skip the user's say where the user could have been asked, nor override a "no".
+  if (confirmCost === true && !ctx.elicit && !declined) return { via: "argument" };
   if (!ctx.elicit) {
-    throw new ToolError(`${price} Nothing was uploaded. Tell the user the cost, then call again with confirm_cost: true.`);
+    const why = declined ? " The user declined this spend earlier; it is not made again without the user's yes." : "";
+    throw new ToolError(`${price}${overBudget}${why} Nothing was uploaded. Tell the user the cost, then call again with confirm_cost: true.`);
   }
   let answer;
   try {
@@ -44,11 +57,17 @@ export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "si
   } catch (error) {
     if ((error as { name?: string }).name === "AbortError" || ctx.signal.aborted) throw error;
     // The client declared elicitation but could not ask: fall back to the agent's explicit confirmation.
-    if (confirmCost === true) return { via: "argument" };
+    if (confirmCost === true && !(budget?.wasDeclined(quote.what) ?? false)) return { via: "argument" };
     throw new ToolError(`${price} The client could not ask the user. Nothing was uploaded. Tell the user the cost, then call again with confirm_cost: true.`);
   }
-  if (answer.action === "accept" && answer.content?.confirm === true) return { via: "elicitation" };
-  throw new ToolError(`The user did not confirm spending ${quote.credits} credit(s) (${answer.action}). Nothing was uploaded or charged.`);
+  // The rule for accept: the form has one field, defaulting to yes. Accept with confirm true, or with no
+  // content at all (a client that does not fill in defaults), is a yes; accept with confirm false is a no.
+  if (answer.action === "accept" && answer.content?.confirm !== false) return { via: "elicitation" };
+  const explicitNo = answer.action === "decline" || (answer.action === "accept" && answer.content?.confirm === false);
+  if (explicitNo) budget?.decline(quote.what);
+  const headless =
+    answer.action === "cancel" ? " A host without a person (claude -p, codex exec) answers cancel: the operator can set ROUGHY_SPEND_BUDGET to approve spends up to a number of credits." : "";
+  throw new ToolError(`The user did not confirm spending ${quote.credits} credit(s) (${explicitNo ? "declined" : answer.action}). Nothing was uploaded or charged.${headless}`);
 }
 
 export type UploadQuote = { file: OpenedFile; info: LocalMediaInfo; credits: number; balance: number; client: RoughyClient };

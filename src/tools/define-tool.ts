@@ -8,6 +8,7 @@ import type { RoughyClient } from "../client/index.js";
 import type { ProgressSink } from "../progress/sink.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 import type { JobManager, JobSnapshot } from "../jobs/manager.js";
+import type { SpendPolicy } from "./spend-budget.js";
 
 export type { ProgressSink };
 
@@ -47,6 +48,8 @@ export interface ToolContext {
   remoteCaller?: boolean;
   /** A cut reached completed in this call: its exports join resources/list (list_changed, once per cut). */
   cutCompleted?: (cutId: string) => void;
+  /** The operator's spending budget (ROUGHY_SPEND_BUDGET) and this session's declined spends. */
+  budget?: SpendPolicy;
   /** The raw progress token, for work that outlives the call's own sink (jobs). */
   progressToken?: string | number;
 }

@@ -8,7 +8,7 @@ import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
 import { projectId, waitSeconds } from "./shared-params.js";
 import { MIN_UPLOAD_BYTES } from "../files/allowed-dirs.js";
 import { creditsFor } from "../files/probe-local.js";
-import { confirmCost, quoteUpload } from "./confirm-cost.js";
+import { confirmCost, describeDecision, quoteUpload } from "./confirm-cost.js";
 import { assetNextStep, assetView, viewAsset } from "./views.js";
 import { waitAfterCreate } from "./wait-after-create.js";
 import type { RoughyClient } from "../client/index.js";
@@ -94,8 +94,9 @@ export const uploadMedia = defineTool({
     const filename = path.basename(file.realPath);
     const size = file.size;
     let result;
+    let approval = "";
     try {
-      await confirmCost(ctx, { credits, balance, what: `Uploading ${filename} (${(info.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost);
+      approval = describeDecision(await confirmCost(ctx, { credits, balance, what: `Uploading ${filename} (${(info.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost));
       const project = await resolveProject(client, args, ctx);
       ctx.progress.report(`Uploading ${filename} (${mb(size)})`, 0, size);
       result = {
@@ -121,7 +122,7 @@ export const uploadMedia = defineTool({
     const resumed = upload.resumed ? ` (resumed, ${mb(upload.bytesSkipped)} already there)` : "";
     return {
       data: { asset: view, project_id: project.id, project_created: project.created, credits, resumed: upload.resumed, bytes_skipped: upload.bytesSkipped, timed_out: timedOut },
-      summary: `Uploaded ${filename}${resumed} as asset ${asset.id}, now ${view.state}; cost ${credits} credit(s). ${assetNextStep(view)}`,
+      summary: `Uploaded ${filename}${resumed} as asset ${asset.id}, now ${view.state}; cost ${credits} credit(s).${approval} ${assetNextStep(view)}`,
     };
   },
 });
