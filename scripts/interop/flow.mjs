@@ -47,7 +47,7 @@ export function makeAgent({ media, script, saveDir, extraArgs = {}, nullOptional
     { key: "credits", args: () => ({ ...(nullOptional ? { ledger_limit: null } : {}), wait_for_previous: true }), ok: (t) => /balance/i.test(t) },
     { key: "estimate", args: () => ({ path: media }), ok: (t) => /credit/i.test(t) },
     { key: "upload", args: () => ({ path: media, confirm_cost: true, wait_seconds: 0 }), ok: (t, s) => Boolean((s.asset = idAfter("asset", t))) },
-    { key: "wait", args: (s) => ({ kind: "asset", id: s.asset, wait_seconds: 50 }), until: (t) => /\bready\b/.test(t) && !/not ready/.test(t), ok: (t) => /asset/i.test(t) },
+    { key: "wait", args: (s) => ({ kind: "asset", id: s.asset, wait_seconds: 50 }), until: (t) => /state\W{1,6}ready\b|\bnow ready\b|Asset ready to cut/.test(t), ok: (t) => /asset/i.test(t) },
     { key: "cut", args: (s) => ({ asset_id: s.asset, script, wait_seconds: 50 }), ok: (t, s) => Boolean((s.cut = idAfter("cut", t))) },
     { key: "wait", args: (s) => ({ kind: "cut", id: s.cut, wait_seconds: 50 }), until: (t) => /completed/.test(t), ok: (t) => /cut/i.test(t) },
     { key: "export", args: (s) => ({ cut_id: s.cut, format: "srt" }), ok: (t) => /srt/i.test(t) },
@@ -117,7 +117,7 @@ export function enumsNotDescribed(schema) {
 }
 
 /** Runs the declaration checks on the tools of the first flow request a host sent. */
-export function declarationChecks(host, requests, check) {
+export function declarationChecks(host, requests, check, { appsHost = false } = {}) {
   const first = requests[0];
   if (!first) return check(`${host}: tools reached the model`, false, "no model request carried the tools");
   const ours = first.tools.filter((t) => /estimate_cost|upload_media|create_cut|export_cut|create_render|download_render|get_credits|cut_to_script|create_project|create_webhook|cancel_render|wait|get|list|delete|cut_timeline/.test(t.name));
@@ -126,9 +126,12 @@ export function declarationChecks(host, requests, check) {
   const undescribed = ours.flatMap((t) => enumsNotDescribed(t.schema).map((m) => `${t.name}.${m}`));
   check(`${host}: enum values named in descriptions (item 2)`, undescribed.length === 0, undescribed.join("; "));
   const appOnly = ours.filter((t) => t.name.endsWith("cut_timeline"));
-  check(`${host}: app-only cut_timeline kept from the model (item 10)`, appOnly.length === 0, appOnly.map((t) => t.name).join(", "));
-  // Hosts prefix with the server's name (mcp__roughy__get, mcp_roughy_get): what counts is the tool's own name.
-  const generic = ours.filter((t) => ["get", "list", "delete", "wait"].includes(t.name.replace(/^(mcp_+)?roughy_+/, "")));
+  // A host that declares MCP Apps is told about the app-only tool and must keep it from the model itself.
+  check(`${host}: app-only cut_timeline kept from the model (item 10)${appsHost ? " [MCP Apps host: its own job]" : ""}`, appOnly.length === 0 || appsHost, appOnly.map((t) => t.name).join(", "));
+  // Hosts prefix with the server's name (mcp__roughy__, mcp_roughy_, roughy_): what counts is the tool's own name.
+  const anchor = ours.find((t) => t.name.endsWith("estimate_cost"));
+  const prefix = anchor ? anchor.name.slice(0, anchor.name.length - "estimate_cost".length) : "";
+  const generic = ours.filter((t) => ["get", "list", "delete", "wait"].includes(t.name.slice(prefix.length)));
   check(`${host}: tool names say they are Roughy's (item 9)`, generic.length === 0, generic.map((t) => t.name).join(", "));
 }
 

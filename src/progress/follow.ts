@@ -89,7 +89,11 @@ export function describeState(kind: FollowKind, resource: Followable): string {
     case "cut":
       switch (r.state) {
         case "pending": return "Cut queued";
-        case "processing": return "Cutting: transcribing and matching the script";
+        // A scriptless cut matches nothing: it keeps speech and drops pauses, filler and restarts.
+        case "processing": {
+          const script = (r as { script?: unknown }).script;
+          return typeof script === "string" && script.trim() !== "" ? "Cutting: transcribing and matching the script" : "Cutting: transcribing and finding the takes to keep";
+        }
         case "completed": return "Cut completed";
         case "failed": return `Cut failed${why}`;
       }

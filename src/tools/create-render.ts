@@ -38,7 +38,16 @@ export const createRender = defineTool({
   async handler(args, ctx) {
     const client = await ctx.client();
     const created = await client.renders.create({ asset_id: args.asset_id, cut_id: args.cut_id ?? null, output: args.output }, { signal: ctx.signal });
-    const { resource: render, timedOut } = await waitAfterCreate(client, "render", created, args.wait_seconds, ctx);
+    let waited;
+    try {
+      waited = await waitAfterCreate(client, "render", created, args.wait_seconds, ctx);
+    } catch (error) {
+      // Cancelling this call cancels the render it started and was waiting on (the README says so): the
+      // client asked to stop, and an orphaned render would go on working for nobody.
+      if (ctx.signal.aborted) await client.renders.cancel(created.id).catch(() => {});
+      throw error;
+    }
+    const { resource: render, timedOut } = waited;
     const view = viewRender(render);
     const progress = view.state === "processing" && view.progress !== null ? ` ${view.progress}%` : "";
     const source = args.cut_id ? `cut ${args.cut_id}` : "the full source";

@@ -20,7 +20,7 @@ export async function withMockModel(ctx, id, drive, options = {}) {
     ctx.check(`${id}: the host reached the mock model with our tools`, false, "no request carried the tools");
     return mock;
   }
-  declarationChecks(id, mock.requests, ctx.check);
+  declarationChecks(id, mock.requests, ctx.check, options.declarations);
   resultChecks(id, mock.requests, ctx.check, options.results);
   return mock;
 }

@@ -21,7 +21,7 @@ export const mastraHost = {
           tools,
         });
         await agent.generate(PROMPT, { maxSteps: 40 });
-      });
+      }, { declarations: { appsHost: true } });
     } finally {
       await mcp.disconnect();
     }
