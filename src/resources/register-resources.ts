@@ -22,6 +22,7 @@ import {
 } from "./uris.js";
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../server/protocol-error.js";
 import { linkExport } from "../exports/link-media.js";
+import { completionFor } from "../prompts/register-prompts.js";
 
 /** A resource at one fixed URI, contributed by another part (the cut timeline view). */
 export type FixedResource = Resource & { read(): Promise<ReadResourceResult> };
@@ -178,7 +179,11 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
   server.setRequestHandler("completion/complete", async (request) => {
     const { ref, argument } = request.params;
     const template = ref.type === "ref/resource" ? templates.find((t) => t.uriTemplate === ref.uri) : undefined;
-    const complete = template?.complete[argument.name];
+    // Prompt arguments complete from the same recent ids (src/prompts/register-prompts.ts says which).
+    const fromPrompt = ref.type === "ref/prompt" ? completionFor(ref.name, argument.name) : undefined;
+    const complete =
+      template?.complete[argument.name] ??
+      (fromPrompt ? (v: string) => ("kind" in fromPrompt ? recentIds(fromPrompt.kind, v) : formats(fromPrompt.values)(v)) : undefined);
     const values = complete ? (await complete(argument.value)).slice(0, COMPLETION_LIMIT) : [];
     return { completion: { values, total: values.length, hasMore: false } };
   });

@@ -18,6 +18,7 @@ import { registerTools } from "./register-tools.js";
 import { processBudget, SpendPolicy } from "../tools/spend-budget.js";
 import { trackClientInterest, type ClientInterest } from "./client-interest.js";
 import { registerResources } from "../resources/register-resources.js";
+import { registerPrompts } from "../prompts/register-prompts.js";
 import { APP_TOOLS, cutTimelineResource } from "../app/register-app.js";
 import { parseReadOnly, parseToolsets, whyHidden, type ToolSelection } from "./toolsets.js";
 
@@ -131,6 +132,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
           logging: {},
           resources: { subscribe: true, listChanged: true },
           completions: {},
+          prompts: {},
           ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
         },
         instructions: serverInstructions,
@@ -218,6 +220,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       onList: interest.noteResourcesListed,
     });
     closers.add(resources.close);
+    registerPrompts(mcp);
     mcp.onclose = () => {
       resources.close();
       closers.delete(resources.close);
