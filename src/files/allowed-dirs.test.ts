@@ -199,7 +199,6 @@ describe("sources of allowed dirs", () => {
       [[`${pathToFileURL(allowed).href}/sub/%2e%2e/%2E%2E/media-private`], /\.\. segment/],
       [[`${pathToFileURL(allowed).href}/../media-private`], /\.\. segment/],
       [[pathToFileURL(path.join(root, "does-not-exist")).href], /not an existing folder/],
-      [[], /list of roots is empty/],
     ];
     for (const [uris, why] of unusable) {
       const access = createFileAccess({ roots: async () => ({ uris: uris ?? [] }), configured: [allowed], cwd: allowed });
@@ -210,6 +209,11 @@ describe("sources of allowed dirs", () => {
       await refused(access.resolveWritable(path.join(allowed, "x.edl"), "save_to", { overwrite: false }), why);
       await refused(access.defaultDir(), why);
     }
+    // An empty list names no folder: the operator's explicit --allow-dir applies, the working directory never.
+    expect(await createFileAccess({ roots: async () => ({ uris: [] }), configured: [allowed], cwd: root }).allowedDirs()).toEqual([allowed]);
+    const emptyBare = createFileAccess({ roots: async () => ({ uris: [] }), cwd: allowed, home: sibling });
+    expect(await emptyBare.allowedDirs()).toEqual([]);
+    await refused(emptyBare.openReadable(path.join(allowed, "clip.mp4"), "path"), /list of roots is empty/);
     const failing = createFileAccess({ roots: () => Promise.reject(new Error("timed out")), configured: [allowed], cwd: allowed });
     await refused(failing.openReadable("clip.mp4", "path"), /could not be listed \(timed out\)/);
     // A usable root next to unusable ones: exactly the usable one.

@@ -1,5 +1,5 @@
 // Local file access for tools, confined to the directories the user allowed: the client's MCP roots when
-// it offers them, else --allow-dir / ROUGHY_ALLOWED_DIRS, else the working directory unless that is the
+// it offers some, else --allow-dir / ROUGHY_ALLOWED_DIRS, else (without roots) the working directory unless that is the
 // whole disk or the home directory. An agent names paths on the user's disk; this module is the one place
 // that decides whether it may read or write there, and every read and write goes through the checked opens
 // of checked-open.ts, so that the file used is the file checked.
@@ -154,7 +154,10 @@ export function createFileAccess(source: AllowedDirSource): FileAccess {
       // The client said it has roots but could not list them: guessing a folder would widen access.
       return { dirs: [], refusal: `No folder is allowed: the MCP client offers roots but they could not be listed (${shown(answer.error)}). ${HOW_TO_ALLOW}` };
     }
-    if (answer) {
+    // An empty list names no folder at all (the Inspector CLI always sends one): then the operator's own
+    // --allow-dir / ROUGHY_ALLOWED_DIRS apply, as without roots. Never the working directory.
+    const emptyRoots = answer !== null && "uris" in answer && answer.uris.length === 0;
+    if (answer && !(emptyRoots && source.configured && source.configured.length > 0)) {
       // The client's roots are the boundary when it offers them, exactly: unusable ones allow nothing.
       const paths: string[] = [];
       const problems: string[] = [];

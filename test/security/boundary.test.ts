@@ -112,8 +112,8 @@ describe("script_path", () => {
 });
 
 /** A client whose roots are exactly these URIs (not necessarily usable ones). */
-async function withRoots(uris: string[]): Promise<{ call(name: string, args: Record<string, unknown>): Promise<CallToolResult>; close(): Promise<void> }> {
-  const server = createServer({ backend: { mode: "remote", apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl }, cwd: work, allowDirs: [work] });
+async function withRoots(uris: string[], allowDirs = [work]): Promise<{ call(name: string, args: Record<string, unknown>): Promise<CallToolResult>; close(): Promise<void> }> {
+  const server = createServer({ backend: { mode: "remote", apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl }, cwd: work, allowDirs });
   const client = new Client({ name: "roots-test", version: "0" }, { capabilities: { roots: { listChanged: true } } });
   client.setRequestHandler("roots/list", async () => ({ roots: uris.map((uri) => ({ uri })) }));
   const [c, s] = InMemoryTransport.createLinkedPair();
@@ -136,7 +136,6 @@ describe("roots", () => {
       [["https://example.com/", pathToFileURL(work).href], /not a file:\/\/ URI/],
       [[`file://evil.example${work}`], /another host \(evil\.example\)/],
       [[`${pathToFileURL(work).href}/x/%2e%2e`], /\.\. segment/],
-      [[], /list of roots is empty/],
       [[pathToFileURL(path.join(work, "missing")).href], /not an existing folder/],
     ];
     for (const [uris, why] of cases) {
@@ -150,6 +149,23 @@ describe("roots", () => {
       } finally {
         await conn.close();
       }
+    }
+    // An empty list names no folder: the operator's explicit --allow-dir applies; without it, nothing (not the
+    // working directory, which holds the file too).
+    const emptyAllowed = await withRoots([]);
+    try {
+      const r = await emptyAllowed.call("estimate_cost", { path: path.join(work, "interview.mp4") });
+      expect(r.isError, textOf(r)).toBeFalsy();
+    } finally {
+      await emptyAllowed.close();
+    }
+    const emptyBare = await withRoots([], []);
+    try {
+      const r = await emptyBare.call("estimate_cost", { path: path.join(work, "interview.mp4") });
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toMatch(/list of roots is empty/);
+    } finally {
+      await emptyBare.close();
     }
     const usable = await withRoots([pathToFileURL(work).href]);
     try {
