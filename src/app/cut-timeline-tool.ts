@@ -6,31 +6,74 @@ import { z } from "zod";
 import { defineTool } from "../tools/define-tool.js";
 import { uuid } from "../tools/shared-params.js";
 import { segmentsFromOtio, type KeptSegment } from "../tools/segments.js";
-import { parseVttWords, toSourceTime } from "./vtt-words.js";
+import { parseVttWords, toSourceTime, type SpanWord } from "./vtt-words.js";
 import { CUT_TIMELINE_URI } from "./uri.js";
+import type { RoughyClient } from "../client/index.js";
 
 /** Structured content stays under this many characters, well inside the 20,000 answer cap. */
 const BUDGET_CHARS = 16_000;
 
 const id = (what: string) => uuid(`must be a ${what} id (UUID)`);
 
+type Parsed = { segments: KeptSegment[]; source: number | null; words: SpanWord[] };
+
+// A completed cut never changes, and the view pages through it: read its OTIO and VTT once, not once per
+// page (a long cut's OTIO is about 1 MB). Keyed by client, so one backend's cuts are never another's.
+const CACHED_CUTS = 8;
+const cache = new WeakMap<object, Map<string, Promise<Parsed>>>();
+
+function parsedCut(client: RoughyClient, cutId: string, signal: AbortSignal): Promise<Parsed> {
+  let byCut = cache.get(client);
+  if (!byCut) cache.set(client, (byCut = new Map()));
+  const hit = byCut.get(cutId);
+  if (hit) return hit;
+  const read = (async (): Promise<Parsed> => {
+    const [otio, vtt] = await Promise.all([client.cuts.export(cutId, "otio", { signal }), client.cuts.exportSubtitle(cutId, "vtt", { signal })]);
+    const parsed = segmentsFromOtio(otio.content);
+    return { segments: parsed.segments, source: parsed.source_seconds, words: toSourceTime(parseVttWords(vtt.content), parsed.segments) };
+  })();
+  byCut.set(cutId, read);
+  read.catch(() => byCut.delete(cutId));
+  if (byCut.size > CACHED_CUTS) byCut.delete(byCut.keys().next().value!);
+  return read;
+}
+
+/** Takes items from `from` while they fit `budget` characters; at least one when any is left. */
+function page<T>(all: readonly T[], from: number, budget: { left: number }): { items: T[]; next: number | null } {
+  const items: T[] = [];
+  let i = Math.min(from, all.length);
+  for (; i < all.length; i++) {
+    const cost = JSON.stringify(all[i]).length + 1;
+    if (cost > budget.left && (items.length > 0 || budget.left < BUDGET_CHARS / 4)) break;
+    budget.left -= cost;
+    items.push(all[i]!);
+  }
+  return { items, next: i < all.length ? i : null };
+}
+
 export const cutTimeline = defineTool({
   name: "cut_timeline",
   title: "Cut timeline",
   // Kept short: app-only tools still cost tools/list bytes. The answer also carries asset_id, error,
   // script, source_seconds and render ({id, output, state, progress, url, error} or null).
-  description: "For the cut timeline view only: segments, kept words (source time), script; render state with render_id.",
+  description: "For the cut timeline view only: segments, kept words (source time), script, paged by cursors; render state with render_id.",
   inputSchema: {
     cut_id: id("cut"),
-    words_from: z.number().int().min(0).max(1e6).optional(),
+    words_from: z.number().int().min(0).max(1e7).optional(),
+    segments_from: z.number().int().min(0).max(1e7).optional(),
+    script_from: z.number().int().min(0).max(1e7).optional(),
     render_id: id("render").optional(),
   },
   outputSchema: {
     cut_id: z.string(),
     state: z.string(),
     segments: z.array(z.array(z.number())),
-    words: z.array(z.array(z.unknown())), // [start, end, text]
+    words: z.array(z.array(z.unknown())), // [start, end, text, segment index]
     next_word: z.number().nullable(),
+    next_segment: z.number().nullable(),
+    next_script: z.number().nullable(),
+    segment_count: z.number(),
+    word_count: z.number(),
   },
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   _meta: { ui: { resourceUri: CUT_TIMELINE_URI, visibility: ["app"] } },
@@ -43,28 +86,25 @@ export const cutTimeline = defineTool({
       client.assets.get(cut.asset_id, o).catch(() => null),
       args.render_id ? client.renders.get(args.render_id, o) : Promise.resolve(null),
     ]);
-    let segments: KeptSegment[] = [];
     let source: number | null = typeof asset?.duration_seconds === "number" ? asset.duration_seconds : null;
-    const words: [number, number, string][] = [];
-    let next: number | null = null;
+    // Three cursors, filled in this order under one budget: the script (sent once, in pieces when long),
+    // the segments, then the words. The view calls again with every cursor that is not null.
+    const budget = { left: BUDGET_CHARS - 800 };
+    const script = cut.script ?? "";
+    const scriptFrom = Math.min(args.script_from ?? 0, script.length);
+    const scriptPiece = args.script_from === undefined && (args.segments_from ?? 0) + (args.words_from ?? 0) > 0 ? "" : script.slice(scriptFrom, scriptFrom + budget.left);
+    budget.left -= JSON.stringify(scriptPiece).length;
+    const nextScript = scriptPiece && scriptFrom + scriptPiece.length < script.length ? scriptFrom + scriptPiece.length : null;
+    let segs: { items: KeptSegment[]; next: number | null } = { items: [], next: null };
+    let wordPage: { items: SpanWord[]; next: number | null } = { items: [], next: null };
+    let counts = { segments: 0, words: 0, kept: 0 };
     if (cut.state === "completed") {
-      const [otio, vtt] = await Promise.all([client.cuts.export(cut.id, "otio", o), client.cuts.exportSubtitle(cut.id, "vtt", o)]);
-      const parsed = segmentsFromOtio(otio.content);
-      segments = parsed.segments;
-      source ??= parsed.source_seconds;
-      const all = toSourceTime(parseVttWords(vtt.content), segments);
-      const from = Math.min(args.words_from ?? 0, all.length);
-      // Page the words so that the answer stays under the cap whatever the cut's length.
-      let used = JSON.stringify(segments).length + (cut.script?.length ?? 0) + 600;
-      let i = from;
-      for (; i < all.length; i++) {
-        const w = all[i]!;
-        const entry: [number, number, string] = [w.start, w.end, w.text];
-        used += JSON.stringify(entry).length + 1;
-        if (used > BUDGET_CHARS && i > from) break;
-        words.push(entry);
-      }
-      next = i < all.length ? i : null;
+      const parsed = await parsedCut(client, cut.id, ctx.signal);
+      source ??= parsed.source;
+      counts = { segments: parsed.segments.length, words: parsed.words.length, kept: parsed.segments.reduce((n, s) => n + s.end - s.start, 0) };
+      segs = args.segments_from === undefined && (args.words_from ?? 0) > 0 ? { items: [], next: null } : page(parsed.segments, args.segments_from ?? 0, budget);
+      const wordsFrom = args.words_from ?? 0;
+      wordPage = segs.next !== null || nextScript !== null ? { items: [], next: wordsFrom < parsed.words.length ? wordsFrom : null } : page(parsed.words, wordsFrom, budget);
     }
     const error = (code: unknown, message: unknown): string | null => (code ? `${String(code)}: ${String(message ?? "")}`.trim() : null);
     const data = {
@@ -72,12 +112,20 @@ export const cutTimeline = defineTool({
       asset_id: cut.asset_id,
       state: String(cut.state),
       error: error(cut.error_code, cut.error_message),
-      // The script is sent once, with the first page.
-      script: (args.words_from ?? 0) === 0 ? cut.script : null,
+      // The script is sent once, with the first pages; null on later ones.
+      script: scriptPiece || null,
+      script_from: scriptFrom,
+      next_script: nextScript,
       source_seconds: source,
-      segments: segments.map((s) => [s.start, s.end]),
-      words,
-      next_word: next,
+      kept_seconds: Math.round(counts.kept * 1000) / 1000,
+      segment_count: counts.segments,
+      segments_from: args.segments_from ?? 0,
+      segments: segs.items.map((s) => [s.start, s.end]),
+      next_segment: segs.next,
+      word_count: counts.words,
+      words_from: args.words_from ?? 0,
+      words: wordPage.items.map((w) => [w.start, w.end, w.text, w.span]),
+      next_word: wordPage.next,
       render: render
         ? {
             id: render.id,
@@ -91,7 +139,7 @@ export const cutTimeline = defineTool({
     };
     return {
       data,
-      summary: `Timeline of cut ${cut.id} (${data.state}): ${segments.length} kept segment(s), ${words.length} word(s)${next !== null ? `, more from word ${next}` : ""}.`,
+      summary: `Timeline of cut ${cut.id} (${data.state}): ${counts.segments} kept segment(s), ${counts.words} word(s); this page ${segs.items.length} segment(s), ${wordPage.items.length} word(s).`,
     };
   },
 });

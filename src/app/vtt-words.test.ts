@@ -41,16 +41,18 @@ describe("toSourceTime", () => {
     ];
     const words = [
       { start: 0, end: 0.5, text: "a" },
-      { start: 1.9, end: 2.2, text: "b" }, // starts in the first, runs past its end: clamped
+      { start: 1.9, end: 2.05, text: "b" }, // mostly in the first, runs past its end: clamped
+      { start: 1.99, end: 2.4, text: "early" }, // stamped 10 ms before the join: still the second segment
       { start: 2, end: 2.5, text: "c" }, // exactly at the join: the second segment
       { start: 3.2, end: 3.5, text: "d" },
       { start: 4, end: 4.2, text: "beyond" },
     ];
     expect(toSourceTime(words, segments)).toEqual([
-      { start: 1, end: 1.5, text: "a" },
-      { start: 2.9, end: 3, text: "b" },
-      { start: 10, end: 10.5, text: "c" },
-      { start: 11.2, end: 11.5, text: "d" },
+      { start: 1, end: 1.5, text: "a", span: 0 },
+      { start: 2.9, end: 3, text: "b", span: 0 },
+      { start: 10, end: 10.4, text: "early", span: 1 },
+      { start: 10, end: 10.5, text: "c", span: 1 },
+      { start: 11.2, end: 11.5, text: "d", span: 1 },
     ]);
   });
 });

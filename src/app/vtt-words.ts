@@ -5,6 +5,8 @@
 
 export type Span = { start: number; end: number };
 export type TimedWord = { start: number; end: number; text: string };
+/** A word in source time with the index of the kept segment it belongs to. */
+export type SpanWord = TimedWord & { span: number };
 
 const CUE_RE = /^\s*((?:\d+:)?\d{1,2}:\d{2}\.\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}\.\d{1,3})/;
 const STAMP_RE = /<((?:\d+:)?\d{1,2}:\d{2}\.\d{1,3})>/g;
@@ -64,29 +66,32 @@ export function parseVttWords(vtt: string): TimedWord[] {
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
+const EARLY_STAMP = 0.04;
 
 /**
  * Maps output-timeline words to source time through the kept segments (in order, end exclusive).
- * A word stays inside the segment its start falls in; words past the last segment are dropped.
+ * A word belongs to the segment its start falls in, where a start up to 40 ms before a join counts as
+ * the later segment (no word fits in 40 ms, so it is a stamp rounded early, not the previous span's
+ * last word); it stays inside its segment. Words past the last segment are dropped.
  */
-export function toSourceTime(words: readonly TimedWord[], segments: readonly Span[]): TimedWord[] {
+export function toSourceTime(words: readonly TimedWord[], segments: readonly Span[]): SpanWord[] {
   const starts: number[] = [];
   let acc = 0;
   for (const s of segments) {
     starts.push(acc);
     acc += s.end - s.start;
   }
-  const out: TimedWord[] = [];
+  const out: SpanWord[] = [];
   let i = 0;
   for (const w of words) {
     // Words come in order, so the segment index only moves forward (with a small tolerance for rounding).
-    while (i < segments.length - 1 && w.start >= starts[i + 1]! - 0.0005) i++;
+    while (i < segments.length - 1 && w.start >= starts[i + 1]! - EARLY_STAMP) i++;
     const seg = segments[i];
     if (!seg || w.start > acc + 0.0005) continue;
     const offset = seg.start - starts[i]!;
     const start = Math.min(seg.end, Math.max(seg.start, w.start + offset));
     const end = Math.min(seg.end, Math.max(start, w.end + offset));
-    out.push({ start: round(start), end: round(end), text: w.text });
+    out.push({ start: round(start), end: round(end), text: w.text, span: i });
   }
   return out;
 }

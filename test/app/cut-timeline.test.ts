@@ -110,7 +110,7 @@ describe("cut timeline app: server side", () => {
 
   it("cut_timeline gives the kept words in source time, inside the kept segments", async () => {
     const r = await conn.call("cut_timeline", { cut_id: cutId });
-    const data = r.structuredContent as { words: [number, number, string][]; script: string | null; next_word: number | null };
+    const data = r.structuredContent as { words: [number, number, string, number][]; script: string | null; next_word: number | null };
     expect(data.next_word).toBeNull();
     expect(data.script).toContain("Thanks for having me");
     expect(data.words.length).toBeGreaterThan(10);
@@ -129,6 +129,18 @@ describe("cut timeline app: server side", () => {
     const page = (await conn.call("cut_timeline", { cut_id: cutId, words_from: 10 })).structuredContent as typeof data;
     expect(page.words).toEqual(data.words.slice(10));
     expect(page.script).toBeNull();
+    // Each word names its span, and the totals are the whole cut's.
+    const full = r.structuredContent as typeof data & { segments: number[][]; segment_count: number; word_count: number; kept_seconds: number };
+    expect(full.segment_count).toBe(segments.length);
+    expect(full.word_count).toBe(data.words.length);
+    expect(full.kept_seconds).toBeCloseTo(segments.reduce((n, s) => n + s.end - s.start, 0), 2);
+    for (const w of data.words) {
+      const s = segments[w[3]]!;
+      expect(w[0] >= s.start - 0.001 && w[1] <= s.end + 0.001, `${w[2]} in its span`).toBe(true);
+    }
+    // Paged by segment cursor, the segments come back the same.
+    const rest = (await conn.call("cut_timeline", { cut_id: cutId, segments_from: 1 })).structuredContent as typeof full;
+    expect(rest.segments).toEqual(full.segments.slice(1));
     const bad = await conn.call("cut_timeline", { cut_id: "not-a-uuid" });
     expect(bad.isError).toBe(true);
     expect(textOf(bad)).toContain("cut_id");
@@ -246,13 +258,55 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
 
   it("renders through create_render, follows it, and says why a sandbox URL gets no player", async () => {
     await view.locator("#render-output").selectOption("m4a");
+    const renders = appCalls.filter((n) => n === "create_render").length;
     await view.locator("#render").click();
+    // A second click while the render runs starts nothing more.
+    await view.locator("#render").click({ force: true }).catch(() => {});
+    // A resize and a theme change while it runs: the host redraws the view, which must keep the render.
+    bridge.setHostContext({ theme: "dark", containerDimensions: { width: 520, maxHeight: 6000 } });
+    await page.evaluate(`document.getElementById("view").width = "520"`);
+    await view.locator("#render-status").waitFor();
     await view.locator("#player-note").waitFor({ timeout: 60_000 });
+    expect(appCalls.filter((n) => n === "create_render").length - renders).toBe(1);
+    // The selects and the export answer outlived the redraws too.
+    expect(await view.locator("#render-output").inputValue()).toBe("m4a");
+    expect(await view.locator("#export-format").inputValue()).toBe("edl");
+    expect(await view.locator("#live").textContent()).toContain("Render completed");
     expect(await view.locator("#render-status").textContent()).toContain("completed");
     expect(await view.locator("#player-note").textContent()).toContain("not over https");
     expect(await view.locator("#player").count()).toBe(0);
     expect(appCalls).toContain("create_render");
   }, 90_000);
+
+  it("is one tab stop for the bar, with arrow keys, buttons in time order and a status region outside the view", async () => {
+    const spans = view.locator(".bar .span");
+    const n = await spans.count();
+    expect(await view.locator('.bar .span[tabindex="0"]').count()).toBe(1);
+    expect(await view.locator(".bar [role=listitem]").count()).toBe(0);
+    expect(await view.locator(".bar").getAttribute("role")).toBe("toolbar");
+    // Children in time order: every start at or after the one before.
+    const starts = await view.locator(".bar > *").evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-start"))));
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    await spans.first().focus();
+    await view.locator(".bar").press("ArrowRight");
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(n > 1 ? "1" : "0");
+    await view.locator(".bar").press("End");
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(String(n - 1));
+    // The focus outline is not the selection: a focused, unselected span has an outline and no pressed state.
+    const focusedStyle = await view.evaluate("getComputedStyle(document.activeElement).outlineStyle");
+    expect(focusedStyle).toBe("solid");
+    expect(await view.evaluate("document.activeElement.getAttribute('aria-pressed')")).toBe("false");
+    await view.locator(".bar").press("Enter");
+    expect(await view.evaluate("document.activeElement.getAttribute('aria-pressed')")).toBe("true");
+    // Only the status region is live; the view itself is not.
+    expect(await view.locator("main[aria-live]").count()).toBe(0);
+    expect(await view.locator("#live[role=status]").textContent()).toBeTruthy();
+    // Hovering another span does not change the page's height.
+    const before = await view.evaluate("document.documentElement.scrollHeight");
+    await spans.nth(0).hover();
+    await spans.nth(n - 1).hover();
+    expect(await view.evaluate("document.documentElement.scrollHeight")).toBe(before);
+  });
 
   it("follows a dark theme, fits a narrow frame, and logs no console errors", async () => {
     await page.close();
@@ -279,6 +333,22 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.locator(".words").textContent()).toContain("does not let views call tools");
     expect(await view.locator("#export").isDisabled()).toBe(true);
     expect(appCalls.length).toBe(calls);
+    // A result listing only a first page of segments: totals from the summary's count and kept_seconds.
+    const first = structuredClone(got.structuredContent) as { segments: { segments: Segment[]; truncated: boolean; count: number; kept_seconds: number } };
+    const kept = segments.reduce((sum, x) => sum + x.end - x.start, 0);
+    first.segments.segments = first.segments.segments.slice(0, 1);
+    first.segments.truncated = true;
+    await bridge.sendToolResult({ ...got, structuredContent: first } as never);
+    await view.locator("#partial").waitFor();
+    expect(await view.locator('[data-total="kept"] dd').textContent()).toBe(clock(kept));
+    expect(await view.locator('[data-total="joins"] dd').textContent()).toBe(String(segments.length - 1));
+    expect(await view.locator("#partial").textContent()).toContain(`first 1 of ${segments.length}`);
+    // A cut that keeps nothing: no bar, no Render to press.
+    first.segments = { ...first.segments, segments: [], count: 0, kept_seconds: 0, truncated: false };
+    await bridge.sendToolResult({ ...got, structuredContent: first } as never);
+    await view.locator("#empty").waitFor();
+    expect(await view.locator(".bar").count()).toBe(0);
+    expect(await view.locator("#render").isDisabled()).toBe(true);
     const project = await conn.call("roughy_get", { kind: "asset", id: assetId });
     await bridge.sendToolResult(project as never);
     expect(await view.locator("#status").textContent()).toBe("This view draws cuts; this result is an asset.");

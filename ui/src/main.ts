@@ -16,6 +16,10 @@ type CutState = {
   script: string | null;
   words: Word[] | null;
   wordsNote: string | null;
+  /** From create_cut/get's segment summary: the whole cut's figures even when only a first page is listed. */
+  count: number | null;
+  kept: number | null;
+  truncated: boolean;
 };
 
 const EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio", "srt", "vtt"];
@@ -25,6 +29,11 @@ const FINAL_RENDER = ["completed", "failed", "canceled"];
 const root = document.getElementById("app")!;
 let cut: CutState | null = null;
 let selected: number | null = null;
+// Every result starts a new load; a load writes only while it is still the current one, so a slow first
+// cut's pages never land in a second cut's view.
+let generation = 0;
+// The actions (selects, export answer, a render in progress) live across redraws of the same cut.
+let actions: { cutId: string; node: HTMLElement } | null = null;
 
 const app = new App({ name: "roughy-cut-timeline", version: "0.1.0" }, {}, { autoResize: true });
 
@@ -73,31 +82,48 @@ function pct(t: number, length: number): string {
 
 function drawTimeline(c: CutState): HTMLElement {
   const length = drawnLength(c.segments, c.source);
-  const bar = el("div", { class: "bar", role: "list", "aria-label": "Source timeline: kept spans and dropped gaps" });
+  // One tab stop: the bar is a toolbar of span buttons, arrow keys move between them (roving tabindex).
+  const bar = el("div", { class: "bar", role: "toolbar", "aria-label": "Source timeline: kept spans in time order; arrow keys move, Enter selects" });
+  const items: { at: number; node: HTMLElement }[] = [];
   gaps(c.segments, length).forEach((g) => {
-    const gap = el("div", { class: "gap", role: "listitem", "data-start": String(g.start), "data-end": String(g.end), title: `Dropped ${duration(g.end - g.start)} (${clock(g.start)}–${clock(g.end)})` });
+    const gap = el("div", { class: "gap", "aria-hidden": "true", "data-start": String(g.start), "data-end": String(g.end), title: `Dropped ${duration(g.end - g.start)} (${clock(g.start)}–${clock(g.end)})` });
     gap.style.left = pct(g.start, length);
     gap.style.width = pct(g.end - g.start, length);
-    bar.append(gap);
+    items.push({ at: g.start, node: gap });
   });
+  const focusAt = selected ?? 0;
   c.segments.forEach((s, i) => {
     const span = el("button", {
       class: "span",
       type: "button",
-      role: "listitem",
+      tabindex: i === focusAt ? "0" : "-1",
+      "aria-pressed": String(i === selected),
       "data-index": String(i),
       "data-start": String(s.start),
       "data-end": String(s.end),
-      "aria-label": `Kept span ${i + 1}: ${clock(s.start)} to ${clock(s.end)}`,
+      "aria-label": `Kept span ${i + 1} of ${c.segments.length}: ${clock(s.start)} to ${clock(s.end)}`,
     });
     span.style.left = pct(s.start, length);
     span.style.width = pct(s.end - s.start, length);
     span.addEventListener("mouseenter", () => showDetail(i, false));
     span.addEventListener("focus", () => showDetail(i, false));
     span.addEventListener("click", () => showDetail(i, true));
-    bar.append(span);
+    items.push({ at: s.start, node: span });
   });
+  items.sort((x, y) => x.at - y.at).forEach((x) => bar.append(x.node));
   bar.addEventListener("mouseleave", () => showDetail(selected, false));
+  bar.addEventListener("keydown", (e) => {
+    const spans = [...bar.querySelectorAll<HTMLElement>(".span")];
+    const at = spans.indexOf(document.activeElement as HTMLElement);
+    if (at < 0) return;
+    const to = { ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1, ArrowUp: at - 1, Home: 0, End: spans.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    const next = spans[Math.max(0, Math.min(spans.length - 1, to))]!;
+    spans[at]!.tabIndex = -1;
+    next.tabIndex = 0;
+    next.focus();
+  });
 
   const ruler = el("div", { class: "ruler", "aria-hidden": "true" });
   const width = Math.max(200, root.clientWidth || 600);
@@ -113,7 +139,10 @@ function drawTimeline(c: CutState): HTMLElement {
 function showDetail(index: number | null, select: boolean): void {
   if (!cut) return;
   if (select) selected = index;
-  for (const b of root.querySelectorAll<HTMLElement>(".span, .words p")) b.classList.toggle("selected", b.dataset.index === String(selected));
+  for (const b of root.querySelectorAll<HTMLElement>(".span, .words p")) {
+    b.classList.toggle("selected", b.dataset.index === String(selected));
+    if (b.classList.contains("span")) b.setAttribute("aria-pressed", String(b.dataset.index === String(selected)));
+  }
   const detail = document.getElementById("detail");
   if (!detail) return;
   if (index === null || !cut.segments[index]) {
@@ -121,7 +150,7 @@ function showDetail(index: number | null, select: boolean): void {
     return;
   }
   const s = cut.segments[index]!;
-  const words = cut.words ? wordsBySpan(cut.words, cut.segments)[index]!.map((w) => w.text).join(" ") : null;
+  const words = cut.words ? groupsOf(cut)[index]!.map((w) => w.text).join(" ") : null;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
     ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)})`,
@@ -129,8 +158,25 @@ function showDetail(index: number | null, select: boolean): void {
   );
 }
 
+/** Words per span: the server names each word's span; older answers fall back to the times. */
+function groupsOf(c: CutState): Word[][] {
+  const groups: Word[][] = c.segments.map(() => []);
+  const words = c.words ?? [];
+  if (words.every((w) => w.span !== undefined)) {
+    for (const w of words) groups[w.span!]?.push(w);
+    return groups;
+  }
+  return wordsBySpan(words, c.segments);
+}
+
 function drawTotals(c: CutState): HTMLElement {
   const t = totals(c.segments, drawnLength(c.segments, c.source));
+  // A first page of segments: the summary's own figures are the truth, not the listed spans.
+  if (c.truncated && c.count !== null && c.kept !== null) {
+    t.kept = c.kept;
+    t.joins = Math.max(0, c.count - 1);
+    t.removedShare = t.source > 0 ? Math.min(1, Math.max(0, 1 - c.kept / t.source)) : 0;
+  }
   const item = (label: string, value: string, key: string): HTMLElement => el("div", { class: "total", "data-total": key }, el("dt", {}, label), el("dd", {}, value));
   return el(
     "dl",
@@ -142,19 +188,24 @@ function drawTotals(c: CutState): HTMLElement {
   );
 }
 
+function partialNote(c: CutState): HTMLElement | null {
+  if (!c.truncated) return null;
+  return el("p", { class: "note", id: "partial" }, `The bar shows the first ${c.segments.length} of ${c.count ?? "more"} kept segments${app.getHostCapabilities()?.serverTools ? "; loading the rest…" : " (this host does not let views call tools for the rest)"}. The totals are the whole cut's.`);
+}
+
 function drawWords(c: CutState): HTMLElement {
-  const section = el("section", { class: "words", "aria-label": "Kept words" }, el("h2", {}, "What stays"));
+  const section = el("section", { class: "words", "aria-label": "Kept words", tabindex: "0" }, el("h2", {}, "What stays"));
   if (!c.words) {
     section.append(el("p", { class: "note" }, c.wordsNote ?? "Loading the kept words…"));
     return section;
   }
-  const groups = wordsBySpan(c.words, c.segments);
+  const groups = groupsOf(c);
   const length = drawnLength(c.segments, c.source);
   const dropped = gaps(c.segments, length);
   c.segments.forEach((s, i) => {
     const before = dropped.find((g) => Math.abs(g.end - s.start) < 0.002);
     if (before) section.append(el("div", { class: "cutmark" }, `dropped ${duration(before.end - before.start)}`));
-    const p = el("p", { "data-index": String(i) }, el("span", { class: "time" }, clock(s.start)), " ", groups[i]!.map((w) => w.text).join(" ") || "(no words)");
+    const p = el("p", { "data-index": String(i), tabindex: "-1" }, el("span", { class: "time" }, clock(s.start)), " ", groups[i]!.map((w) => w.text).join(" ") || "(no words)");
     p.addEventListener("click", () => showDetail(i, true));
     section.append(p);
   });
@@ -170,21 +221,48 @@ function select(id: string, options: string[], label: string): HTMLSelectElement
   return s;
 }
 
+const NEEDS_RATE = ["edl", "xmeml", "fcpxml"];
+const FRAME_RATES = ["23.976", "24", "25", "29.97", "30", "50", "59.94", "60"];
+
 function drawActions(c: CutState): HTMLElement {
+  if (actions?.cutId === c.id) return actions.node;
   const canCall = Boolean(app.getHostCapabilities()?.serverTools);
   const exportSel = select("export-format", EXPORT_FORMATS, "Export format");
+  // An audio-only source has no frame rate of its own; the NLE formats need one (frame_rate_required).
+  const rateSel = select("frame-rate", FRAME_RATES, "Frame rate for an audio-only source");
+  rateSel.value = "25";
+  const rateLabel = el("label", { class: "rate" }, "fps ", rateSel);
+  const showRate = (): void => void (rateLabel.hidden = !NEEDS_RATE.includes(exportSel.value));
+  exportSel.addEventListener("change", showRate);
+  showRate();
   const exportBtn = el("button", { type: "button", id: "export" }, "Export");
   const renderSel = select("render-output", RENDER_OUTPUTS, "Render output");
   const renderBtn = el("button", { type: "button", id: "render" }, "Render");
   const out = el("div", { class: "result", id: "action-result" });
-  exportBtn.addEventListener("click", () => void runExport(c, exportSel.value, out, exportBtn));
-  renderBtn.addEventListener("click", () => void runRender(c, renderSel.value, out, renderBtn));
+  exportBtn.addEventListener("click", () => void runExport(c, exportSel.value, NEEDS_RATE.includes(exportSel.value) ? Number(rateSel.value) : null, out, exportBtn));
+  renderBtn.addEventListener("click", () => {
+    if (renderBtn.hasAttribute("disabled")) return;
+    void runRender(c, renderSel.value, out, renderBtn);
+  });
   if (!canCall) {
-    for (const b of [exportBtn, renderBtn, exportSel, renderSel]) b.setAttribute("disabled", "");
+    for (const b of [exportBtn, renderBtn, exportSel, renderSel, rateSel]) b.setAttribute("disabled", "");
     out.textContent = "This host does not let views call tools; ask the assistant to export or render.";
+  } else if (c.segments.length === 0 && !c.count) {
+    renderBtn.setAttribute("disabled", "");
+    out.textContent = "This cut keeps nothing, so there is nothing to render; ask the assistant to re-cut with a looser script.";
   }
-  return el("section", { class: "actions" }, el("div", { class: "row" }, exportSel, exportBtn, renderSel, renderBtn), out);
+  const node = el("section", { class: "actions" }, el("div", { class: "row" }, exportSel, rateLabel, exportBtn, renderSel, renderBtn), out);
+  actions = { cutId: c.id, node };
+  return node;
 }
+
+/** Announces a change once: the live region holds only the latest message, never the whole view. */
+function announce(message: string): void {
+  const live = document.getElementById("live");
+  if (live && live.textContent !== message) live.textContent = message;
+}
+
+let pollTimer: ReturnType<typeof setTimeout> | null = null;
 
 function draw(): void {
   if (!cut) return;
@@ -200,15 +278,27 @@ function draw(): void {
   if (c.error) parts.push(el("p", { class: "error" }, c.error));
   if (c.state !== "completed") {
     const refresh = el("button", { type: "button", id: "refresh" }, "Refresh");
-    refresh.addEventListener("click", () => void loadTimeline(c.id));
-    parts.push(el("p", { class: "note" }, c.state === "failed" ? "This cut failed; nothing to draw." : "The cut is not finished yet. ", c.state === "failed" ? null : refresh));
+    refresh.addEventListener("click", () => void loadTimeline(c.id, generation));
+    const live = !["failed", "canceled"].includes(c.state);
+    parts.push(el("p", { class: "note", id: "pending" }, live ? "The cut is not finished yet; this view updates itself. " : "This cut failed; nothing to draw.", live ? refresh : null));
     root.replaceChildren(...parts);
     return;
   }
-  parts.push(drawTotals(c), drawTimeline(c));
+  parts.push(drawTotals(c));
+  const partial = partialNote(c);
+  if (partial) parts.push(partial);
+  if (c.segments.length === 0 && !c.count) {
+    parts.push(el("p", { class: "note", id: "empty" }, "This cut keeps no segment: the whole source was removed. Ask the assistant to re-cut (a shorter or looser script, or scriptless)."));
+  } else {
+    parts.push(drawTimeline(c));
+  }
   if (c.script) parts.push(el("details", { class: "script" }, el("summary", {}, "Script"), el("p", {}, c.script)));
-  parts.push(drawWords(c), drawActions(c));
+  if (c.segments.length > 0) parts.push(drawWords(c));
+  parts.push(drawActions(c));
+  // Focus inside the bar survives a redraw (a resize or theme change).
+  const focused = document.activeElement instanceof HTMLElement && document.activeElement.classList.contains("span") ? document.activeElement.dataset.index : null;
   root.replaceChildren(...parts);
+  if (focused !== null && focused !== undefined) root.querySelector<HTMLElement>(`.span[data-index="${focused}"]`)?.focus();
   showDetail(selected, false);
 }
 
@@ -236,54 +326,81 @@ function cutFromResult(result: CallToolResult): CutState | string {
     script: null,
     words: null,
     wordsNote: null,
+    count: num(seg?.count),
+    kept: num(seg?.kept_seconds),
+    truncated: seg?.truncated === true,
   };
 }
 
-async function loadTimeline(cutId: string): Promise<void> {
+const PROCESSING = ["queued", "pending", "processing", "running", "created"];
+
+async function loadTimeline(cutId: string, gen: number): Promise<void> {
+  const current = (): boolean => gen === generation && cut?.id === cutId;
   if (!app.getHostCapabilities()?.serverTools) {
     if (cut) cut.wordsNote = "This host does not let views call tools, so the kept words cannot be shown.";
     draw();
     return;
   }
   const words: Word[] = [];
-  let from: number | null = 0;
-  // Pages until the words are all in (a long cut's words do not fit one answer).
-  for (let page = 0; from !== null && page < 50; page++) {
-    const r = await app.callServerTool({ name: "cut_timeline", arguments: { cut_id: cutId, ...(from > 0 ? { words_from: from } : {}) } });
+  const segments: Span[] = [];
+  let script = "";
+  let first: Record<string, unknown> | null = null;
+  // Three cursors (script, segments, words): call again with every one still open until all are done.
+  let cursor: { script_from?: number; segments_from?: number; words_from?: number } = {};
+  for (;;) {
+    const r = await app.callServerTool({ name: "cut_timeline", arguments: { cut_id: cutId, ...cursor } });
+    if (!current()) return;
     const sc = r.structuredContent;
     if (r.isError || !isObj(sc)) {
-      if (cut) cut.wordsNote = `The kept words could not be read: ${textOf(r) || "no data"}`;
-      break;
+      cut!.wordsNote = `The kept words could not be read: ${textOf(r) || "no data"}`;
+      draw();
+      return;
     }
-    if (page === 0) {
-      cut = {
-        id: cutId,
-        assetId: str(sc.asset_id) ?? cut?.assetId ?? "",
-        state: str(sc.state) ?? "unknown",
-        error: str(sc.error),
-        segments: spansFrom(sc.segments),
-        source: num(sc.source_seconds),
-        script: str(sc.script),
-        words: null,
-        wordsNote: null,
-      };
-    }
+    first ??= sc;
+    script += str(sc.script) ?? "";
+    segments.push(...spansFrom(sc.segments));
     for (const w of Array.isArray(sc.words) ? sc.words : []) {
-      if (Array.isArray(w) && num(w[0]) !== null && num(w[1]) !== null && typeof w[2] === "string") words.push({ start: w[0], end: w[1], text: w[2] });
+      if (Array.isArray(w) && num(w[0]) !== null && num(w[1]) !== null && typeof w[2] === "string") words.push({ start: w[0], end: w[1], text: w[2], ...(num(w[3]) !== null ? { span: w[3] as number } : {}) });
     }
-    from = num(sc.next_word);
+    const next = { script_from: num(sc.next_script), segments_from: num(sc.next_segment), words_from: num(sc.next_word) };
+    const open = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null)) as typeof cursor;
+    // A page that moves no cursor forward would loop forever: stop on it.
+    const moved = Object.entries(open).some(([k, v]) => v !== (cursor as Record<string, number | undefined>)[k]);
+    if (Object.keys(open).length === 0 || !moved) break;
+    cursor = open;
   }
-  if (cut && !cut.wordsNote) cut.words = words;
+  const state = str(first.state) ?? "unknown";
+  cut = {
+    id: cutId,
+    assetId: str(first.asset_id) ?? cut!.assetId,
+    state,
+    error: str(first.error),
+    segments,
+    source: num(first.source_seconds),
+    script: script || null,
+    words,
+    wordsNote: null,
+    count: num(first.segment_count),
+    kept: num(first.kept_seconds),
+    truncated: false,
+  };
+  if (state === "completed") announce(`Cut loaded: ${segments.length} kept segments, ${words.length} words.`);
   draw();
+  // A cut still being made updates itself.
+  if (PROCESSING.includes(state)) {
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = setTimeout(() => void loadTimeline(cutId, gen).catch(() => {}), 2000);
+  }
 }
 
 // ---- actions -----------------------------------------------------------------------------------
 
-async function runExport(c: CutState, format: string, out: HTMLElement, button: HTMLElement): Promise<void> {
+async function runExport(c: CutState, format: string, frameRate: number | null, out: HTMLElement, button: HTMLElement): Promise<void> {
   button.setAttribute("disabled", "");
   out.replaceChildren(el("p", { class: "note" }, `Exporting ${format}…`));
   try {
-    const r = await app.callServerTool({ name: "export_cut", arguments: { cut_id: c.id, format } });
+    const r = await app.callServerTool({ name: "export_cut", arguments: { cut_id: c.id, format, ...(frameRate ? { frame_rate: frameRate } : {}) } });
+    announce(r.isError ? `Export of ${format} failed.` : `Export of ${format} done.`);
     // The first text block is the summary; an inline file follows it as text too (for text-only hosts).
     const first = r.content[0];
     const summary = first?.type === "text" ? first.text : textOf(r);
@@ -336,6 +453,7 @@ async function runRender(c: CutState, output: string, out: HTMLElement, button: 
       const progress = num(info.progress);
       line.textContent = `Render ${renderId} (${output}): ${state}${state === "processing" && progress !== null ? ` ${progress}%` : ""}`;
       if (FINAL_RENDER.includes(state)) {
+        announce(`Render ${state}.`);
         if (state !== "completed") {
           line.className = "error";
           line.textContent += str(info.error) ? ` (${str(info.error)})` : "";
@@ -375,11 +493,15 @@ app.ontoolresult = (result) => {
     status(found);
     return;
   }
+  const gen = ++generation;
+  if (pollTimer) clearTimeout(pollTimer);
+  if (actions?.cutId !== found.id) actions = null;
   cut = found;
   selected = null;
   draw();
-  void loadTimeline(found.id).catch((error: unknown) => {
-    if (cut) cut.wordsNote = `The kept words could not be read: ${error instanceof Error ? error.message : String(error)}`;
+  void loadTimeline(found.id, gen).catch((error: unknown) => {
+    if (gen !== generation || !cut) return;
+    cut.wordsNote = `The kept words could not be read: ${error instanceof Error ? error.message : String(error)}`;
     draw();
   });
 };

@@ -2,7 +2,7 @@
 // the numbers the page shows are the numbers the tests check.
 
 export type Span = { start: number; end: number };
-export type Word = { start: number; end: number; text: string };
+export type Word = { start: number; end: number; text: string; span?: number };
 
 export type Totals = { source: number; kept: number; removedShare: number; joins: number };
 
