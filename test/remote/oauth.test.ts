@@ -218,6 +218,30 @@ describe("OAuth in HTTP mode", () => {
   });
 });
 
+describe("OAuth with --sandbox", () => {
+  it("issues a code at consent without asking for a key", async () => {
+    const sb = await startTestSandbox();
+    const server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, mode: "sandbox", anonymousKey: sb.sandbox.apiKey, oauth: { secret: SECRET } });
+    try {
+      const origin = new URL(server.url).origin;
+      const reg = await rawRequest(`${origin}/register`, { headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: [REDIRECT] }) });
+      const clientId = (JSON.parse(reg.body) as { client_id: string }).client_id;
+      const challenge = createHash("sha256").update("v".repeat(43)).digest("base64url");
+      const page = await rawRequest(`${origin}/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: "S256" })}`, { method: "GET" });
+      expect(page.body).not.toContain('name="roughy_key"');
+      const res = await rawRequest(`${origin}/authorize`, { headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ request: requestField(page.body) }).toString() });
+      expect(res.status).toBe(302);
+      const code = new URL(res.headers.location!).searchParams.get("code")!;
+      const token = await form(`${origin}/token`, { grant_type: "authorization_code", code, redirect_uri: REDIRECT, client_id: clientId, code_verifier: "v".repeat(43) });
+      expect(token.status).toBe(200);
+      expect((await rawRequest(server.url, { headers: { ...MCP_HEADERS, authorization: `Bearer ${String(token.json.access_token)}` }, body: INIT_BODY })).status).toBe(200);
+    } finally {
+      await server.close();
+      await sb.close();
+    }
+  });
+});
+
 describe("OAuth across two instances behind a round-robin proxy", () => {
   let sb: TestSandbox;
   const servers: HttpServerHandle[] = [];
