@@ -1,6 +1,7 @@
 // The sandbox store's own cost, apart from HTTP and media: the row operations one asset's life makes
 // (create, probe update, events, a cut, a render, a charge, list pages), N times on a fresh file.
-// Run: node --import tsx bench/store.ts [N]   (prints the driver in use and operations per second)
+// Run: node --import tsx bench/store.ts [N]   (prints the SQLite engine in use and operations per second;
+// ROUGHY_SQLITE_DRIVER=wasm measures the WebAssembly engine on a Node that has node:sqlite)
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -28,7 +29,7 @@ for (let i = 0; i < n; i++) {
   ops += 17;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const driver = (store as unknown as { driver?: string }).driver ?? "better-sqlite3";
+const driver = store.driver;
 store.close();
 rmSync(dir, { recursive: true, force: true });
 process.stdout.write(`store (${driver}, node ${process.versions.node}): ${n} asset lives, ${ops} operations in ${seconds.toFixed(2)} s = ${Math.round(ops / seconds)} ops/s\n`);

@@ -13,7 +13,7 @@ import { wavFile } from "./make-media-fixtures.mjs";
 const require = createRequire(import.meta.url);
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = join(ROOT, "test", "fixtures");
-const FFMPEG = process.env.FFMPEG_PATH ?? require("@ffmpeg-installer/ffmpeg").path;
+const FFMPEG = process.env.FFMPEG_PATH && process.env.FFMPEG_PATH !== "bundled" ? process.env.FFMPEG_PATH : require("@ffmpeg-installer/ffmpeg").path;
 const VOICE = "kal16"; // 16 kHz diphone voice: a recogniser hears it (see shared/reference/speech.md)
 const RATE = 16000;
 

@@ -21,7 +21,7 @@ const DATA = process.env.POCKETSPHINX_TESTDATA ?? "/usr/share/pocketsphinx/test/
 const MODEL = process.env.ROUGHY_POCKETSPHINX_MODEL ?? "/usr/share/pocketsphinx/model/en-us";
 const FFMPEG = process.env.FFMPEG_PATH ?? require("@ffmpeg-installer/ffmpeg").path;
 const RATE = 16000;
-const VERSION = 6; // bump when the recipe or the alignment changes: the cache is rebuilt
+const VERSION = 9; // bump when the recipe or the alignment changes: the cache is rebuilt
 
 const austen = (n) => ({ file: `librivox/sense_and_sensibility_01_austen_64kb-${n}.wav` });
 const raw = (name) => ({ file: `${name}.raw`, raw: true });
@@ -59,6 +59,16 @@ const CLIPS = [
     ],
   },
   {
+    // a noisy room (noise about 15 dB under the speech), the script's first word right at the start, and a
+    // restart after only 0.4 s
+    name: "austen-noisy",
+    noise: 3,
+    pieces: [
+      ["pause", 0.05], ["script", "dashwood"], ["pause", 1.1], ["aside", "something"], ["pause", 0.9], ["restart", "married", 6], ["pause", 0.4],
+      ["script", "married"], ["pause", 2.2], ["script", "amiable"], ["pause", 1.0],
+    ],
+  },
+  {
     // digits in the script ("10 of clubs"), short utterances of another speaker
     name: "cards",
     pieces: [
@@ -68,7 +78,7 @@ const CLIPS = [
   },
 ];
 // Telephone variants: the same clip through a narrowband channel.
-const PHONE = ["austen-a"];
+const PHONE = ["austen-a", "austen-b"];
 
 function readPcm(src) {
   const buf = readFileSync(join(DATA, src.file));
@@ -177,16 +187,19 @@ function loudGaps(words, pcm) {
   return bad;
 }
 
-/** Deterministic room noise around -60 dBFS, so that pauses are never digital zero. */
-function noiseBed(length, seed = 12345) {
+/**
+ * Deterministic room noise, so that pauses are never digital zero: about -47 dBFS at gain 1, near the
+ * recordings' own noise (-45 to -54 dBFS), so the floor does not step where an utterance is spliced in.
+ */
+function noiseBed(length, gain = 1, seed = 12345) {
   const out = new Float64Array(length);
   let x = seed;
   let low = 0;
   for (let i = 0; i < length; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    const white = x / 0x7fffffff - 0.5;
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const white = x / 2 ** 32 - 0.5;
     low = 0.97 * low + 0.03 * white; // a darker hum than white noise
-    out[i] = 30 * white + 400 * low;
+    out[i] = 8 * gain * (30 * white + 400 * low);
   }
   return out;
 }
@@ -224,7 +237,7 @@ function buildClip(clip, sources) {
     chunks.push(seg);
     t += seg.length;
   }
-  const mix = noiseBed(t);
+  const mix = noiseBed(t, clip.noise ?? 1);
   let at = 0;
   for (const c of chunks) {
     for (let k = 0; k < c.length; k++) mix[at + k] += c[k];

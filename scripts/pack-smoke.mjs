@@ -62,7 +62,7 @@ async function call(client, name, args) {
 async function settle(client, kind, view) {
   let current = view;
   while (["pending_upload", "processing", "pending"].includes(current.state)) {
-    const waited = await call(client, "wait", { kind, id: current.id, wait_seconds: 50 });
+    const waited = await call(client, "roughy_wait", { kind, id: current.id, wait_seconds: 50 });
     current = waited.resource ?? waited[kind] ?? fail(`wait answered ${JSON.stringify(waited)}`);
   }
   return current;
@@ -138,7 +138,7 @@ async function smoke({ label, bin, installArgs, npmEnv = {} }, tarball, pkg, tmp
     const made = await call(client, "create_cut", { asset_id: asset.id, wait_seconds: 50 });
     const cut = await settle(client, "cut", made.cut);
     if (cut.state !== "completed") fail(`the cut ended ${cut.state}: ${JSON.stringify(cut)}`);
-    const { segments } = await call(client, "get", { kind: "cut", id: cut.id });
+    const { segments } = await call(client, "roughy_get", { kind: "cut", id: cut.id });
     const kept = segments?.kept_seconds ?? made.segments?.kept_seconds;
     if (!(kept > 0 && kept < asset.duration_seconds)) fail(`the cut keeps ${kept} s of ${asset.duration_seconds} s`);
     step(`create_cut (scriptless) → completed, keeps ${kept.toFixed(1)} s`, t);

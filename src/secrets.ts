@@ -76,6 +76,14 @@ export function redactText(text: string): string {
  */
 export function redactDeep<T>(value: T): T {
   if (needles.length === 0) return value;
+  // Most messages hold no secret: one serialisation and a search answer that faster than a walk.
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined; // cycles or BigInt: walk instead
+  }
+  if (text !== undefined && !needles.some((n) => text.includes(n.slice(0, Math.min(PREFIX_CHARS, n.length))))) return value;
   return walk(value, 0) as T;
 }
 

@@ -2,7 +2,7 @@
 // shared by the benches that need real resources (tool overhead, progress latency, sandbox media).
 
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { toolchain } from "../../src/media-tools/index.js";
 import path from "node:path";
 import { requireFile, FIXTURES, waitFor } from "./common.js";
 import { sandboxControl, type BenchClient, type Resource, type Sandbox } from "./backend.js";
@@ -56,8 +56,7 @@ export function stampSpan(from: unknown, to: unknown): number {
   return Date.parse(to) - Date.parse(from);
 }
 
+/** The ffmpeg the sandbox runs (src/media-tools chooses it), so the bench makes media the way it is read. */
 export function ffmpegPath(): string {
-  if (process.env.FFMPEG_PATH) return process.env.FFMPEG_PATH;
-  const require = createRequire(import.meta.url);
-  return (require("@ffmpeg-installer/ffmpeg") as { path: string }).path;
+  return toolchain().ffmpeg.path;
 }

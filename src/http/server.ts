@@ -120,8 +120,9 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     // The key travels to the factory as the request's AuthInfo (the SDK passes it through untouched);
     // clientId says whether the caller brought it or got the --sandbox anonymous key.
     const auth: AuthInfo = { token: key, clientId: own === null ? ANONYMOUS_CLIENT : "roughy-api-key", scopes: [] };
-    // This caller's key is redacted from everything sent while their request is open.
-    const releaseKey = registerSecret(key);
+    // This caller's key is redacted from everything sent while their request is open. (The --sandbox key an
+    // anonymous request borrows is the local demo's, usable by anyone who can reach it: nothing to hide.)
+    const releaseKey = registerSecret(own);
     res.on("close", releaseKey);
     await nodeHandler(Object.assign(req, { auth }), res, body);
   };

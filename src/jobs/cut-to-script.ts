@@ -12,6 +12,7 @@ import { follow } from "../progress/follow.js";
 import { phaseScale } from "../progress/sink.js";
 import { segmentsFromOtio, type CutSegments } from "../tools/segments.js";
 import { JobStepError, type JobContext } from "./manager.js";
+import { linkExport, rememberMediaPath } from "../exports/link-media.js";
 
 export const CUT_EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio"] as const;
 export const CUT_SUBTITLE_FORMATS = ["srt", "vtt"] as const;
@@ -254,6 +255,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
         signal,
       );
       asset = upload.asset;
+      await rememberMediaPath(asset.id, sourcePath);
       record({
         asset_id: asset.id,
         asset_state: asset.state,
@@ -368,9 +370,16 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
                   : client.cuts.export(cut.id, format, { signal, ...(frameRate ? { frameRate } : {}) }),
               signal,
             );
+      let content = file.content;
+      if (format !== "srt" && format !== "vtt") {
+        // Saved next to the source, so it points at the source; an asset uploaded elsewhere gets the note.
+        const linked = await linkExport({ format, body: content, assetId: asset.id, mediaPath: input.sourcePath });
+        content = linked.body;
+        if (!linked.media.linked && linked.media.note && format !== "edl") note(`${format}: ${linked.media.note}`);
+      }
       const target = await freePath(input.outputDir, input.baseName, `rough-cut.${EXPORT_EXTENSIONS[format]}`);
-      await input.files.writeAtomic(target, file.content, { overwrite: false });
-      saved.push({ format, path: target, bytes: Buffer.byteLength(file.content) });
+      await input.files.writeAtomic(target, content, { overwrite: false });
+      saved.push({ format, path: target, bytes: Buffer.byteLength(content) });
       record({ exports: [...saved] });
     }
     exportSink.report(wanted.length ? `Saved ${wanted.length} export file(s)` : "No exports asked for", 1, 1);

@@ -145,6 +145,14 @@ describe("chooseToolchain", () => {
     expect(t.ffprobe).toMatchObject({ path: real.ffprobe.path, source: "env" });
   });
 
+  it('"bundled" picks the packaged binaries even with a system ffmpeg on PATH', () => {
+    const d = fake("also-recent", "7.1");
+    const t = chooseToolchain({ PATH: d, FFMPEG_PATH: "bundled", FFPROBE_PATH: "bundled" });
+    expect(t.ffmpeg.source).toBe("bundled");
+    expect(t.ffprobe.source).toBe("bundled");
+    expect(t.ffmpeg.path).toContain("@ffmpeg-installer");
+  });
+
   it("a recent system ffmpeg on PATH comes next, with the ffprobe beside it", () => {
     const d = fake("recent", "6.1.1-3ubuntu5");
     const t = chooseToolchain({ PATH: d });

@@ -1,6 +1,6 @@
 // Decides which ffmpeg and ffprobe run, once per process, so that every reader and writer of media (the
 // sandbox's probe, cut and render, the MCP side's local cost probe) uses one pair that agrees on formats.
-// Order: FFMPEG_PATH / FFPROBE_PATH, else a system ffmpeg on PATH when it is recent enough, else the binaries
+// Order: FFMPEG_PATH / FFPROBE_PATH (a path, or "bundled"), else a system ffmpeg on PATH when it is recent enough, else the binaries
 // bundled in npm packages. Bundled binaries lose their execute bit when an install script is blocked (npm 12
 // blocks the packages' postinstall chmod), so they are made executable here, at run time.
 import { spawnSync } from "node:child_process";
@@ -172,20 +172,21 @@ export function chooseToolchain(env: NodeJS.ProcessEnv = process.env): Toolchain
 
   let ffmpeg: Tool | null = null;
   let ffprobe: Tool | null = null;
+  // "bundled" asks for the packaged binary even when a system ffmpeg is installed (tests run both).
   if (envFfmpeg) {
-    ffmpeg = tool(envFfmpeg, "env", notes);
-    if (!ffmpeg) throw new MediaToolsUnavailableError(`FFMPEG_PATH=${envFfmpeg} does not run as ffmpeg; fix or unset it.`);
+    ffmpeg = envFfmpeg === "bundled" ? pickBundled("ffmpeg", notes) : tool(envFfmpeg, "env", notes);
+    if (!ffmpeg) throw new MediaToolsUnavailableError(`FFMPEG_PATH=${envFfmpeg} does not run as ffmpeg (${notes.join("; ")}); fix or unset it.`);
   }
   if (envFfprobe) {
-    ffprobe = tool(envFfprobe, "env", notes);
-    if (!ffprobe) throw new MediaToolsUnavailableError(`FFPROBE_PATH=${envFfprobe} does not run as ffprobe; fix or unset it.`);
+    ffprobe = envFfprobe === "bundled" ? pickBundled("ffprobe", notes) : tool(envFfprobe, "env", notes);
+    if (!ffprobe) throw new MediaToolsUnavailableError(`FFPROBE_PATH=${envFfprobe} does not run as ffprobe (${notes.join("; ")}); fix or unset it.`);
   }
   // Only one of the two set: its sibling keeps the pair from one build.
-  if (ffmpeg && !ffprobe) {
+  if (ffmpeg && !ffprobe && ffmpeg.source === "env") {
     const s = sibling(ffmpeg.path, "ffprobe");
     if (s) ffprobe = tool(s, "env", notes);
   }
-  if (ffprobe && !ffmpeg) {
+  if (ffprobe && !ffmpeg && ffprobe.source === "env") {
     const s = sibling(ffprobe.path, "ffmpeg");
     if (s) ffmpeg = tool(s, "env", notes);
   }

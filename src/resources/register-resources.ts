@@ -21,6 +21,7 @@ import {
   type ParsedUri,
 } from "./uris.js";
 import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../server/protocol-error.js";
+import { linkExport } from "../exports/link-media.js";
 
 /** A resource at one fixed URI, contributed by another part (the cut timeline view). */
 export type FixedResource = Resource & { read(): Promise<ReadResourceResult> };
@@ -32,6 +33,8 @@ export type ResourceDeps = {
   log: (level: LoggingLevel, message: string) => void;
   /** Polling bound for subscriptions when live events are unavailable. */
   pollMs?: number;
+  /** A remote caller's files are not this machine's: exports are not pointed at remembered upload paths. */
+  remote?: boolean;
 };
 
 /** Completed cuts whose exports resources/list shows. */
@@ -72,10 +75,13 @@ async function getEntity(client: RoughyClient, kind: EntityKind, id: string): Pr
   }
 }
 
-async function read(client: RoughyClient, uri: string, parsed: ParsedUri): Promise<ReadResourceResult> {
+async function read(client: RoughyClient, uri: string, parsed: ParsedUri, remote: boolean): Promise<ReadResourceResult> {
   if (parsed.type === "export") {
     const file = await client.cuts.export(parsed.cutId, parsed.format, parsed.frameRate !== undefined ? { frameRate: parsed.frameRate } : {});
-    return { contents: [{ uri, mimeType: file.contentType.split(";")[0]?.trim() || MIME[parsed.format], text: file.content }] };
+    // The same media link export_cut gives (the file this server uploaded), so the two never disagree.
+    const cut = await client.cuts.get(parsed.cutId);
+    const { body } = await linkExport({ format: parsed.format, body: file.content, assetId: cut.asset_id, remote });
+    return { contents: [{ uri, mimeType: file.contentType.split(";")[0]?.trim() || MIME[parsed.format], text: body }] };
   }
   if (parsed.type === "subtitle") {
     const file = await client.cuts.exportSubtitle(parsed.cutId, parsed.format);
@@ -180,7 +186,7 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
     if (own) return own.read();
     const parsed = parseRoughyUri(uri);
     try {
-      return await read(await deps.client(), uri, parsed);
+      return await read(await deps.client(), uri, parsed, deps.remote ?? false);
     } catch (error) {
       throw toProtocolError(error, uri, parsed);
     }

@@ -147,7 +147,10 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
           .catch((error: unknown): RootsAnswer => {
             rootsCache = null;
             // The SDK validates the answer: a root that is not a file:// URI fails the whole list.
-            if (Array.isArray((error as { issues?: unknown }).issues)) return { error: "its answer holds a root that is not a file:// URI" };
+            // (SDK v2 says so as "Invalid result for roots/list", v1 with zod `issues`.)
+            if (Array.isArray((error as { issues?: unknown }).issues) || /^Invalid result for roots\/list/.test((error as Error)?.message ?? "")) {
+              return { error: "its answer holds a root that is not a file:// URI" };
+            }
             return { error: error instanceof Error ? error.message : String(error) };
           });
       }
@@ -204,6 +207,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       log: sendLog,
       pollMs: options.subscriptionPollMs,
       fixed: [appResource],
+      remote: Boolean(options.remote),
     });
     closers.add(resources.close);
     mcp.onclose = () => {

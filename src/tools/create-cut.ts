@@ -20,6 +20,7 @@ export const segmentsOutput = z
     kept_seconds: z.number(),
     source_seconds: z.number().nullable(),
     segments: z.array(z.object({ start: z.number(), end: z.number() })),
+    source_timecode: z.object({ seconds: z.number(), frames: z.number(), rate: z.number() }).nullable(),
     truncated: z.boolean(),
   })
   .nullable();

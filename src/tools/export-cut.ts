@@ -8,10 +8,11 @@
 
 import path from "node:path";
 import { z } from "zod";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
 import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
 import { exportUri, subtitleUri } from "../resources/uris.js";
 import type { ExportFormat } from "../client/index.js";
+import { MediaPathError, linkExport, type MediaLink } from "../exports/link-media.js";
 
 /** Above this the file goes to disk instead of into the answer. */
 export const INLINE_LIMIT_BYTES = 8 * 1024;
@@ -43,6 +44,7 @@ export const exportCut = defineTool({
     frame_rate: z.number().positive().max(240).optional().describe("fps for an audio-only source, e.g. 25"),
     save_to: z.string().optional().describe("file path in an allowed folder (default: inline when small)"),
     overwrite,
+    media_path: z.string().optional().describe("source path for the editor to link"),
   },
   outputSchema: {
     cut_id: z.string(),
@@ -65,6 +67,16 @@ export const exportCut = defineTool({
     const file = isSubtitle
       ? await client.cuts.exportSubtitle(args.cut_id, fmt as SubtitleFormat, { signal: ctx.signal })
       : await client.cuts.export(args.cut_id, fmt as ExportFormat, { signal: ctx.signal, frameRate: args.frame_rate });
+    let media: MediaLink | null = null;
+    if (!isSubtitle) {
+      const cut = await client.cuts.get(args.cut_id, { signal: ctx.signal });
+      try {
+        ({ body: file.content, media } = await linkExport({ format: fmt as ExportFormat, body: file.content, assetId: cut.asset_id, mediaPath: args.media_path, remote: ctx.remoteCaller }));
+      } catch (err) {
+        if (err instanceof MediaPathError) throw new ToolError(`${err.message}: give the source's absolute path, e.g. /Users/ana/interview.mov or C:\\Media\\interview.mov.`);
+        throw err;
+      }
+    }
     const bytes = Buffer.byteLength(file.content, "utf8");
     const contentType = file.contentType.split(";")[0]!.trim();
     let uri = isSubtitle ? subtitleUri(args.cut_id, fmt as SubtitleFormat) : exportUri(args.cut_id, fmt as ExportFormat);
@@ -78,8 +90,11 @@ export const exportCut = defineTool({
     const inline = savedTo === null;
     const where = inline ? "inline below" : `saved to ${savedTo}`;
     return {
-      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null },
-      summary: `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}. Next: import it into the editor, or create_render for a flattened file.`,
+      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null },
+      summary:
+        `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}.` +
+        (media ? (media.linked ? ` Media: ${media.path}.` : ` ${media.note}`) : "") +
+        ` Next: import it into the editor, or create_render for a flattened file.`,
       ...(inline ? { content: [{ type: "text" as const, text: file.content }] } : {}),
     };
   },

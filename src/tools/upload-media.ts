@@ -12,6 +12,7 @@ import { confirmCost, quoteUpload } from "./confirm-cost.js";
 import { assetNextStep, assetView, viewAsset } from "./views.js";
 import { waitAfterCreate } from "./wait-after-create.js";
 import type { RoughyClient } from "../client/index.js";
+import { rememberMediaPath } from "../exports/link-media.js";
 
 const DEFAULT_PROJECT = "roughy-mcp uploads";
 
@@ -113,6 +114,8 @@ export const uploadMedia = defineTool({
       await file.close();
     }
     const { project, upload } = result;
+    // Later exports of this asset point at this file instead of leaving the editor with media offline.
+    await rememberMediaPath(upload.asset.id, file.realPath);
     const { resource: asset, timedOut } = await waitAfterCreate(client, "asset", upload.asset, args.wait_seconds, ctx);
     const view = viewAsset(asset);
     const resumed = upload.resumed ? ` (resumed, ${mb(upload.bytesSkipped)} already there)` : "";

@@ -1,7 +1,7 @@
 // Scripted and scriptless cuts of real recorded speech (LibriVox read speech and CMU recordings from Debian's
 // pocketsphinx-testdata, assembled by scripts/make-real-speech.mjs into interview-like clips with a restarted
-// sentence, 1-3 s pauses and an off-script aside, plus a telephone variant), scored against the clips'
-// force-aligned truth. Each cut runs once; the assertions reuse it.
+// sentence, 1-3 s pauses and an off-script aside, a noisy room, and telephone variants), scored against the
+// clips' force-aligned truth. Each cut runs once; the assertions reuse it.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +26,7 @@ describe.skipIf(!ready)("real recorded speech (skipped: needs pocketsphinx, pock
         scripted.set(c.name, await computeCut({ mediaPath: c.mediaPath, info: c.info, script: c.script, transcript: null, transcriber: ps }));
       }));
     }
-  }, 240_000);
+  }, 600_000);
 
   it("builds clips whose truth has script, a restart, an aside and long pauses, including an 8 kHz one", () => {
     expect(clips.map((c) => c.name)).toEqual(expect.arrayContaining(["austen-a", "austen-a-phone", "austen-b", "cards"]));
@@ -73,7 +73,7 @@ describe.skipIf(!ready)("real recorded speech (skipped: needs pocketsphinx, pock
     const c = clips.find((x) => x.name === "cards")!;
     const script = "Our quarterly revenue exceeded analyst expectations, driven by strong demand for the new platform. We expect growth to continue next year as more teams adopt it.";
     await expect(computeCut({ mediaPath: c.mediaPath, info: c.info, script, transcript: null, transcriber: ps })).rejects.toMatchObject({ code: "script_not_spoken" });
-  });
+  }, 300_000);
 
   it("falls back to pauses, with a warning, for a language the recogniser does not know", async () => {
     const c = clips.find((x) => x.name === "austen-a")!;
@@ -82,7 +82,8 @@ describe.skipIf(!ready)("real recorded speech (skipped: needs pocketsphinx, pock
       expect(plan.warnings?.map((w) => w.code)).toEqual(["language_unsupported"]);
       const q = scoreCut(c.truth, plan.segments);
       expect(q.scriptWordsKept).toBe(1); // a pause-based plan keeps all speech
-      expect(q.longestPauseKept).toBeLessThanOrEqual(0.6);
+      // long pauses cut down to about a breath each side (the level-based speech edges include breaths)
+      expect(q.longestPauseKept).toBeLessThanOrEqual(0.7);
       expect(plan.segments.length).toBeGreaterThan(3);
     }
   });
@@ -94,7 +95,7 @@ describe.skipIf(!ready)("real recorded speech (skipped: needs pocketsphinx, pock
     expect(q.scriptWordsKept).toBeGreaterThanOrEqual(0.99);
     expect(q.insideWord).toEqual([]);
     expect(q.longestPauseKept).toBeLessThanOrEqual(0.6);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe.skipIf(!ready)("sound without words", () => {
@@ -112,5 +113,5 @@ describe.skipIf(!ready)("sound without words", () => {
       expect(s.start).toBeLessThanOrEqual(3 * k + 0.01);
       expect(s.end).toBeGreaterThanOrEqual(3 * k + 0.99);
     }
-  }, 60_000);
+  }, 300_000);
 });

@@ -106,17 +106,17 @@ describe("protocol eras", () => {
 
   it("answers the same calls identically in both eras on both transports", async () => {
     const calls: [string, Record<string, unknown>][] = [
-      ["get", { kind: "project", id: projectId }],
-      ["get", { kind: "project", id: "00000000-0000-4000-8000-000000000000" }],
-      ["list", { kind: "project", limit: 5 }],
+      ["roughy_get", { kind: "project", id: projectId }],
+      ["roughy_get", { kind: "project", id: "00000000-0000-4000-8000-000000000000" }],
+      ["roughy_list", { kind: "project", limit: 5 }],
       ["get_credits", { ledger_limit: 0 }],
-      ["get", { kind: "no-such-kind", id: projectId }],
+      ["roughy_get", { kind: "no-such-kind", id: projectId }],
     ];
     for (const [name, args] of calls) {
       const answers = await Promise.all(opened.map(async (o) => answer((await o.client.callTool({ name, arguments: args })) as CallToolResult)));
       for (const [i, a] of answers.entries()) expect(a, `${name} ${JSON.stringify(args)} via ${opened[i]!.transport}/${opened[i]!.era}`).toEqual(answers[0]);
     }
-    const found = answer((await opened[0]!.client.callTool({ name: "get", arguments: { kind: "project", id: projectId } })) as CallToolResult);
+    const found = answer((await opened[0]!.client.callTool({ name: "roughy_get", arguments: { kind: "project", id: projectId } })) as CallToolResult);
     expect(found.isError).toBe(false);
     expect(JSON.stringify(found.data)).toContain(projectId);
   });

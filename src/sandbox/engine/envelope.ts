@@ -12,6 +12,8 @@ export const FRAME = 0.01;
 export interface Envelope {
   /** Level of each 10 ms frame, dBFS. */
   db: Float32Array;
+  /** The room's noise floor: the level of the quietest 5% of frames. */
+  floorDb?: number;
 }
 
 export function envelopeOf(pcm: Int16Array, rate: number): Envelope {
@@ -23,7 +25,33 @@ export function envelopeOf(pcm: Int16Array, rate: number): Envelope {
     for (let k = f * n; k < (f + 1) * n; k++) s += (pcm[k] as number) ** 2;
     db[f] = 10 * Math.log10(s / n / 32768 ** 2 + 1e-12);
   }
-  return { db };
+  const sorted = Float32Array.from(db).sort();
+  return { db, floorDb: sorted.length ? (sorted[Math.floor(sorted.length * 0.05)] as number) : -90 };
+}
+
+// A pause's threshold sits well under speech, so the faint ends of words (a final "z", a breathy "h") can lie
+// under it. Sound counts as over when the level stays within 10 dB of the room's floor for 120 ms.
+const FAINT_DB = 10;
+const QUIET_RUN = 12;
+
+/**
+ * Where faint sound that runs on from `from` into a pause really stops, scanning toward `limit` (forward when
+ * limit > from, backward otherwise): the first point followed by 120 ms at the noise floor.
+ */
+export function faintEdge(env: Envelope | null, from: number, limit: number): number {
+  if (!env || env.floorDb === undefined) return from;
+  const floor = env.floorDb + FAINT_DB;
+  const step = limit >= from ? 1 : -1;
+  const f0 = Math.round(from / FRAME);
+  const f1 = Math.round(limit / FRAME);
+  let quiet = 0;
+  for (let f = f0; step > 0 ? f < f1 : f >= f1; f += step) {
+    const level = env.db[f];
+    if (level === undefined) break;
+    quiet = level <= floor ? quiet + 1 : 0;
+    if (quiet >= QUIET_RUN) return (step > 0 ? f - QUIET_RUN + 1 : f + QUIET_RUN) * FRAME;
+  }
+  return from;
 }
 
 /** The level of the asset's speech stream, mono, at 8 kHz (plenty for a level). */

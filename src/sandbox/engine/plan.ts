@@ -5,7 +5,7 @@
 // quietest moment between them), padded with a short breath, never inside a word.
 import type { MediaInfo, Segment, Word } from "../media/types.js";
 import { alignToScript, wordSimilarity } from "./align.js";
-import { type Envelope, quietestPoint, readEnvelope } from "./envelope.js";
+import { type Envelope, faintEdge, quietestPoint, readEnvelope } from "./envelope.js";
 import { isFiller, normalizeWord, tokenizeScriptWords } from "./normalize.js";
 import { detectSpeech, type SpeechMap } from "./silence.js";
 import { defaultTranscriber, INSTALL_HINT, type Transcriber } from "./transcriber.js";
@@ -190,9 +190,9 @@ export function confidentEnough(words: Word[], speech: Segment[], minShare = 0.3
 /** Recognised words without the fillers a recogniser makes of breaths and clicks (short or unsure ones). */
 export function sayable(words: Word[]): Word[] {
   return words.filter((w) => {
-    const t = tokensOf(w);
-    if (t.length === 0 || !t.every(isFiller)) return true;
-    return w.end - w.start >= 0.2 && (w.confidence ?? 1) >= 0.5;
+    if (!isFillerWord(w)) return true;
+    const d = w.end - w.start;
+    return d >= 0.2 && d <= LONGEST_FILLER && (w.confidence ?? 1) >= 0.5;
   });
 }
 
@@ -211,6 +211,30 @@ export class ScriptNotSpoken extends CutFailure {
       `Only ${found} of the script's ${total} words were heard in the recording in the script's order (at least ${needed} are needed): check that the script belongs to this asset, or make a scriptless cut.`,
     );
   }
+}
+
+/**
+ * Anchors in a phrase (speech between pauses of half a second) that is mostly not the script: an aside that
+ * happens to use two or three of the script's words ("go still more and do something") is not the script.
+ */
+export function dropIslands(anchors: number[], spoken: string[], pauseBefore: number[], pause = 0.5): number[] {
+  const phraseOf: number[] = [];
+  let phrase = 0;
+  spoken.forEach((_, k) => {
+    if (k > 0 && (pauseBefore[k] as number) >= pause) phrase++;
+    phraseOf.push(phrase);
+  });
+  const tokens = new Map<number, number>();
+  spoken.forEach((t, k) => {
+    if (!isFiller(t)) tokens.set(phraseOf[k] as number, (tokens.get(phraseOf[k] as number) ?? 0) + 1);
+  });
+  const hits = new Map<number, number>();
+  for (const k of anchors) hits.set(phraseOf[k] as number, (hits.get(phraseOf[k] as number) ?? 0) + 1);
+  return anchors.filter((k) => {
+    const p = phraseOf[k] as number;
+    const h = hits.get(p) ?? 0;
+    return h > 3 || h >= 0.5 * (tokens.get(p) ?? 0);
+  });
 }
 
 /**
@@ -234,12 +258,19 @@ export function inRuns(anchors: number[], aligned: Array<{ scriptIndex: number }
   return n;
 }
 
-/** Index sets of filler words: um, uh, er, ah, hmm and kin. */
+/** A hesitation is rarely longer; a recogniser "filler" that is, covers speech it could not read. */
+export const LONGEST_FILLER = 1.2;
+
+function isFillerWord(w: Word): boolean {
+  const t = tokensOf(w);
+  return t.length > 0 && t.every(isFiller);
+}
+
+/** Index sets of filler words: um, uh, er, ah, hmm and kin (not ones longer than any hesitation). */
 export function findFillers(words: Word[]): Set<number> {
   const out = new Set<number>();
   words.forEach((w, i) => {
-    const t = tokensOf(w);
-    if (t.length > 0 && t.every(isFiller)) out.add(i);
+    if (isFillerWord(w) && w.end - w.start <= LONGEST_FILLER) out.add(i);
   });
   return out;
 }
@@ -384,7 +415,9 @@ export function planScripted(words: Word[], script: string, duration: number, op
   let prevEnd = 0;
   words.forEach((w, i) => {
     if (restarts.has(i)) return;
-    tokensOf(w).forEach((t, k) => {
+    // a "filler" seconds long is speech the recogniser lost track of: unknown words, not a hesitation
+    const toks = isFillerWord(w) && w.end - w.start > LONGEST_FILLER ? ["<unk>"] : tokensOf(w);
+    toks.forEach((t, k) => {
       spoken.push(t);
       owner.push(i);
       pauseBefore.push(k === 0 ? Math.max(0, w.start - prevEnd) : 0);
@@ -393,7 +426,7 @@ export function planScripted(words: Word[], script: string, duration: number, op
   });
   const aligned = alignToScript(scriptTokens, spoken, { pauseBefore });
   const strong = aligned.map((a) => a.scriptIndex >= 0 && a.similarity >= ANCHOR);
-  const anchors = strong.flatMap((x, k) => (x ? [k] : []));
+  const anchors = dropIslands(strong.flatMap((x, k) => (x ? [k] : [])), spoken, pauseBefore);
   const found = inRuns(anchors, aligned, spoken);
   const needed = Math.max(2, Math.ceil(MIN_SCRIPT_FOUND * scriptTokens.length));
   if (found < needed) {
@@ -411,7 +444,8 @@ export function planScripted(words: Word[], script: string, duration: number, op
 
 /**
  * Which spoken tokens carry the script. Anchors (words heard as written) always; between two anchors where the
- * script has words, the speech joining them, however misheard; before the first anchor and after the last, when
+ * script has words, the speech joined to them without a long pause, however misheard (speech cut off from both
+ * by pauses is an aside, even if the aligner lent it a few script words); before the first anchor and after the last, when
  * the script has words there that the recogniser garbled, the speech glued to the anchor (a misheard opening is
  * not small talk). Between two anchors that are consecutive in the script, nothing: that is an aside, a filler
  * or an abandoned take.
@@ -435,7 +469,6 @@ export function keepScriptTokens(aligned: Array<{ scriptIndex: number; similarit
     const missing = (aligned[k2] as { scriptIndex: number }).scriptIndex - (aligned[k1] as { scriptIndex: number }).scriptIndex - 1;
     if (missing <= 0 || k2 - k1 <= 1) continue;
     const budget = 2 * missing + 2;
-    for (let k = k1 + 1; k < k2; k++) if ((aligned[k] as { scriptIndex: number }).scriptIndex >= 0 && !isFiller(spoken[k] as string)) keep[k] = true;
     for (const k of flood(k1, 1, k2, INNER_GLUE, budget)) keep[k] = true;
     for (const k of flood(k2, -1, k1, INNER_GLUE, budget)) keep[k] = true;
   }
@@ -562,6 +595,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 // recogniser edge may be from the pause that really bounds the word:
 const EDGE_SLACK = 0.15;
 const EDGE_REACH = 0.3;
+/** How far faint sound (a final fricative, a breathy onset) may run into a detected pause. */
+const FAINT_REACH = 0.4;
 
 /**
  * Where a kept span starting at a recognised word begins: a breath before the word inside the pause that
@@ -575,7 +610,12 @@ export function cutBefore(wordStart: number, prevEnd: number | null, sound: Soun
     if (prevEnd !== null && s.end <= prevEnd) continue;
     if (!best || s.end > best.end) best = s;
   }
-  if (best) return Math.max(best.start, best.end - breath);
+  if (best) {
+    // faint sound before the word may run back over a short dip into the real pause before it
+    const onset = faintEdge(sound.envelope, best.end, Math.max(prevEnd ?? 0, best.end - FAINT_REACH));
+    const pause = sound.silences.find((s) => s.start < onset && s.end >= onset - 0.011) ?? best;
+    return Math.max(pause.start, onset - breath);
+  }
   const from = prevEnd === null ? Math.max(0, wordStart - breath) : Math.max(prevEnd - 0.05, wordStart - EDGE_REACH);
   return quietestPoint(sound.envelope, Math.min(from, wordStart), wordStart + 0.03);
 }
@@ -588,7 +628,12 @@ export function cutAfter(wordEnd: number, nextStart: number | null, duration: nu
     if (nextStart !== null && s.start >= nextStart) continue;
     if (!best || s.start < best.start) best = s;
   }
-  if (best) return Math.min(best.end, best.start + breath);
+  if (best) {
+    // a word's faint tail (a final "z" under the pause threshold) may run on over a short dip into the real pause
+    const offset = faintEdge(sound.envelope, best.start, Math.min(nextStart ?? duration, best.start + FAINT_REACH));
+    const pause = sound.silences.find((s) => s.start <= offset + 0.011 && s.end > offset) ?? best;
+    return Math.min(pause.end, offset + breath);
+  }
   const to = nextStart === null ? Math.min(duration, wordEnd + breath) : Math.min(nextStart + 0.05, wordEnd + EDGE_REACH);
   return quietestPoint(sound.envelope, wordEnd - 0.03, Math.max(to, wordEnd));
 }
