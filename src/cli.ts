@@ -2,6 +2,7 @@
 // The `roughy-mcp` command. Default: the MCP server over stdio (stdout is the protocol, so everything
 // human goes to stderr). `roughy-mcp sandbox ...` runs the offline API server on its own instead.
 
+import module from "node:module";
 import { parseArgs } from "node:util";
 import type { HttpCliValues } from "./http/cli.js";
 import { redactText, redactingLogger, redactingTransport, registerSecret } from "./secrets.js";
@@ -15,6 +16,7 @@ Usage:
                                       --read-only only the tools that change nothing
   roughy-mcp sandbox [options]        run the offline Roughy-compatible API server (see: roughy-mcp sandbox --help)
   roughy-mcp --http [--port N] [--host 127.0.0.1] [--allowed-hosts H,..] [--allowed-origins O,..] [--sandbox]
+             [--public-url https://mcp.example.com]
                                       MCP over Streamable HTTP (stateless) at /mcp; each request brings its own
                                       Roughy key as Authorization: Bearer. --sandbox: forward to an embedded
                                       sandbox (requests without a key use the sandbox's; for local demos)
@@ -29,11 +31,16 @@ Environment:
   ROUGHY_SANDBOX_DIR                     sandbox data directory
   ROUGHY_TOOLSETS / ROUGHY_READ_ONLY=1   as --toolsets / --read-only
   ROUGHY_ALLOWED_HOSTS / ROUGHY_ALLOWED_ORIGINS   --http: comma-separated Host / Origin values answered
+  ROUGHY_OAUTH_SECRET / ROUGHY_PUBLIC_URL         --http: secret sealing OAuth tokens (same on every replica;
+                                         generated when unset) / public origin, as --public-url
 `;
 
 const VERSION = "0.1.0";
 
 async function main(argv: string[]): Promise<void> {
+  // V8's compile cache (Node >= 22.1; absent on 20): each later start reuses the bytecode of the chunks imported
+  // below instead of compiling them again. Called before those imports, so that they are the ones cached.
+  (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   // Held for the life of the process: whatever leaves it (messages, logs) is redacted by value.
   registerSecret(process.env.ROUGHY_API_KEY);
   if (argv[0] === "sandbox") {
@@ -55,6 +62,7 @@ async function main(argv: string[]): Promise<void> {
         host: { type: "string" },
         "allowed-hosts": { type: "string" },
         "allowed-origins": { type: "string" },
+        "public-url": { type: "string" },
         sandbox: { type: "boolean" },
         toolsets: { type: "string" },
         "read-only": { type: "boolean" },

@@ -2,7 +2,7 @@
 // The first line on stdout is one JSON object {"url"} for scripts to read; logs go to stderr.
 
 import { parseList } from "./guard.js";
-import { redactingLogger } from "../secrets.js";
+import { redactingLogger, registerSecret } from "../secrets.js";
 import { startHttpServer, type HttpServerOptions } from "./server.js";
 
 export type HttpCliValues = {
@@ -13,6 +13,7 @@ export type HttpCliValues = {
   sandbox?: boolean;
   toolsets?: string;
   "read-only"?: boolean;
+  "public-url"?: string;
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -30,6 +31,10 @@ export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv =
     allowedHosts: parseList(values["allowed-hosts"] ?? env.ROUGHY_ALLOWED_HOSTS),
     allowedOrigins: parseList(values["allowed-origins"] ?? env.ROUGHY_ALLOWED_ORIGINS),
     logger: log,
+    oauth: {
+      ...(env.ROUGHY_OAUTH_SECRET?.trim() ? { secret: env.ROUGHY_OAUTH_SECRET.trim() } : {}),
+      ...((values["public-url"] ?? env.ROUGHY_PUBLIC_URL)?.trim() ? { publicUrl: (values["public-url"] ?? env.ROUGHY_PUBLIC_URL)!.trim() } : {}),
+    },
     serverOptions: {
       ...(values.toolsets !== undefined ? { toolsets: values.toolsets } : {}),
       ...(values["read-only"] ? { readOnly: true } : {}),
@@ -56,9 +61,13 @@ export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv =
     options.baseUrl = env.ROUGHY_BASE_URL?.trim() || undefined;
   }
 
+  // Held for the life of the process: no log line or answer may ever carry it.
+  registerSecret(env.ROUGHY_OAUTH_SECRET);
   const server = await startHttpServer(options);
   process.stdout.write(JSON.stringify({ url: server.url }) + "\n");
   log(`MCP over Streamable HTTP at ${server.url} (stateless; allowed hosts: ${server.allowedHosts.join(", ")}).`);
+  if (server.oauth) log(`OAuth for claude.ai/ChatGPT: resource metadata at ${server.oauth.resourceMetadataUrl}.`);
+  if (server.oauthSecretGenerated) log("ROUGHY_OAUTH_SECRET unset: a random one was generated; OAuth tokens end with this process and only this instance can read them (set it, the same on every replica, to scale out).");
 
   const shutdown = async () => {
     await server.close().catch(() => {});

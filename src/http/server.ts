@@ -16,6 +16,8 @@ import { noLocalFiles } from "./no-local-files.js";
 import { redactResponse, registerSecret } from "../secrets.js";
 import { TOOL_LIST } from "../tools/index.js";
 import { BodyStalled, BodyTooLarge, HTTP_LIMITS, SERVER_OPTIONS, applyServerLimits, readBody } from "./limits.js";
+import { AuthorizationServer } from "./auth/authorization-server.js";
+import { TokenSealer } from "./auth/tokens.js";
 import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
 
 export const MCP_PATH = "/mcp";
@@ -42,6 +44,12 @@ export type HttpServerOptions = {
   maxBodyBytes?: number;
   timeoutMs?: number;
   logger?: (line: string) => void;
+  /**
+   * The OAuth authorization server for hosts that cannot send a header (on unless `false`). `secret` seals
+   * every token (ROUGHY_OAUTH_SECRET; generated when unset, so tokens die with the process and replicas need
+   * the same one); `publicUrl` is the origin clients reach (default http://<host>:<port>).
+   */
+  oauth?: false | { secret?: string; publicUrl?: string };
   /** Passed to every per-request server (tests may narrow the tools). */
   serverOptions?: Pick<CreateServerOptions, "tools" | "subscriptionPollMs" | "toolsets" | "readOnly">;
 };
@@ -53,6 +61,10 @@ export type HttpServerHandle = {
   allowedHosts: string[];
   /** Clients currently cached (one per distinct key seen recently). */
   cachedClients(): number;
+  /** The OAuth authorization server, when on. */
+  oauth: AuthorizationServer | null;
+  /** Whether the OAuth secret was generated (single instance only). */
+  oauthSecretGenerated: boolean;
   close(): Promise<void>;
 };
 
@@ -82,6 +94,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   // Filled once listening: the defaults name the actual port.
   let allowedHosts: string[] = [];
   let allowedOrigins: string[] = [];
+  let oauth: AuthorizationServer | null = null;
+  const oauthSecret = options.oauth === false ? null : (options.oauth?.secret ?? TokenSealer.generateSecret());
 
   const handleMcp = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     // Stateless: there is no session to resume (GET) or end (DELETE).
@@ -89,11 +103,23 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       send(res, 405, rpcError(-32000, "Method not allowed: this server is stateless; send JSON-RPC with POST."), { allow: "POST" });
       return;
     }
-    const own = bearerKey(req.headers.authorization);
+    const bearer = bearerKey(req.headers.authorization);
+    // A bearer value is either one of our OAuth access tokens (carrying the key given at consent) or, for hosts
+    // that can send headers, the Roughy key itself.
+    const granted = bearer && oauth ? await oauth.verifyAccessToken(bearer) : null;
+    const challenge = (error?: string) =>
+      oauth ? `Bearer ${error ? `error="${error}", ` : ""}resource_metadata="${oauth.resourceMetadataUrl}"` : 'Bearer realm="roughy-mcp"';
+    if (granted === "invalid") {
+      send(res, 401, rpcError(-32001, "Unauthorized: the access token is expired, revoked or not for this server; refresh it or sign in again."), {
+        "www-authenticate": challenge("invalid_token"),
+      });
+      return;
+    }
+    const own = granted ? granted.token : bearer;
     const key = own ?? options.anonymousKey ?? null;
     if (!key) {
-      send(res, 401, rpcError(-32001, "Unauthorized: send your Roughy API key as Authorization: Bearer <key>."), {
-        "www-authenticate": 'Bearer realm="roughy-mcp"',
+      send(res, 401, rpcError(-32001, "Unauthorized: sign in through OAuth (see the resource metadata) or send your Roughy API key as Authorization: Bearer <key>."), {
+        "www-authenticate": challenge(),
       });
       return;
     }
@@ -119,11 +145,16 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
 
     // The key travels to the factory as the request's AuthInfo (the SDK passes it through untouched);
     // clientId says whether the caller brought it or got the --sandbox anonymous key.
-    const auth: AuthInfo = { token: key, clientId: own === null ? ANONYMOUS_CLIENT : "roughy-api-key", scopes: [] };
-    // This caller's key is redacted from everything sent while their request is open. (The --sandbox key an
-    // anonymous request borrows is the local demo's, usable by anyone who can reach it: nothing to hide.)
+    const auth: AuthInfo = { token: key, clientId: own === null ? ANONYMOUS_CLIENT : granted ? granted.clientId : "roughy-api-key", scopes: [] };
+    // This caller's key (and the token that carried it) is redacted from everything sent while their request is
+    // open. (The --sandbox key an anonymous request borrows is the local demo's, usable by anyone who can reach
+    // it: nothing to hide.)
     const releaseKey = registerSecret(own);
-    res.on("close", releaseKey);
+    const releaseToken = registerSecret(bearer);
+    res.on("close", () => {
+      releaseKey();
+      releaseToken();
+    });
     await nodeHandler(Object.assign(req, { auth }), res, body);
   };
 
@@ -167,6 +198,18 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       send(res, 403, rpcError(-32000, "Forbidden: Origin not allowed (see --allowed-origins)."));
       return;
     }
+    if (oauth && url.pathname !== MCP_PATH) {
+      oauth
+        .handle(req, res, url)
+        .then((handled) => {
+          if (!handled) send(res, 404, rpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}.`));
+        })
+        .catch((error: unknown) => {
+          logger(`http: oauth request failed: ${error instanceof Error ? error.message : String(error)}`);
+          send(res, error instanceof BodyTooLarge ? 413 : 500, { error: "server_error", error_description: "The request could not be handled." });
+        });
+      return;
+    }
     if (url.pathname !== MCP_PATH) {
       send(res, 404, rpcError(-32000, `Not found: the MCP endpoint is ${MCP_PATH}.`));
       return;
@@ -193,12 +236,24 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : defaultAllowedHosts(host, port);
   allowedOrigins = options.allowedOrigins && options.allowedOrigins.length > 0 ? options.allowedOrigins : defaultAllowedOrigins(allowedHosts);
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  if (oauthSecret) {
+    const publicUrl = options.oauth ? options.oauth.publicUrl : undefined;
+    oauth = new AuthorizationServer({
+      issuer: publicUrl ?? `http://${urlHost}:${port}`,
+      mcpPath: MCP_PATH,
+      secret: oauthSecret,
+      baseUrl: options.baseUrl,
+      ...(options.mode === "sandbox" && options.anonymousKey ? { sandboxKey: options.anonymousKey } : {}),
+    });
+  }
 
   return {
     url: `http://${urlHost}:${port}${MCP_PATH}`,
     port,
     allowedHosts,
     cachedClients: () => clients.size,
+    oauth,
+    oauthSecretGenerated: options.oauth !== false && !options.oauth?.secret,
     async close() {
       await mcpHandler.close().catch(() => {});
       await new Promise<void>((resolve) => {

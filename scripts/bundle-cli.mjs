@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// The last build step: bundles the `roughy-mcp` command (src/cli.ts) over tsc's dist/cli.js, so that a host
+// spawning the server reads a few files instead of resolving hundreds of modules. Code splitting keeps each
+// lazily imported part (the server, the sandbox, the HTTP entry) in a chunk of its own that loads only when
+// the first request needing it arrives. dist/client and dist/sandbox stay tsc's output: they are the library
+// exports, and the bundle does not import them.
+
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const DIST = path.join(ROOT, "dist");
+const CHUNK_PREFIX = "cli-chunk-";
+
+// Left to node_modules: packages that find files beside themselves at run time (the platform's ffmpeg and
+// ffprobe binaries, the SQLite engine's .wasm).
+const EXTERNAL = ["@ffmpeg-installer/*", "@ffprobe-installer/*", "node-sqlite3-wasm"];
+
+/**
+ * Modules that locate files relative to themselves (the built view next to dist/app/) keep doing so from
+ * where tsc would have put them: every output file sits directly in dist/, so `import.meta.url` there is
+ * re-pointed at the module's own dist path.
+ */
+const keepModuleUrls = {
+  name: "roughy-module-urls",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      if (!source.includes("import.meta.url")) return undefined;
+      const own = path.relative(path.join(ROOT, "src"), args.path).replace(/\\/g, "/").replace(/\.ts$/, ".js");
+      return { contents: source.replaceAll("import.meta.url", `new URL(${JSON.stringify(`./${own}`)}, import.meta.url).href`), loader: "ts" };
+    });
+  },
+};
+
+// zod re-exports every locale through one barrel (`z.locales`): some 300 KB of messages the server never shows,
+// parsed at every start. Only English (zod's default) is kept, as the view's build does (ui/vite.config.ts).
+const englishOnlyZod = {
+  name: "roughy-zod-locales-en",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)[\\/]/.test(args.importer) ? { path: "zod-locales-en", namespace: "roughy-zod" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "roughy-zod" }, () => ({
+      contents: `export { default as en } from "zod/v4/locales/en.js";`,
+      resolveDir: ROOT,
+      loader: "js",
+    }));
+  },
+};
+
+for (const name of (await import("node:fs")).readdirSync(DIST)) {
+  if (name.startsWith(CHUNK_PREFIX)) await rm(path.join(DIST, name));
+}
+
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: { cli: "src/cli.ts" },
+  outdir: DIST,
+  chunkNames: `${CHUNK_PREFIX}[hash]`,
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20.19",
+  external: EXTERNAL,
+  plugins: [keepModuleUrls, englishOnlyZod],
+  // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
+  banner: { js: `import { createRequire as __roughyRequire } from "node:module"; const require = __roughyRequire(import.meta.url);` },
+  legalComments: "none",
+  logLevel: "warning",
+});
