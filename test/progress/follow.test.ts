@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { RoughyClient, MemoryResumeStore, type Asset, type Cut } from "../../src/client/index.js";
 import { startSandbox } from "../../src/sandbox/index.js";
-import { follow } from "../../src/progress/follow.js";
+import { describeState, follow } from "../../src/progress/follow.js";
 import type { ProgressSink } from "../../src/progress/sink.js";
 
 const FIXTURE = path.resolve("test/fixtures/interview.mp4");
@@ -124,6 +124,13 @@ describe("follow()", () => {
     const started = Date.now();
     await expect(pending).rejects.toThrow("stop");
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it("says a processing cut matches a script only when it has one (issue 11, item 10)", async () => {
+    const { cut: scriptless } = await client.cuts.create({ asset_id: asset.id, script: null });
+    const { cut: scripted } = await client.cuts.create({ asset_id: asset.id, script: "Thanks for having me." });
+    expect(describeState("cut", { ...scriptless, state: "processing" })).not.toMatch(/script/);
+    expect(describeState("cut", { ...scripted, state: "processing" })).toMatch(/matching the script/);
   });
 
   it("answers at once for a resource already in its final state", async () => {
