@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink, writeFile } f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { checkUploadable, createFileAccess, isInside, parseAllowedDirsEnv, rootUriToPath, type FileAccess } from "./allowed-dirs.js";
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 
 let root: string;
 let allowed: string;

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 
 /** Where the allowed directories come from, in order of preference. */
 export type AllowedDirSource = {

@@ -3,7 +3,7 @@
 
 import { execFile } from "node:child_process";
 import { createRequire } from "node:module";
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 
 const require = createRequire(import.meta.url);
 let ffprobePath: string | undefined;

@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { CallToolResult, Result, Server, Task } from "@modelcontextprotocol/server";
 import type { JobManager, JobSnapshot, JobStatus } from "./manager.js";
 import type { ProgressSink } from "../progress/sink.js";
-import { ProtocolError, ProtocolErrorCode } from "../server/protocol-error.js";
+import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 
 /** How long a finished task can still be read, unless the client asks for less. */
 export const DEFAULT_TASK_TTL_MS = 60 * 60 * 1000;

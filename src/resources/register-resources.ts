@@ -7,7 +7,8 @@
 import type { LoggingLevel, ReadResourceResult, Resource, ResourceTemplateType, Server } from "@modelcontextprotocol/server";
 import type { RoughyClient } from "../client/index.js";
 import { RoughyError } from "../client/errors.js";
-import { follow, isTerminal, type FollowKind } from "../progress/follow.js";
+import { follow, type FollowKind } from "../progress/follow.js";
+import { isTerminal, kindsWhere } from "../vocabulary/kinds.js";
 import { describeRoughyError } from "../server/tool-errors.js";
 import {
   RESOURCE_EXPORT_FORMATS,
@@ -18,8 +19,8 @@ import {
   subtitleUri,
   type EntityKind,
   type ParsedUri,
-} from "./uris.js";
-import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../server/protocol-error.js";
+} from "../vocabulary/uris.js";
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../vocabulary/errors.js";
 
 /** A resource at one fixed URI, contributed by another part (the cut timeline view). */
 export type FixedResource = Resource & { read(): Promise<ReadResourceResult> };
@@ -32,6 +33,9 @@ export type ResourceDeps = {
   /** Polling bound for subscriptions when live events are unavailable. */
   pollMs?: number;
 };
+
+/** The kinds with a JSON view (a roughy:// URI in the kind table). */
+const ENTITY_KINDS = kindsWhere("get") as EntityKind[];
 
 /** Completed cuts whose exports resources/list shows. */
 const LISTED_CUTS = 5;
@@ -146,7 +150,7 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
       description: "A completed cut's subtitles on the cut's timeline: srt or vtt (word timing).",
       complete: { cut_id: (v) => recentIds("cut", v), format: formats(RESOURCE_SUBTITLE_FORMATS) },
     },
-    ...(["project", "asset", "cut", "render"] as const).map((kind) => ({
+    ...ENTITY_KINDS.map((kind) => ({
       name: kind,
       uriTemplate: URI_TEMPLATES[kind],
       title: `Roughy ${kind}`,

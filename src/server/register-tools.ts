@@ -12,7 +12,7 @@ import { createProgressSink } from "../progress/sink.js";
 import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
 import { RoughyError } from "../client/errors.js";
 import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolsets.js";
-import { ProtocolError, ProtocolErrorCode } from "./protocol-error.js";
+import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 
 export type Extra = ServerContext;
 

@@ -5,19 +5,17 @@
 
 import { z } from "zod";
 import { RoughyError } from "../client/errors.js";
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
+import { KINDS, kindNamed, kindsWhere } from "../vocabulary/kinds.js";
 
 export type DescribedError = { message: string; internal: boolean };
 
 /** Extra facts the wrapper may fetch to make a payment error actionable. */
 export type PaymentFacts = { balance?: number; cost?: number };
 
+/** Each id argument with the list call that shows valid ids, from the kind table; `id` goes with `kind`. */
 const ID_ARGS: Record<string, string> = {
-  asset_id: "list kind=assets",
-  cut_id: "list kind=cuts",
-  render_id: "list kind=renders",
-  project_id: "list kind=projects",
-  webhook_id: "list kind=webhooks",
+  ...Object.fromEntries(kindsWhere("list").filter((k) => k !== "ledger").map((k) => [KINDS[k].idArg, `list kind=${KINDS[k].plural}`])),
   id: "list with the same kind",
 };
 
@@ -41,7 +39,8 @@ function notFoundHint(args: Record<string, unknown>): string {
   const kinds = Object.keys(ID_ARGS)
     .filter((k) => typeof args[k] === "string" && k !== "id")
     .map((k) => ID_ARGS[k]);
-  if (typeof args.kind === "string") kinds.push(`list kind=${args.kind}s`.replace(/ss$/, "s"));
+  const kind = typeof args.kind === "string" ? kindNamed(args.kind) : null;
+  if (kind && KINDS[kind].list) kinds.push(`list kind=${KINDS[kind].plural}`);
   const unique = [...new Set(kinds)];
   return unique.length > 0 ? `Call ${unique.join(" or ")} to see valid ids.` : "Call list to see valid ids.";
 }
