@@ -10,7 +10,7 @@ import type { Asset, Cut, Render, RoughyClient } from "../client/index.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 import { follow } from "../progress/follow.js";
 import { phaseScale } from "../progress/sink.js";
-import { segmentsFromOtio, type CutSegments } from "../tools/segments.js";
+import { segmentsFromOtio, type CutSegments } from "../operations/segments.js";
 import { JobStepError, type JobContext } from "./manager.js";
 
 export const CUT_EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio"] as const;

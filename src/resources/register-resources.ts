@@ -9,7 +9,7 @@ import type { RoughyClient } from "../client/index.js";
 import { RoughyError } from "../client/errors.js";
 import { follow, type FollowKind } from "../progress/follow.js";
 import { isTerminal, kindsWhere } from "../vocabulary/kinds.js";
-import { describeRoughyError } from "../server/tool-errors.js";
+import { describeRoughyError } from "../operations/describe-error.js";
 import {
   RESOURCE_EXPORT_FORMATS,
   RESOURCE_SUBTITLE_FORMATS,

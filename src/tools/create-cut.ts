@@ -8,7 +8,7 @@ import { defineTool } from "./define-tool.js";
 import { assetId, waitSeconds } from "./shared-params.js";
 import { cutView, viewCut } from "./views.js";
 import { waitAfterCreate } from "./wait-after-create.js";
-import { segmentsFromOtio, type CutSegments } from "./segments.js";
+import { segmentsFromOtio, type CutSegments } from "../operations/segments.js";
 import type { Cut, RoughyClient } from "../client/index.js";
 import { CUT_TIMELINE_META } from "../vocabulary/uris.js";
 

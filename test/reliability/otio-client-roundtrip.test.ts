@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseExport, renderExport } from "../../src/sandbox/media/exports/index.js";
 import type { Segment } from "../../src/sandbox/media/types.js";
-import { segmentsFromOtio } from "../../src/tools/segments.js";
+import { segmentsFromOtio } from "../../src/operations/segments.js";
 
 const RATES = [23.976, 24, 25, 29.97, 30, 50, 59.94, 60];
 

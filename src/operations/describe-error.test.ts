@@ -2,7 +2,7 @@
 // the ids involved, the request id and the next step; server-side failures stay generic.
 import { describe, expect, it } from "vitest";
 import { ConflictError, ConnectionError, RoughyError, ServerError, ValidationError } from "../client/errors.js";
-import { describeError, describeInputIssues } from "./tool-errors.js";
+import { describeError, describeInputIssues } from "./describe-error.js";
 import { ToolError } from "../vocabulary/errors.js";
 import { z } from "zod";
 

@@ -1,4 +1,4 @@
-// Turns anything a tool handler throws into a message an agent can act on. API problems of the caller's
+// The one error path: turns anything a tool handler or a job step throws into a message an agent can act on. API problems of the caller's
 // making (4xx) name the code, the argument and value, the request id and the next step; server-side and
 // unknown failures get a short generic line with the request id, and the caller logs the detail. Raw API
 // JSON and SDK exception text never reach the agent.
