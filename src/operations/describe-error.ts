@@ -5,7 +5,7 @@
 
 import { z } from "zod";
 import { RoughyError } from "../client/errors.js";
-import { ToolError } from "../vocabulary/errors.js";
+import { ConfigurationError, ToolError } from "../vocabulary/errors.js";
 import { KINDS, kindNamed, kindsWhere } from "../vocabulary/kinds.js";
 
 export type DescribedError = { message: string; internal: boolean };
@@ -149,7 +149,7 @@ export function describeInputIssues(issues: readonly z.core.$ZodIssue[], input: 
 }
 
 export function describeError(error: unknown, args: Record<string, unknown>, facts?: PaymentFacts): DescribedError {
-  if (error instanceof ToolError) return { message: error.message, internal: false };
+  if (error instanceof ToolError || error instanceof ConfigurationError) return { message: error.message, internal: false };
   if (error instanceof RoughyError) return describeRoughyError(error, args, facts);
   if (error instanceof z.ZodError) {
     // A tool's own late validation (a value that needs the backend to check).

@@ -51,8 +51,7 @@ function pick(r: Resource) {
 /** What to call after a wait: the kind table's step for the state, or "again" when the wait ran out first. */
 export function nextStep(kind: FollowKind, r: Resource, timedOut: boolean): string {
   if (timedOut && !isTerminal(kind, r.state)) return `Still ${r.state}: call wait with kind=${kind}, id=${r.id} again.`;
-  const step = kindNextStep(kind, r);
-  return step.charAt(0).toUpperCase() + step.slice(1);
+  return kindNextStep(kind, r);
 }
 
 export const wait = defineTool({

@@ -58,7 +58,7 @@ export const KINDS = {
     next: (a: StepSubject) => {
       switch (a.state) {
         case "ready":
-          return `create_cut with asset_id=${a.id} (add a script to cut to the intended message), or cut_to_script with asset_id=${a.id}.`;
+          return `create_cut asset_id=${a.id} (add a script to cut to the intended message), or cut_to_script asset_id=${a.id}.`;
         case "pending_payment":
           return `top up credits (get_credits shows the balance); the asset becomes ready once paid, then ${waitAgain("asset", a.id)}.`;
         case "failed":
@@ -83,9 +83,9 @@ export const KINDS = {
     next: (c: StepSubject) => {
       switch (c.state) {
         case "completed":
-          return `export_cut with cut_id=${c.id} (format edl, xmeml, fcpxml, otio, srt or vtt), or create_render with asset_id=${String(c.asset_id)} cut_id=${c.id}.`;
+          return `export_cut cut_id=${c.id} (format edl, xmeml, fcpxml, otio, srt or vtt), or create_render asset_id=${String(c.asset_id)} cut_id=${c.id}.`;
         case "failed":
-          return `read the error; create_cut with asset_id=${String(c.asset_id)} starts a fresh attempt (perhaps without a script).`;
+          return `read the error; create_cut asset_id=${String(c.asset_id)} starts a fresh attempt (perhaps without a script).`;
         default:
           return `${waitAgain("cut", c.id)} (a cut takes a fraction of the source's length).`;
       }
@@ -105,11 +105,11 @@ export const KINDS = {
     next: (r: StepSubject) => {
       switch (r.state) {
         case "completed":
-          return `download_render with render_id=${r.id}.`;
+          return `download_render render_id=${r.id}.`;
         case "failed":
-          return `read the error, then create_render with asset_id=${String(r.asset_id)} again.`;
+          return `read the error, then create_render asset_id=${String(r.asset_id)} again.`;
         case "canceled":
-          return `create_render with asset_id=${String(r.asset_id)} again if you still need the file.`;
+          return `create_render asset_id=${String(r.asset_id)} again if you still need the file.`;
         default:
           return `${waitAgain("render", r.id)}, then download_render.`;
       }
