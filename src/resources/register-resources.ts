@@ -171,8 +171,11 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
 
   server.setRequestHandler("completion/complete", async (request) => {
     const { ref, argument } = request.params;
-    const template = ref.type === "ref/resource" ? templates.find((t) => t.uriTemplate === ref.uri) : undefined;
-    const complete = template?.complete[argument.name];
+    // Completion is for what this server has: its resource templates (no prompts).
+    if (ref.type !== "ref/resource") throw new ProtocolError(ProtocolErrorCode.InvalidParams, "This server has no prompts to complete; completion works on its resource templates.");
+    const template = templates.find((t) => t.uriTemplate === ref.uri);
+    if (!template) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource template ${ref.uri}; resources/templates/list has them.`);
+    const complete = template.complete[argument.name];
     const values = complete ? (await complete(argument.value)).slice(0, COMPLETION_LIMIT) : [];
     return { completion: { values, total: values.length, hasMore: false } };
   });

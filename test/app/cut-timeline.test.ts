@@ -273,7 +273,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
 describe("cut tools without a UI host", () => {
   it("create_cut still answers with text and the same structured fields", () => {
     expect(textOf(cutResult)).toMatch(/keeps \d+ segment/);
-    expect(Object.keys(cutResult.structuredContent ?? {}).sort()).toEqual(["created", "cut", "segments", "timed_out"]);
+    expect(Object.keys(cutResult.structuredContent ?? {}).sort()).toEqual(["created", "cut", "next_step", "segments", "timed_out"]);
     expect(CallToolResultSchema.safeParse(cutResult).success).toBe(true);
   });
 });
