@@ -10,7 +10,7 @@ import path from "node:path";
 import { z } from "zod";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
-import { exportUri, subtitleUri } from "../resources/uris.js";
+import { exportUri, subtitleUri } from "../vocabulary/uris.js";
 import type { ExportFormat } from "../client/index.js";
 
 /** Above this the file goes to disk instead of into the answer. */
