@@ -143,7 +143,7 @@ describe("faults survived", () => {
       expect(viaJob.isError, textOf(viaJob)).toBeFalsy();
       type JobView = { id: string; status: string; error: { message: string; code: string } | null };
       let job = viaJob.structuredContent as JobView;
-      while (job.status === "running") job = ((await conn.call("wait", { kind: "job", id: job.id, wait_seconds: 50 })).structuredContent as { job: JobView }).job;
+      while (job.status === "running") job = ((await conn.call("roughy_wait", { kind: "job", id: job.id, wait_seconds: 50 })).structuredContent as { job: JobView }).job;
       expect(job.status).toBe("failed");
       expect(job.error?.code).toBe("connection_error");
       // One error path: the job's message is the tool's, word for word, and neither names the socket error.
