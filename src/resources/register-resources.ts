@@ -7,8 +7,9 @@
 import type { LoggingLevel, ReadResourceResult, Resource, ResourceTemplateType, Server } from "@modelcontextprotocol/server";
 import type { RoughyClient } from "../client/index.js";
 import { RoughyError } from "../client/errors.js";
-import { follow, isTerminal, type FollowKind } from "../progress/follow.js";
-import { describeRoughyError } from "../server/tool-errors.js";
+import { follow, type FollowKind } from "../progress/follow.js";
+import { isTerminal, kindsWhere } from "../vocabulary/kinds.js";
+import { describeRoughyError } from "../operations/describe-error.js";
 import {
   RESOURCE_EXPORT_FORMATS,
   RESOURCE_SUBTITLE_FORMATS,
@@ -19,8 +20,8 @@ import {
   subtitleUri,
   type EntityKind,
   type ParsedUri,
-} from "./uris.js";
-import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../server/protocol-error.js";
+} from "../vocabulary/uris.js";
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../vocabulary/errors.js";
 import { linkExport } from "../exports/link-media.js";
 
 /** A resource at one fixed URI, contributed by another part (the cut timeline view). */
@@ -36,6 +37,9 @@ export type ResourceDeps = {
   /** A remote caller's files are not this machine's: exports are not pointed at remembered upload paths. */
   remote?: boolean;
 };
+
+/** The kinds with a JSON view (a roughy:// URI in the kind table). */
+const ENTITY_KINDS = kindsWhere("get") as EntityKind[];
 
 /** Completed cuts whose exports resources/list shows. */
 const LISTED_CUTS = 5;
@@ -153,7 +157,7 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
       description: "A completed cut's subtitles on the cut's timeline: srt or vtt (word timing).",
       complete: { cut_id: (v) => recentIds("cut", v), format: formats(RESOURCE_SUBTITLE_FORMATS) },
     },
-    ...(["project", "asset", "cut", "render"] as const).map((kind) => ({
+    ...ENTITY_KINDS.map((kind) => ({
       name: kind,
       uriTemplate: URI_TEMPLATES[kind],
       title: `Roughy ${kind}`,
@@ -174,8 +178,11 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
 
   server.setRequestHandler("completion/complete", async (request) => {
     const { ref, argument } = request.params;
-    const template = ref.type === "ref/resource" ? templates.find((t) => t.uriTemplate === ref.uri) : undefined;
-    const complete = template?.complete[argument.name];
+    // Completion is for what this server has: its resource templates (no prompts).
+    if (ref.type !== "ref/resource") throw new ProtocolError(ProtocolErrorCode.InvalidParams, "This server has no prompts to complete; completion works on its resource templates.");
+    const template = templates.find((t) => t.uriTemplate === ref.uri);
+    if (!template) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource template ${ref.uri}; resources/templates/list has them.`);
+    const complete = template.complete[argument.name];
     const values = complete ? (await complete(argument.value)).slice(0, COMPLETION_LIMIT) : [];
     return { completion: { values, total: values.length, hasMore: false } };
   });

@@ -92,7 +92,11 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const allTools = [...(options.tools ?? TOOL_LIST), ...APP_TOOLS];
   const shown = allTools.filter((tool) => whyHidden(tool, selection) === null && !isAppOnly(tool));
   const limitedTo = shown.length < allTools.filter((tool) => !isAppOnly(tool)).length ? shown.map((tool) => tool.name) : null;
-  const jobs = new JobManager();
+  const jobs = new JobManager({
+    logInternal(message, error) {
+      logger(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    },
+  });
   // MCP Tasks only where a task can outlive its request: a stateless HTTP server forgets it at once.
   const tasks = options.remote ? undefined : new JobTaskStore(jobs);
   const serverInstructions = instructions(options.remote?.backend.mode ?? options.backend?.mode ?? backendConfigFromEnv(env).mode, Boolean(options.remote), limitedTo);
