@@ -3,6 +3,7 @@
 // reference server a host is most likely to spawn next to it, @modelcontextprotocol/server-everything, and
 // the smallest stdio server the SDK makes (bench/fixtures/minimal-server.mjs). Spawns interleave server by
 // server, the order rotated each run, so that the shared machine's noise falls on all of them alike.
+// BENCH_BEFORE_CLI=/path/to/an/older/dist/cli.js adds that build as a "before" row.
 
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -43,12 +44,14 @@ export const coldStart: Bench = {
   async run(): Promise<Row[]> {
     requireFile(CLI, "the MCP server build");
     const everything = await referenceServer();
+    const before = process.env.BENCH_BEFORE_CLI;
     return withTempDir("cold", async (dir) => {
       const servers: Server[] = [
         // No key: the default, sandbox mode, where the sandbox must not start before a tool needs it.
         { name: "roughy-mcp", args: [CLI], env: { ROUGHY_SANDBOX_DIR: dir } },
         { name: "server-everything", args: [everything, "stdio"], env: {} },
         { name: "minimal SDK server", args: [path.join(ROOT, "bench", "fixtures", "minimal-server.mjs")], env: {} },
+        ...(before ? [{ name: "before (BENCH_BEFORE_CLI)", args: [before], env: { ROUGHY_SANDBOX_DIR: dir } }] : []),
       ];
       const samples = servers.map((): Samples => ({ legacy: [], stateless: [] }));
       // Run 0 is unmeasured: it warms the OS file cache, which every later start of a host also has.
@@ -63,7 +66,7 @@ export const coldStart: Bench = {
           samples[k]!.stateless.push(stateless);
         }
       }
-      const [ours, ref, minimal] = samples as [Samples, Samples, Samples];
+      const [ours, ref, minimal, older] = samples as [Samples, Samples, Samples, Samples | undefined];
       const bench = "cold start";
       const of = `median of ${RUNS} (min–max)`;
       const show = (values: number[]) => (values.some(Number.isNaN) ? "no answer (error)" : `${spread(values, (v) => v.toFixed(0))} ms`);
@@ -115,6 +118,17 @@ export const coldStart: Bench = {
           baseline: `${show(list(minimal))} minimal SDK server`,
           ratio: paired(list(ours), list(minimal)),
         }),
+        ...(older
+          ? [
+              row({
+                bench,
+                metric: `before (BENCH_BEFORE_CLI): spawn → tools/list answer, ${of}`,
+                measured: show(list(older)),
+                baseline: `${show(list(ref))} server-everything`,
+                ratio: paired(list(older), list(ref)),
+              }),
+            ]
+          : []),
       ];
     });
   },

@@ -5,9 +5,19 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { CLI, hostEnv, nowMs, requireFile } from "./common.js";
 
+/**
+ * The SDK's own stdio transport probes a 2026-07-28 server on a sibling process (so as not to spend the real
+ * one on a server that might exit); a subclass probes in place, so one spawn is timed, as a host that knows
+ * the server's era (a cached verdict) would open it.
+ */
+class InPlaceStdioClientTransport extends StdioClientTransport {}
+
 export type McpSession = {
   client: Client;
-  /** ms from spawn to the `initialize` answer (connect resolves once it is in and `initialized` is sent). */
+  /**
+   * ms from spawn to the opening answer: `initialize` (connect resolves once it is in and `initialized` is
+   * sent), or `server/discover` for a 2026-07-28 session.
+   */
   initializeMs: number;
   close(): Promise<void>;
 };
@@ -16,15 +26,21 @@ export async function connectStdio(options: {
   command?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** "modern": open with server/discover and speak 2026-07-28; default: the 2025 initialize handshake. */
+  era?: "legacy" | "modern";
 }): Promise<McpSession> {
   const args = options.args ?? [requireFile(CLI, "the MCP server build")];
-  const transport = new StdioClientTransport({
+  const Transport = options.era === "modern" ? InPlaceStdioClientTransport : StdioClientTransport;
+  const transport = new Transport({
     command: options.command ?? process.execPath,
     args,
     env: hostEnv(options.env ?? {}),
     stderr: "ignore",
   });
-  const client = new Client({ name: "roughy-mcp-bench", version: "0.0.0" });
+  const client = new Client(
+    { name: "roughy-mcp-bench", version: "0.0.0" },
+    options.era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {},
+  );
   const t0 = nowMs();
   await client.connect(transport);
   const initializeMs = nowMs() - t0;

@@ -5,9 +5,9 @@
 import { z } from "zod";
 import { defineTool } from "../tools/define-tool.js";
 import { uuid } from "../tools/shared-params.js";
-import { segmentsFromOtio, type KeptSegment } from "../tools/segments.js";
+import { segmentsFromOtio, type KeptSegment } from "../operations/segments.js";
 import { parseVttWords, toSourceTime, type SpanWord } from "./vtt-words.js";
-import { CUT_TIMELINE_URI } from "./uri.js";
+import { CUT_TIMELINE_URI } from "../vocabulary/uris.js";
 import type { RoughyClient } from "../client/index.js";
 
 /** Structured content stays under this many characters, well inside the 20,000 answer cap. */

@@ -11,10 +11,10 @@ import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import type { AnyToolDefinition } from "../tools/define-tool.js";
 import type { FixedResource } from "../resources/register-resources.js";
 import { cutTimeline } from "./cut-timeline-tool.js";
-import { CUT_TIMELINE_URI } from "./uri.js";
-import { ProtocolError, ProtocolErrorCode } from "../server/protocol-error.js";
+import { CUT_TIMELINE_URI } from "../vocabulary/uris.js";
+import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 
-export { CUT_TIMELINE_URI, CUT_TIMELINE_META } from "./uri.js";
+export { CUT_TIMELINE_URI, CUT_TIMELINE_META } from "../vocabulary/uris.js";
 
 /** Tools only the view calls; served with the others so that the one wrapper handles them. */
 export const APP_TOOLS: readonly AnyToolDefinition[] = [cutTimeline];

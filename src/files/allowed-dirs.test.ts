@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkUploadable, createFileAccess, isInside, parseAllowedDirsEnv, rootUriToPath, type FileAccess } from "./allowed-dirs.js";
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { registerSecret } from "../secrets.js";
 
 let root: string;

@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { containsSecret } from "../secrets.js";
 import { OpenRefused, createExclusive, openVerifiedDir, openVerifiedFile, readBounded, type VerifiedDir } from "./checked-open.js";
 

@@ -2,7 +2,7 @@
 // confirmation can state the price before anything is spent (the API charges per source minute, rounded up).
 
 import { MediaProbeError, ProcessAbortedError, probeFile } from "../media-tools/index.js";
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 
 export type LocalMediaInfo = {
   duration_seconds: number;

@@ -2,7 +2,7 @@
 // path names nothing we may read or write: every call is refused with a message saying what to do instead.
 // (Falling back to the server's working directory, as local mode does, would expose the server's disk.)
 
-import { ToolError } from "../tools/define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 
 export function remoteRefusal(argument: string): string {

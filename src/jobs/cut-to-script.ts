@@ -10,7 +10,9 @@ import type { Asset, Cut, Render, RoughyClient } from "../client/index.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 import { follow } from "../progress/follow.js";
 import { phaseScale } from "../progress/sink.js";
-import { segmentsFromOtio, type CutSegments } from "../tools/segments.js";
+import { describeError } from "../operations/describe-error.js";
+import { RoughyError } from "../client/errors.js";
+import { segmentsFromOtio, type CutSegments } from "../operations/segments.js";
 import { JobStepError, type JobContext } from "./manager.js";
 import { linkExport, rememberMediaPath } from "../exports/link-media.js";
 
@@ -169,24 +171,20 @@ export function summarizeOtio(otioJson: string, sourceSeconds: number | null): S
   };
 }
 
-function apiCode(error: unknown): { code: string; message: string; requestId: string | null; retryAfter: number | null } {
-  const e = error as { code?: unknown; message?: unknown; requestId?: unknown; retryAfter?: unknown } | null;
-  return {
-    code: typeof e?.code === "string" ? e.code : "internal_error",
-    message: typeof e?.message === "string" ? e.message : String(error),
-    requestId: typeof e?.requestId === "string" ? e.requestId : null,
-    retryAfter: typeof e?.retryAfter === "number" ? e.retryAfter : null,
-  };
-}
-
-/** Wraps a step so that an API failure becomes a JobStepError naming the step and the next move. */
+/**
+ * Wraps a step so that a failure becomes a JobStepError naming the step and the next move, with the message
+ * the tools' describer gives (a 5xx or network failure: the generic line, logged by the manager).
+ */
 async function step<T>(name: string, nextStep: (code: string) => string, fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
   try {
     return await fn();
   } catch (error) {
     if (signal.aborted || error instanceof JobStepError) throw error;
-    const e = apiCode(error);
-    throw new JobStepError(name, e.code, e.message, nextStep(e.code), e.requestId);
+    const e = error as { code?: unknown; requestId?: unknown } | null;
+    const code = typeof e?.code === "string" ? e.code : "internal_error";
+    const described = describeError(error, {});
+    const requestId = typeof e?.requestId === "string" ? e.requestId : null;
+    throw new JobStepError(name, code, described.message, nextStep(code), requestId, described.internal, { cause: error });
   }
 }
 
@@ -450,9 +448,8 @@ async function createCutWhenCuttable(
     try {
       return await client.cuts.create({ asset_id: assetId, ...(script ? { script } : {}) }, { signal });
     } catch (error) {
-      const e = apiCode(error);
-      if (e.code !== "asset_processing" || attempt >= 30) throw error;
-      await sleep(Math.min(10, Math.max(1, e.retryAfter ?? 2)) * 1000, signal);
+      if (!(error instanceof RoughyError) || error.code !== "asset_processing" || attempt >= 30) throw error;
+      await sleep(Math.min(10, Math.max(1, error.retryAfter ?? 2)) * 1000, signal);
     }
   }
 }
@@ -463,9 +460,8 @@ async function subtitleWhenReady(client: RoughyClient, cutId: string, format: "s
     try {
       return await client.cuts.exportSubtitle(cutId, format, { signal });
     } catch (error) {
-      const e = apiCode(error);
-      if (e.code !== "modifier_not_ready" || attempt >= 60) throw error;
-      await sleep(Math.min(10, Math.max(0.5, e.retryAfter ?? 1)) * 1000, signal);
+      if (!(error instanceof RoughyError) || error.code !== "modifier_not_ready" || attempt >= 60) throw error;
+      await sleep(Math.min(10, Math.max(0.5, error.retryAfter ?? 1)) * 1000, signal);
     }
   }
 }

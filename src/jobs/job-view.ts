@@ -80,11 +80,27 @@ function ids(d: CutJobDetail): string {
 }
 
 /** One paragraph for the agent; the last sentence is the next step. */
-export function jobSummary(job: JobSnapshot<CutJobDetail>): string {
+/** What to call next for a job, as a field of every answer about it (and the end of its summary). */
+export function jobNextStep(job: JobSnapshot<CutJobDetail>): string {
   const d = job.detail;
   switch (job.status) {
     case "running":
-      return `Job ${job.id} is running: ${job.step}, ${Math.round(job.progress.progress)}% (${job.progress.message})${ids(d)}. Next: call roughy_wait with kind=job, id=${job.id}.`;
+      return `call roughy_wait with kind=job, id=${job.id}.`;
+    case "completed":
+      return `open the files in an editor, or call create_cut with asset_id=${d.asset_id} and a different script to try another cut.`;
+    case "failed":
+      return job.error?.next_step ?? "retry";
+    case "canceled":
+      return "call cut_to_script again to restart it, or use the single-step tools with the ids above.";
+  }
+}
+
+export function jobSummary(job: JobSnapshot<CutJobDetail>): string {
+  const d = job.detail;
+  const next = `Next: ${jobNextStep(job)}`;
+  switch (job.status) {
+    case "running":
+      return `Job ${job.id} is running: ${job.step}, ${Math.round(job.progress.progress)}% (${job.progress.message})${ids(d)}. ${next}`;
     case "completed": {
       const seg = d.segments;
       const cut = seg
@@ -93,12 +109,12 @@ export function jobSummary(job: JobSnapshot<CutJobDetail>): string {
       const files = [...d.exports.map((e) => e.path), ...(d.render_path ? [d.render_path] : [])];
       const saved = files.length ? ` Saved: ${files.join(", ")}.` : "";
       const notes = d.notes.length ? ` ${d.notes.join(" ")}` : "";
-      return `Job ${job.id} completed${ids(d)}. ${cut}${saved}${notes} Next: open the files in an editor, or call create_cut with asset_id=${d.asset_id} and a different script to try another cut.`;
+      return `Job ${job.id} completed${ids(d)}. ${cut}${saved}${notes} ${next}`;
     }
     case "failed": {
       const e = job.error;
       const req = e?.request_id ? ` (request id ${e.request_id})` : "";
-      return `Job ${job.id} failed at ${e?.step ?? job.step}: ${e?.code ?? "error"}: ${e?.message ?? "unknown error"}${req}${ids(d)}. Next: ${e?.next_step ?? "retry"}`;
+      return `Job ${job.id} failed at ${e?.step ?? job.step}: ${e?.code ?? "error"}: ${e?.message ?? "unknown error"}${req}${ids(d)}. ${next}`;
     }
     case "canceled": {
       const notes = d.notes.length ? ` ${d.notes.join(" ")}` : "";
@@ -106,7 +122,7 @@ export function jobSummary(job: JobSnapshot<CutJobDetail>): string {
         d.asset_state === "pending_upload" || (d.upload && d.upload.bytes_sent < d.upload.bytes_total)
           ? " The partial upload is kept and costs nothing: call cut_to_script again with the same file to resume it."
           : "";
-      return `Job ${job.id} was canceled at ${job.step}${ids(d)}.${notes}${resume} Next: call cut_to_script again to restart it, or use the single-step tools with the ids above.`;
+      return `Job ${job.id} was canceled at ${job.step}${ids(d)}.${notes}${resume} ${next}`;
     }
   }
 }

@@ -8,6 +8,7 @@
 
 import { randomUUID } from "node:crypto";
 import type { ProgressSink } from "../progress/sink.js";
+import { describeError } from "../operations/describe-error.js";
 
 export type JobStatus = "running" | "completed" | "failed" | "canceled";
 
@@ -52,8 +53,11 @@ export class JobStepError extends Error {
     message: string,
     readonly nextStep: string,
     readonly requestId: string | null = null,
+    /** A server-side or network failure: the message is the generic one, and `cause` is logged. */
+    readonly internal = false,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = "JobStepError";
   }
 }
@@ -67,8 +71,15 @@ type JobRecord<D> = {
 
 const FINISHED_JOBS_KEPT = 200;
 
+export type JobManagerOptions = {
+  /** Server-side log for a job that failed for a reason the agent cannot fix (5xx, network, a bug). */
+  logInternal?: (message: string, error: unknown) => void;
+};
+
 export class JobManager {
   private readonly jobs = new Map<string, JobRecord<unknown>>();
+
+  constructor(private readonly options: JobManagerOptions = {}) {}
 
   start<D>(
     kind: string,
@@ -130,7 +141,7 @@ export class JobManager {
         }
       } catch (error) {
         if (controller.signal.aborted) finish("canceled", null);
-        else finish("failed", describe(error, snapshot.step, ctx, options.describeError));
+        else finish("failed", describe(error, snapshot.step, ctx, options.describeError, (e) => this.options.logInternal?.(`job ${snapshot.id} (${kind}) failed at ${snapshot.step}`, e)));
       }
     })();
     this.jobs.set(snapshot.id, record as JobRecord<unknown>);
@@ -208,21 +219,30 @@ export class JobManager {
   }
 }
 
+/**
+ * A failed job's error, through the same describer as a failed tool call: a 4xx-class problem keeps its
+ * actionable message; a 5xx, network or unknown failure gets the short generic one (with the request id)
+ * and is logged with the detail.
+ */
 function describe<D>(
   error: unknown,
   step: string,
   ctx: JobContext<D>,
-  custom?: (error: unknown, step: string, ctx: JobContext<D>) => JobError,
+  custom: ((error: unknown, step: string, ctx: JobContext<D>) => JobError) | undefined,
+  logInternal: (error: unknown) => void,
 ): JobError {
   if (error instanceof JobStepError) {
+    if (error.internal) logInternal(error.cause ?? error);
     return { step: error.step, code: error.code, message: error.message, request_id: error.requestId, next_step: error.nextStep };
   }
   if (custom) return custom(error, step, ctx);
-  const e = error as { code?: unknown; message?: unknown; requestId?: unknown } | null;
+  const described = describeError(error, {});
+  if (described.internal) logInternal(error);
+  const e = error as { code?: unknown; requestId?: unknown } | null;
   return {
     step,
     code: typeof e?.code === "string" ? e.code : "internal_error",
-    message: typeof e?.message === "string" ? e.message : String(error),
+    message: described.message,
     request_id: typeof e?.requestId === "string" ? e.requestId : null,
     next_step: "Check the ids recorded so far and retry the failed step with its single-step tool.",
   };

@@ -1,7 +1,7 @@
 // MCP Tasks (2025-11-25) on top of the JobManager: a task-augmented tools/call starts the tool's job and
 // answers at once with a task whose id is the job id. tasks/get reads the job's state, tasks/result waits for
 // it and answers the tool's usual result, tasks/cancel cancels the job. The jobs stay the single source of
-// truth, so `wait kind=job` and a task poll see the same thing.
+// truth, so `roughy_wait kind=job` and a task poll see the same thing.
 //
 // SDK v2 dropped its experimental task layer (tasks moved to an extension); on the 2025 wire the tasks/*
 // methods remain, and this module is their one owner, registered through the SDK's explicit-schema
@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { CallToolResult, Result, Server, Task } from "@modelcontextprotocol/server";
 import type { JobManager, JobSnapshot, JobStatus } from "./manager.js";
 import type { ProgressSink } from "../progress/sink.js";
-import { ProtocolError, ProtocolErrorCode } from "../server/protocol-error.js";
+import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 
 /** How long a finished task can still be read, unless the client asks for less. */
 export const DEFAULT_TASK_TTL_MS = 60 * 60 * 1000;

@@ -4,8 +4,11 @@
 // a sink, never throws for a timeout, and stops every request and stream it started on abort.
 
 import type { ProgressSink } from "./sink.js";
+// Terminal states and the order of states along each lifecycle come from the kind table: a stale read (a
+// GET that raced an event) must never move the followed resource backwards.
+import { isTerminal, stateRank, type FollowKind } from "../vocabulary/kinds.js";
 
-export type FollowKind = "asset" | "cut" | "render";
+export type { FollowKind };
 
 /** The least of a resource that following needs; the client's types carry more and pass through. */
 export type Followable = { id: string; state: string; asset_id?: string; progress?: number | null };
@@ -45,23 +48,7 @@ export type FollowOptions<T> = {
 
 export type FollowResult<T> = { resource: T; timedOut: boolean; via: "sse" | "poll" };
 
-export const TERMINAL_STATES: Readonly<Record<FollowKind, readonly string[]>> = {
-  asset: ["ready", "failed", "pending_payment"],
-  cut: ["completed", "failed"],
-  render: ["completed", "failed", "canceled"],
-};
-
-// Order of states along each lifecycle. A stale read (a GET that raced an event) must never move the
-// followed resource backwards; pending_payment sits before ready because a top-up moves it on.
-const STATE_RANK: Readonly<Record<FollowKind, Readonly<Record<string, number>>>> = {
-  asset: { pending_upload: 0, processing: 1, pending_payment: 2, ready: 3, failed: 3 },
-  cut: { pending: 0, processing: 1, completed: 2, failed: 2 },
-  render: { pending: 0, processing: 1, completed: 2, failed: 2, canceled: 2 },
-};
-
-export function isTerminal(kind: FollowKind, state: string): boolean {
-  return TERMINAL_STATES[kind].includes(state);
-}
+export { isTerminal };
 
 const POLL_MIN_MS = 500;
 const POLL_MAX_MS = 5_000;
@@ -184,9 +171,8 @@ export async function follow<C extends FollowClient, K extends FollowKind>(
   const observe = (r: Followable, source: "sse" | "poll"): boolean => {
     if (finished) return true;
     if (latest) {
-      const ranks = STATE_RANK[kind];
-      const before = ranks[latest.state] ?? 0;
-      const after = ranks[r.state] ?? 0;
+      const before = stateRank(kind, latest.state) ?? 0;
+      const after = stateRank(kind, r.state) ?? 0;
       if (after < before) return false;
       if (after === before && r.state === latest.state && (r.progress ?? 0) < (latest.progress ?? 0)) return false;
       // Two different terminal states cannot both be true; the first one seen stands.

@@ -4,8 +4,8 @@
 // which asks completionFor() here.
 
 import type { GetPromptResult, Prompt, Server } from "@modelcontextprotocol/server";
-import { ProtocolError, ProtocolErrorCode } from "../server/protocol-error.js";
-import { SUBTITLE_FORMATS } from "../tools/shared-params.js";
+import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
+import { RESOURCE_SUBTITLE_FORMATS as SUBTITLE_FORMATS } from "../vocabulary/uris.js";
 
 /** What an argument completes from: recent ids of an entity, or a fixed list. */
 export type PromptCompletion = { kind: "cut" } | { values: readonly string[] };
@@ -48,6 +48,10 @@ const PROMPTS: readonly PromptDef[] = [
       ].join("\n"),
   },
 ];
+
+export function hasPrompt(name: string): boolean {
+  return PROMPTS.some((p) => p.name === name);
+}
 
 /** The completion source of a prompt's argument, or undefined when it has none. */
 export function completionFor(promptName: string, argumentName: string): PromptCompletion | undefined {

@@ -7,8 +7,9 @@
 import type { LoggingLevel, ReadResourceResult, Resource, ResourceTemplateType, Server } from "@modelcontextprotocol/server";
 import type { RoughyClient } from "../client/index.js";
 import { RoughyError } from "../client/errors.js";
-import { follow, isTerminal, type FollowKind } from "../progress/follow.js";
-import { describeRoughyError } from "../server/tool-errors.js";
+import { follow, type FollowKind } from "../progress/follow.js";
+import { isTerminal, kindsWhere } from "../vocabulary/kinds.js";
+import { describeRoughyError } from "../operations/describe-error.js";
 import {
   RESOURCE_EXPORT_FORMATS,
   RESOURCE_SUBTITLE_FORMATS,
@@ -19,10 +20,10 @@ import {
   subtitleUri,
   type EntityKind,
   type ParsedUri,
-} from "./uris.js";
-import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../server/protocol-error.js";
+} from "../vocabulary/uris.js";
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError } from "../vocabulary/errors.js";
 import { linkExport } from "../exports/link-media.js";
-import { completionFor } from "../prompts/register-prompts.js";
+import { completionFor, hasPrompt } from "../prompts/register-prompts.js";
 
 /** A resource at one fixed URI, contributed by another part (the cut timeline view). */
 export type FixedResource = Resource & { read(): Promise<ReadResourceResult> };
@@ -39,6 +40,9 @@ export type ResourceDeps = {
   /** Told of each resources/list: list_changed means something only to a client that has listed. */
   onList?: () => void;
 };
+
+/** The kinds with a JSON view (a roughy:// URI in the kind table). */
+const ENTITY_KINDS = kindsWhere("get") as EntityKind[];
 
 /** Completed cuts whose exports resources/list shows. */
 const LISTED_CUTS = 5;
@@ -156,7 +160,7 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
       description: "A completed cut's subtitles on the cut's timeline: srt or vtt (word timing).",
       complete: { cut_id: (v) => recentIds("cut", v), format: formats(RESOURCE_SUBTITLE_FORMATS) },
     },
-    ...(["project", "asset", "cut", "render"] as const).map((kind) => ({
+    ...ENTITY_KINDS.map((kind) => ({
       name: kind,
       uriTemplate: URI_TEMPLATES[kind],
       title: `Roughy ${kind}`,
@@ -178,12 +182,16 @@ export function registerResources(server: Server, deps: ResourceDeps): { close()
 
   server.setRequestHandler("completion/complete", async (request) => {
     const { ref, argument } = request.params;
-    const template = ref.type === "ref/resource" ? templates.find((t) => t.uriTemplate === ref.uri) : undefined;
-    // Prompt arguments complete from the same recent ids (src/prompts/register-prompts.ts says which).
-    const fromPrompt = ref.type === "ref/prompt" ? completionFor(ref.name, argument.name) : undefined;
-    const complete =
-      template?.complete[argument.name] ??
-      (fromPrompt ? (v: string) => ("kind" in fromPrompt ? recentIds(fromPrompt.kind, v) : formats(fromPrompt.values)(v)) : undefined);
+    if (ref.type === "ref/prompt") {
+      // Prompt arguments complete from the same recent ids (src/prompts/register-prompts.ts says which).
+      if (!hasPrompt(ref.name)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt ${ref.name}; prompts/list has them.`);
+      const from = completionFor(ref.name, argument.name);
+      const values = from ? ("kind" in from ? await recentIds(from.kind, argument.value) : formats(from.values)(argument.value)).slice(0, COMPLETION_LIMIT) : [];
+      return { completion: { values, total: values.length, hasMore: false } };
+    }
+    const template = templates.find((t) => t.uriTemplate === ref.uri);
+    if (!template) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource template ${ref.uri}; resources/templates/list has them.`);
+    const complete = template.complete[argument.name];
     const values = complete ? (await complete(argument.value)).slice(0, COMPLETION_LIMIT) : [];
     return { completion: { values, total: values.length, hasMore: false } };
   });

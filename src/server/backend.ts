@@ -2,6 +2,7 @@
 // key, the remote service; without one, the embedded sandbox started in-process on 127.0.0.1. Nothing here
 // runs before `initialize` answers (no file reads, no ffprobe, no network): heavy modules load on demand.
 
+import { ConfigurationError } from "../vocabulary/errors.js";
 import { promises as fs } from "node:fs";
 import type { RoughyClient } from "../client/index.js";
 import type { BackendMode } from "../tools/define-tool.js";
@@ -63,10 +64,17 @@ export function createBackend(config: BackendConfig, events: BackendEvents = {})
     if (config.mode === "remote") {
       let apiKey = config.apiKey;
       if (!apiKey && config.apiKeyFile) {
-        // Read at first use so that a missing file is a tool error the agent sees, not a crash at start.
-        apiKey = (await fs.readFile(config.apiKeyFile, "utf8")).trim();
+        // Read at first use so that a missing file is a configuration error the agent sees, not a crash at start.
+        const file = config.apiKeyFile;
+        apiKey = (
+          await fs.readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+            throw new ConfigurationError(
+              `ROUGHY_API_KEY_FILE (${file}) cannot be read (${error.code ?? "error"}). Fix the path or the file's permissions in the server's configuration, or set ROUGHY_API_KEY instead.`,
+            );
+          })
+        ).trim();
       }
-      if (!apiKey) throw new Error("ROUGHY_API_KEY_FILE is empty");
+      if (!apiKey) throw new ConfigurationError("ROUGHY_API_KEY_FILE names an empty file. Put the Roughy API key in it, or set ROUGHY_API_KEY instead.");
       // Held as long as the process runs: the key is redacted from everything that leaves it.
       registerSecret(apiKey);
       return new RoughyClient({ apiKey, baseUrl: config.baseUrl, userAgent, timeoutMs: config.timeoutMs });

@@ -95,7 +95,11 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const allTools = [...(options.tools ?? TOOL_LIST), ...APP_TOOLS];
   const shown = allTools.filter((tool) => whyHidden(tool, selection) === null && !isAppOnly(tool));
   const limitedTo = shown.length < allTools.filter((tool) => !isAppOnly(tool)).length ? shown.map((tool) => tool.name) : null;
-  const jobs = new JobManager();
+  const jobs = new JobManager({
+    logInternal(message, error) {
+      logger(`${message}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    },
+  });
   const budget = new SpendPolicy(processBudget(env));
   // MCP Tasks only where a task can outlive its request: a stateless HTTP server forgets it at once.
   const tasks = options.remote ? undefined : new JobTaskStore(jobs);

@@ -9,10 +9,10 @@ import type { CallToolResult, Server, ServerContext, Task, Tool } from "@modelco
 import type { AnyToolDefinition, ToolContext, ToolOutput } from "../tools/define-tool.js";
 import type { JobTaskStore } from "../jobs/task-store.js";
 import { createProgressSink } from "../progress/sink.js";
-import { describeError, describeInputIssues, type PaymentFacts } from "./tool-errors.js";
+import { describeError, describeInputIssues, type PaymentFacts } from "../operations/describe-error.js";
 import { RoughyError } from "../client/errors.js";
 import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolsets.js";
-import { ProtocolError, ProtocolErrorCode } from "./protocol-error.js";
+import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 import { lenientArgs } from "./lenient-args.js";
 import { inputSchemaOf, outputSchemaOf } from "./listing-schemas.js";
 import { withNextStep, withNextStepData } from "./next-step.js";

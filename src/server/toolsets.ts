@@ -2,12 +2,14 @@
 // names toolsets (--toolsets / ROUGHY_TOOLSETS); --read-only (ROUGHY_READ_ONLY=1) keeps only tools whose
 // readOnlyHint is true and makes the wrapper refuse anything else even if a client calls it by name.
 
-import { TOOLSETS, type AnyToolDefinition, type Toolset } from "../tools/define-tool.js";
+import type { AnyToolDefinition } from "../tools/define-tool.js";
+import { ConfigurationError } from "../vocabulary/errors.js";
+import { KINDS, TOOLSETS, kindNamed, type Toolset } from "../vocabulary/kinds.js";
 
 export { TOOLSETS, type Toolset };
 
 /** Thrown at start-up for a bad --toolsets value; the message lists the valid names. */
-export class ToolsetConfigError extends Error {
+export class ToolsetConfigError extends ConfigurationError {
   constructor(message: string) {
     super(message);
     this.name = "ToolsetConfigError";
@@ -46,12 +48,14 @@ export type ToolSelection = { toolsets: readonly Toolset[]; readOnly: boolean };
 
 /**
  * A tool that serves several kinds (get, list, delete, wait take kind=cut, kind=webhooks, ...) still keeps to
- * the enabled toolsets: `delete kind=webhook` is refused when webhooks are not enabled. Null when allowed.
+ * the enabled toolsets: `roughy_delete kind=webhook` is refused when webhooks are not enabled. Null when allowed.
  */
 export function whyKindHidden(tool: AnyToolDefinition, args: Record<string, unknown>, selection: ToolSelection): string | null {
   if (typeof args.kind !== "string" || (tool.toolsets?.length ?? 0) < 2) return null;
-  const set = args.kind === "ledger" ? "credits" : `${args.kind.replace(/s$/, "")}s`;
-  if (!isToolset(set) || selection.toolsets.includes(set)) return null;
+  const kind = kindNamed(args.kind);
+  if (!kind) return null;
+  const set = KINDS[kind].toolset;
+  if (selection.toolsets.includes(set)) return null;
   return `kind=${args.kind} belongs to the ${set} toolset, which this server does not enable (--toolsets / ROUGHY_TOOLSETS is ${selection.toolsets.join(",")}).`;
 }
 

@@ -4,7 +4,8 @@
 // Shared by upload_media and the cut_to_script job; quoteUpload is the measurement estimate_cost and
 // upload_media both state.
 
-import { ToolError, type ToolContext } from "./define-tool.js";
+import { type ToolContext } from "./define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { checkUploadable, type OpenedFile } from "../files/allowed-dirs.js";
 import { creditsFor, probeLocal, type LocalMediaInfo } from "../files/probe-local.js";
 import type { RoughyClient } from "../client/index.js";

@@ -2,14 +2,15 @@
 // (asset, script), so the answer says whether this is a new cut or the existing one; with wait_seconds it
 // follows the cut and, once completed, reads the kept segments from the OTIO export.
 
+import { nextStep } from "../vocabulary/kinds.js";
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import { assetId, waitSeconds } from "./shared-params.js";
 import { cutView, viewCut } from "./views.js";
 import { waitAfterCreate } from "./wait-after-create.js";
-import { segmentsFromOtio, type CutSegments } from "./segments.js";
+import { segmentsFromOtio, type CutSegments } from "../operations/segments.js";
 import type { Cut, RoughyClient } from "../client/index.js";
-import { CUT_TIMELINE_META } from "../app/uri.js";
+import { CUT_TIMELINE_META } from "../vocabulary/uris.js";
 
 /** Segments shown in an answer; the count and totals always cover all of them. */
 const MAX_LISTED_SEGMENTS = 100;
@@ -38,17 +39,6 @@ export async function readSegments(client: RoughyClient, cut: Cut, signal: Abort
   return { ...parsed, segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS), truncated: parsed.segments.length > MAX_LISTED_SEGMENTS };
 }
 
-export function cutNextStep(cut: { id: string; state: string }): string {
-  switch (cut.state) {
-    case "completed":
-      return `Next: export_cut with cut_id=${cut.id} (format edl, xmeml, fcpxml, otio, srt or vtt) or create_render.`;
-    case "failed":
-      return "Next: read the error; a new create_cut call starts a fresh attempt.";
-    default:
-      return `Next: roughy_wait with kind=cut, id=${cut.id} (a cut takes about as long as a fraction of the source).`;
-  }
-}
-
 export const createCut = defineTool({
   name: "create_cut",
   title: "Create a cut",
@@ -64,6 +54,7 @@ export const createCut = defineTool({
     created: z.boolean(),
     timed_out: z.boolean(),
     segments: segmentsOutput,
+    next_step: z.string(),
   },
   toolsets: ["cuts"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -79,9 +70,10 @@ export const createCut = defineTool({
     const which = created.created ? "Created cut" : "This asset and script already had cut";
     const kept = segments ? `; keeps ${segments.count} segment(s), ${segments.kept_seconds.toFixed(1)} s${segments.source_seconds ? ` of ${segments.source_seconds.toFixed(1)} s` : ""}` : "";
     const error = view.error ? ` (${view.error})` : "";
+    const next = nextStep("cut", view);
     return {
-      data: { cut: view, created: created.created, timed_out: timedOut, segments },
-      summary: `${which} ${cut.id}, ${view.state}${error}${kept}. ${cutNextStep(view)}`,
+      data: { cut: view, created: created.created, timed_out: timedOut, segments, next_step: next },
+      summary: `${which} ${cut.id}, ${view.state}${error}${kept}. Next: ${next}`,
     };
   },
 });

@@ -2,24 +2,12 @@
 // Renders are not deduplicated, so this is not idempotent; with wait_seconds it follows the render's
 // progress (0-100) and answers when it completes or the wait ends.
 
+import { nextStep } from "../vocabulary/kinds.js";
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import { assetId, cutId, renderOutput, waitSeconds } from "./shared-params.js";
 import { renderView, viewRender } from "./views.js";
 import { waitAfterCreate } from "./wait-after-create.js";
-
-export function renderNextStep(r: { id: string; state: string }): string {
-  switch (r.state) {
-    case "completed":
-      return `Next: download_render with render_id=${r.id}.`;
-    case "failed":
-      return "Next: read the error, then try create_render again.";
-    case "canceled":
-      return "Next: create_render again if you still need the file.";
-    default:
-      return `Next: roughy_wait with kind=render, id=${r.id}, then download_render.`;
-  }
-}
 
 export const createRender = defineTool({
   name: "create_render",
@@ -32,7 +20,7 @@ export const createRender = defineTool({
     output: renderOutput,
     wait_seconds: waitSeconds,
   },
-  outputSchema: { render: renderView, timed_out: z.boolean() },
+  outputSchema: { render: renderView, timed_out: z.boolean(), next_step: z.string() },
   toolsets: ["renders"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
@@ -51,9 +39,10 @@ export const createRender = defineTool({
     const view = viewRender(render);
     const progress = view.state === "processing" && view.progress !== null ? ` ${view.progress}%` : "";
     const source = args.cut_id ? `cut ${args.cut_id}` : "the full source";
+    const next = nextStep("render", view);
     return {
-      data: { render: view, timed_out: timedOut },
-      summary: `Render ${render.id} of ${source} to ${args.output}: ${view.state}${progress}${view.error ? ` (${view.error})` : ""}. ${renderNextStep(view)}`,
+      data: { render: view, timed_out: timedOut, next_step: next },
+      summary: `Render ${render.id} of ${source} to ${args.output}: ${view.state}${progress}${view.error ? ` (${view.error})` : ""}. Next: ${next}`,
     };
   },
 });

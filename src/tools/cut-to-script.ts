@@ -6,7 +6,8 @@
 import { promises as fs, constants as fsConstants } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { confirmCost } from "./confirm-cost.js";
 import { ALL_EXPORT_FORMATS, MAX_WAIT_SECONDS, RENDER_OUTPUTS, assetId, projectId } from "./shared-params.js";
 import { checkUploadable, type OpenedFile } from "../files/allowed-dirs.js";
@@ -21,7 +22,7 @@ import {
   type CutJobExport,
   type CutJobOutput,
 } from "../jobs/cut-to-script.js";
-import { jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
+import { jobOutput, jobNextStep, jobSummary, jobToOutput } from "../jobs/job-view.js";
 import type { JobSnapshot } from "../jobs/manager.js";
 
 const DEFAULT_WAIT_SECONDS = 45;
@@ -47,9 +48,7 @@ async function resolveOutputDir(ctx: ToolContext, outputDir: string | undefined,
 }
 
 function toAnswer(job: JobSnapshot<CutJobDetail>, timedOut: boolean) {
-  const summary = jobSummary(job);
-  const nextStep = summary.slice(summary.lastIndexOf("Next: ") + 6);
-  return { data: { ...jobToOutput(job), timed_out: timedOut, next_step: nextStep }, summary };
+  return { data: { ...jobToOutput(job), timed_out: timedOut, next_step: jobNextStep(job) }, summary: jobSummary(job) };
 }
 
 const inputSchema = {

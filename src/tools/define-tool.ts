@@ -8,6 +8,7 @@ import type { RoughyClient } from "../client/index.js";
 import type { ProgressSink } from "../progress/sink.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 import type { JobManager, JobSnapshot } from "../jobs/manager.js";
+import { TOOLSETS, type Toolset } from "../vocabulary/kinds.js";
 import type { SpendPolicy } from "./spend-budget.js";
 
 export type { ProgressSink };
@@ -22,9 +23,7 @@ export type ToolAnnotations = {
 
 export type { JobManager };
 
-/** Groups of tools a user can enable (--toolsets); a tool may sit in several (get/list serve every kind). */
-export const TOOLSETS = ["projects", "assets", "cuts", "renders", "credits", "webhooks", "jobs"] as const;
-export type Toolset = (typeof TOOLSETS)[number];
+export { TOOLSETS, type Toolset };
 
 export type BackendMode = "sandbox" | "remote";
 
@@ -91,17 +90,6 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   definition: ToolDefinition<I, O>,
 ): ToolDefinition<I, O> {
   return definition;
-}
-
-/**
- * A problem the agent can fix, raised by a tool or a file check: the message is shown as is, so it must
- * name the argument, the value and the next step.
- */
-export class ToolError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ToolError";
-  }
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -4,9 +4,10 @@
 
 import path from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { overwrite, renderId } from "./shared-params.js";
-import { renderNextStep } from "./create-render.js";
+import { nextStep } from "../vocabulary/kinds.js";
 
 export const downloadRender = defineTool({
   name: "download_render",
@@ -28,7 +29,7 @@ export const downloadRender = defineTool({
     const client = await ctx.client();
     const render = await client.renders.get(args.render_id, { signal: ctx.signal });
     if (render.state !== "completed") {
-      throw new ToolError(`Render ${render.id} is ${String(render.state)}, not completed. ${renderNextStep({ id: render.id, state: String(render.state) })}`);
+      throw new ToolError(`Render ${render.id} is ${String(render.state)}, not completed. Next: ${nextStep("render", { id: render.id, state: String(render.state), asset_id: render.asset_id })}`);
     }
     const target =
       named ?? (await ctx.files.resolveWritable(path.join(await ctx.files.defaultDir(), `render-${render.id}.${render.output}`), "save_to", { overwrite: replace }));

@@ -8,9 +8,10 @@
 
 import path from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
-import { exportUri, subtitleUri } from "../resources/uris.js";
+import { exportUri, subtitleUri } from "../vocabulary/uris.js";
 import type { ExportFormat } from "../client/index.js";
 import { MediaPathError, linkExport, type MediaLink } from "../exports/link-media.js";
 

@@ -5,8 +5,10 @@
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import { uuid } from "./shared-params.js";
+import { KINDS as KIND_TABLE, kindsWhere, toolsetsOf } from "../vocabulary/kinds.js";
 
-const KINDS = ["project", "asset", "cut", "webhook"] as const;
+/** What delete serves, from the kind table: a render is canceled, not deleted, so renders is not its toolset. */
+const KINDS = kindsWhere("delete") as ["project", "asset", "cut", "webhook"];
 
 const CASCADE: Record<(typeof KINDS)[number], string> = {
   project: "with its assets, cuts and renders",
@@ -25,7 +27,7 @@ export const roughyDelete = defineTool({
     id: uuid("must be a UUID as returned by list or the tool that created the item").describe("its id"),
   },
   outputSchema: { kind: z.enum(KINDS), id: z.string(), deleted: z.boolean() },
-  toolsets: ["projects", "assets", "cuts", "renders", "webhooks"],
+  toolsets: toolsetsOf(KINDS),
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const client = await ctx.client();
@@ -47,7 +49,7 @@ export const roughyDelete = defineTool({
     const cascade = CASCADE[args.kind] ? ` ${CASCADE[args.kind]}` : "";
     return {
       data: { kind: args.kind, id: args.id, deleted: true },
-      summary: `Deleted ${args.kind} ${args.id}${cascade}. Next: roughy_list kind=${args.kind}s to see what remains.`,
+      summary: `Deleted ${args.kind} ${args.id}${cascade}. Next: roughy_list kind=${KIND_TABLE[args.kind].plural} to see what remains.`,
     };
   },
 });

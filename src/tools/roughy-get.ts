@@ -5,13 +5,12 @@
 import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import { uuid } from "./shared-params.js";
-import { assetNextStep, viewAsset, viewCut, viewProject, viewRender } from "./views.js";
-import { cutNextStep, readSegments, segmentsOutput } from "./create-cut.js";
-import { renderNextStep } from "./create-render.js";
-import { entityUri } from "../resources/uris.js";
-import { CUT_TIMELINE_META } from "../app/uri.js";
+import { viewAsset, viewCut, viewProject, viewRender } from "./views.js";
+import { readSegments, segmentsOutput } from "./create-cut.js";
+import { KINDS as KIND_TABLE, kindsWhere, nextStep, toolsetsOf } from "../vocabulary/kinds.js";
+import { CUT_TIMELINE_META } from "../vocabulary/uris.js";
 
-const KINDS = ["project", "asset", "cut", "render"] as const;
+const KINDS = kindsWhere("get") as ["project", "asset", "cut", "render"];
 
 export const roughyGet = defineTool({
   name: "roughy_get",
@@ -28,22 +27,24 @@ export const roughyGet = defineTool({
     item: z.looseObject({ id: z.string() }),
     segments: segmentsOutput,
     uri: z.string(),
+    next_step: z.string(),
   },
-  toolsets: ["projects", "assets", "cuts", "renders"],
+  toolsets: toolsetsOf(KINDS),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   // The view draws cuts; for the other kinds it says it has nothing to draw.
   _meta: CUT_TIMELINE_META,
   async handler(args, ctx) {
     const client = await ctx.client();
     const o = { signal: ctx.signal };
-    const uri = entityUri(args.kind, args.id);
+    const uri = KIND_TABLE[args.kind].uri(args.id);
     switch (args.kind) {
       case "project": {
         const [project, assets] = await Promise.all([client.projects.get(args.id, o), client.assets.list({ project_id: args.id, limit: 1, signal: ctx.signal })]);
         const item = { ...viewProject(project), asset_count: assets.total };
+        const next = `roughy_list kind=assets with project_id=${item.id}, or upload_media.`;
         return {
-          data: { kind: args.kind, item, segments: null, uri },
-          summary: `Project "${item.name}" (${item.id}) has ${assets.total} asset(s). Next: roughy_list kind=assets with project_id=${item.id}, or upload_media.`,
+          data: { kind: args.kind, item, segments: null, uri, next_step: next },
+          summary: `Project "${item.name}" (${item.id}) has ${assets.total} asset(s). Next: ${next}`,
         };
       }
       case "asset": {
@@ -51,9 +52,10 @@ export const roughyGet = defineTool({
         // A signed URL lets anyone holding it fetch the file: shown only when asked for.
         const item = { ...viewAsset(asset), ...(args.include_download_url ? { download_url: asset.download_url ?? null } : {}) };
         const duration = item.duration_seconds !== null ? `, ${(item.duration_seconds / 60).toFixed(1)} min` : "";
+        const next = nextStep("asset", item);
         return {
-          data: { kind: args.kind, item, segments: null, uri },
-          summary: `Asset ${item.id} (${item.filename ?? "unnamed"}${duration}) is ${item.state}${item.error ? ` (${item.error})` : ""}. ${assetNextStep(item)}`,
+          data: { kind: args.kind, item, segments: null, uri, next_step: next },
+          summary: `Asset ${item.id} (${item.filename ?? "unnamed"}${duration}) is ${item.state}${item.error ? ` (${item.error})` : ""}. Next: ${next}`,
         };
       }
       case "cut": {
@@ -61,18 +63,20 @@ export const roughyGet = defineTool({
         const item = viewCut(cut);
         const segments = await readSegments(client, cut, ctx.signal);
         const kept = segments ? `; keeps ${segments.count} segment(s), ${segments.kept_seconds.toFixed(1)} s` : "";
+        const next = nextStep("cut", item);
         return {
-          data: { kind: args.kind, item, segments, uri },
-          summary: `Cut ${item.id} of asset ${item.asset_id} is ${item.state}${item.error ? ` (${item.error})` : ""}${kept}. ${cutNextStep(item)}`,
+          data: { kind: args.kind, item, segments, uri, next_step: next },
+          summary: `Cut ${item.id} of asset ${item.asset_id} is ${item.state}${item.error ? ` (${item.error})` : ""}${kept}. Next: ${next}`,
         };
       }
       case "render": {
         const render = await client.renders.get(args.id, o);
         const item = { ...viewRender(render), ...(args.include_download_url ? { download_url: render.download_url ?? null } : {}) };
         const pct = item.state === "processing" && item.progress !== null ? ` ${item.progress}%` : "";
+        const next = nextStep("render", item);
         return {
-          data: { kind: args.kind, item, segments: null, uri },
-          summary: `Render ${item.id} (${item.output}) is ${item.state}${pct}${item.error ? ` (${item.error})` : ""}. ${renderNextStep(item)}`,
+          data: { kind: args.kind, item, segments: null, uri, next_step: next },
+          summary: `Render ${item.id} (${item.output}) is ${item.state}${pct}${item.error ? ` (${item.error})` : ""}. Next: ${next}`,
         };
       }
     }

@@ -3,12 +3,15 @@
 // pages instead of guessing.
 
 import { z } from "zod";
-import { defineTool, ToolError } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { assetId, cutId, limit, offset, projectId } from "./shared-params.js";
 import { viewAsset, viewCut, viewLedgerEntry, viewProject, viewRender, viewWebhook } from "./views.js";
 import type { AssetState, CutState, RenderState } from "../client/index.js";
+import { kindsWhere, pluralsWhere, toolsetsOf } from "../vocabulary/kinds.js";
 
-const KINDS = ["projects", "assets", "cuts", "renders", "webhooks", "ledger"] as const;
+/** The plural names of the kinds list serves (kind table), in its order. */
+const KINDS = pluralsWhere("list") as ["projects", "assets", "cuts", "renders", "webhooks", "ledger"];
 type Kind = (typeof KINDS)[number];
 
 /** Which filters each kind takes (the API's query parameters). */
@@ -57,7 +60,7 @@ export const roughyList = defineTool({
     offset: z.number(),
     next_offset: z.number().nullable(),
   },
-  toolsets: ["projects", "assets", "cuts", "renders", "webhooks"],
+  toolsets: toolsetsOf(kindsWhere("list")),
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   async handler(args, ctx) {
     const kind = args.kind;

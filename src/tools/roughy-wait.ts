@@ -3,11 +3,13 @@
 // fails for a timeout, and answers the state plus what to call next.
 
 import { z } from "zod";
-import { defineTool, ToolError } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { MAX_WAIT_SECONDS } from "./shared-params.js";
-import { follow, describeState, isTerminal, type Followable, type FollowKind } from "../progress/follow.js";
+import { follow, describeState, type Followable, type FollowKind } from "../progress/follow.js";
+import { isTerminal, nextStep as kindNextStep } from "../vocabulary/kinds.js";
 import { jobManagerFor } from "../jobs/index.js";
-import { jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
+import { jobNextStep, jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
 import type { CutJobDetail } from "../jobs/cut-to-script.js";
 
 const DEFAULT_WAIT_SECONDS = 30;
@@ -46,30 +48,10 @@ function pick(r: Resource) {
   };
 }
 
-/** What to call after a wait, by kind and state: the agent should never have to guess. */
+/** What to call after a wait: the kind table's step for the state, or "again" when the wait ran out first. */
 export function nextStep(kind: FollowKind, r: Resource, timedOut: boolean): string {
-  const again = `call roughy_wait with kind=${kind}, id=${r.id} again`;
-  if (timedOut && !isTerminal(kind, r.state)) return `Still ${r.state}: ${again}.`;
-  switch (`${kind}:${r.state}`) {
-    case "asset:ready":
-      return `Cut it: create_cut with asset_id=${r.id} (add a script to cut to it), or cut_to_script with asset_id=${r.id}.`;
-    case "asset:pending_payment":
-      return `Top up credits (get_credits shows the balance), then ${again}.`;
-    case "asset:failed":
-      return "Check that the file is playable media, then upload it again with upload_media.";
-    case "asset:pending_upload":
-      return "Finish the upload with upload_media (it resumes where it stopped).";
-    case "cut:completed":
-      return `Export it with export_cut cut_id=${r.id}, or render it with create_render asset_id=${String(r.asset_id)} cut_id=${r.id}.`;
-    case "cut:failed":
-      return `Start a fresh attempt with create_cut asset_id=${String(r.asset_id)} (perhaps without a script).`;
-    case "render:completed":
-      return `Download it with download_render render_id=${r.id}.`;
-    case "render:failed":
-    case "render:canceled":
-      return `Start a new render with create_render asset_id=${String(r.asset_id)}.`;
-  }
-  return `Not final yet: ${again}.`;
+  if (timedOut && !isTerminal(kind, r.state)) return `Still ${r.state}: call roughy_wait with kind=${kind}, id=${r.id} again.`;
+  return kindNextStep(kind, r);
 }
 
 export const roughyWait = defineTool({
@@ -127,7 +109,7 @@ export const roughyWait = defineTool({
           timed_out: waited.timedOut,
           resource: null,
           job: jobToOutput(job),
-          next_step: summary.slice(summary.lastIndexOf("Next: ") + 6),
+          next_step: jobNextStep(job),
         },
         summary,
       };

@@ -4,12 +4,14 @@
 
 import path from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError, type ToolContext } from "./define-tool.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { projectId, waitSeconds } from "./shared-params.js";
 import { MIN_UPLOAD_BYTES } from "../files/allowed-dirs.js";
 import { creditsFor } from "../files/probe-local.js";
 import { confirmCost, describeDecision, quoteUpload } from "./confirm-cost.js";
-import { assetNextStep, assetView, viewAsset } from "./views.js";
+import { assetView, viewAsset } from "./views.js";
+import { nextStep } from "../vocabulary/kinds.js";
 import { waitAfterCreate } from "./wait-after-create.js";
 import type { RoughyClient } from "../client/index.js";
 import { rememberMediaPath } from "../exports/link-media.js";
@@ -83,6 +85,7 @@ export const uploadMedia = defineTool({
     resumed: z.boolean(),
     bytes_skipped: z.number(),
     timed_out: z.boolean(),
+    next_step: z.string(),
     upload_url: z.string().optional(),
     upload_command: z.string().optional(),
   },
@@ -120,9 +123,10 @@ export const uploadMedia = defineTool({
     const { resource: asset, timedOut } = await waitAfterCreate(client, "asset", upload.asset, args.wait_seconds, ctx);
     const view = viewAsset(asset);
     const resumed = upload.resumed ? ` (resumed, ${mb(upload.bytesSkipped)} already there)` : "";
+    const next = nextStep("asset", view);
     return {
-      data: { asset: view, project_id: project.id, project_created: project.created, credits, resumed: upload.resumed, bytes_skipped: upload.bytesSkipped, timed_out: timedOut },
-      summary: `Uploaded ${filename}${resumed} as asset ${asset.id}, now ${view.state}; cost ${credits} credit(s).${approval} ${assetNextStep(view)}`,
+      data: { asset: view, project_id: project.id, project_created: project.created, credits, resumed: upload.resumed, bytes_skipped: upload.bytesSkipped, timed_out: timedOut, next_step: next },
+      summary: `Uploaded ${filename}${resumed} as asset ${asset.id}, now ${view.state}; cost ${credits} credit(s).${approval} Next: ${next}`,
     };
   },
 });
@@ -175,6 +179,7 @@ async function remoteUpload(args: UploadArgs, ctx: ToolContext) {
       resumed: false,
       bytes_skipped: 0,
       timed_out: false,
+      next_step: `run upload_command, then call roughy_wait with kind=asset, id=${asset.id} until it is ready, then create_cut.`,
       upload_url: uploadUrl,
       upload_command: command,
     },

@@ -88,22 +88,6 @@ export function viewWebhook(w: Webhook): z.infer<typeof webhookView> {
   return { id: w.id, url: w.url, events: w.events, created_at: w.created_at };
 }
 
-/** The next step after an asset reaches a state, in one place so every tool says the same. */
-export function assetNextStep(a: { id: string; state: string }): string {
-  switch (a.state) {
-    case "ready":
-      return `Next: create_cut with asset_id=${a.id} (add script to cut to the intended message).`;
-    case "pending_payment":
-      return "Next: top up credits (get_credits shows the balance); the asset becomes ready once paid.";
-    case "failed":
-      return "Next: check that the file is playable media and upload it again.";
-    case "pending_upload":
-      return "Next: call upload_media again with the same path to resume the transfer.";
-    default:
-      return `Next: roughy_wait with kind=asset, id=${a.id} until it is ready (then create_cut).`;
-  }
-}
-
 /** A credits ledger line as get_credits shows it; list (kind=ledger) puts the entry's id in front. */
 export function viewLedgerEntry(e: LedgerEntry) {
   return {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemoryResumeStore, type Asset, type Cut, type LiveEvent } from "../../src/client/index.js";
 import { parseExport } from "../../src/sandbox/media/exports/parse.js";
 import { probeMedia } from "../../src/sandbox/media/probe.js";
-import { segmentsFromOtio } from "../../src/tools/segments.js";
+import { segmentsFromOtio } from "../../src/operations/segments.js";
 import { eventually, FIXTURES, startHarness, type Harness } from "../client/harness.js";
 import { loadScript, loadTruth, scoreCut, type Truth } from "../engine/quality.js";
 

@@ -4,7 +4,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { renderExport } from "../../src/sandbox/media/exports/index.js";
-import { segmentsFromOtio } from "../../src/tools/segments.js";
+import { segmentsFromOtio } from "../../src/operations/segments.js";
 
 // smpte-timecode (npm) counts the frames of a timecode, drop-frame included; it ships no types.
 const Timecode = createRequire(import.meta.url)("smpte-timecode") as (tc: string, fps: number, df: boolean) => { frameCount: number };

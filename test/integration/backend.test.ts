@@ -42,6 +42,21 @@ describe("backend selection", () => {
     }
   });
 
+  it("ROUGHY_API_KEY_FILE that cannot be read is a configuration error the agent sees, not an internal error", async () => {
+    const missing = path.join(dir, "no-such-key");
+    const conn = await connect({ server: { backend: undefined, env: { ROUGHY_API_KEY_FILE: missing, ROUGHY_BASE_URL: sb.sandbox.baseUrl } } });
+    try {
+      const r = await conn.call("get_credits", {});
+      expect(r.isError).toBe(true);
+      expect(textOf(r)).toContain(`ROUGHY_API_KEY_FILE (${missing}) cannot be read (ENOENT)`);
+      expect(textOf(r)).not.toContain("internal error");
+      // Not a server fault: nothing for the log.
+      expect(conn.logs.join("\n")).not.toContain("get_credits failed");
+    } finally {
+      await conn.close();
+    }
+  });
+
   it("a wrong key answers unauthenticated without echoing the key", async () => {
     const conn = await connect({ server: { backend: undefined, env: { ROUGHY_API_KEY: "sk_wrong_key_123456", ROUGHY_BASE_URL: sb.sandbox.baseUrl } } });
     try {

@@ -43,6 +43,11 @@ describe("toolsets", () => {
     for (const name of ["create_cut", "export_cut", "create_render", "download_render", "cancel_render", "roughy_get", "roughy_list", "roughy_wait"]) expect(cuts).toContain(name);
     for (const name of ["upload_media", "cut_to_script", "create_webhook", "get_credits", "create_project", "estimate_cost"]) expect(cuts).not.toContain(name);
 
+    // roughy_delete cannot delete a render (a render is canceled): --toolsets renders does not offer it.
+    const renders = await listed({ toolsets: "renders" });
+    expect(renders).toContain("cancel_render");
+    expect(renders).not.toContain("roughy_delete");
+
     const env = await listed({ env: { ROUGHY_TOOLSETS: " Webhooks " } });
     expect(env).toContain("create_webhook");
     expect(env).not.toContain("create_cut");

@@ -133,6 +133,29 @@ describe("faults survived", () => {
     }
   });
 
+  it("a dropped POST /v1/renders reads the same to create_render and to a cut_to_script job, and both are logged", async () => {
+    await fault({ path: "/v1/renders", method: "POST", count: 20, drop: true });
+    try {
+      const direct = await conn.call("create_render", { asset_id: ids.asset, cut_id: ids.cut, output: "mp3" });
+      expect(direct.isError).toBe(true);
+      const logsBefore = conn.logs.length;
+      const viaJob = await conn.call("cut_to_script", { asset_id: ids.asset, exports: [], render: "mp3", wait_seconds: 50 });
+      expect(viaJob.isError, textOf(viaJob)).toBeFalsy();
+      type JobView = { id: string; status: string; error: { message: string; code: string } | null };
+      let job = viaJob.structuredContent as JobView;
+      while (job.status === "running") job = ((await conn.call("roughy_wait", { kind: "job", id: job.id, wait_seconds: 50 })).structuredContent as { job: JobView }).job;
+      expect(job.status).toBe("failed");
+      expect(job.error?.code).toBe("connection_error");
+      // One error path: the job's message is the tool's, word for word, and neither names the socket error.
+      expect(job.error?.message).toBe(textOf(direct));
+      expect(job.error?.message).toMatch(/^Roughy did not complete the request \(connection_error\)/);
+      expect(job.error?.message).not.toMatch(/UND_ERR|other side closed|127\.0\.0\.1/);
+      expect(conn.logs.slice(logsBefore).some((line) => line.includes(`job ${job.id}`) && line.includes("failed"))).toBe(true);
+    } finally {
+      await sb.control("DELETE", "/sandbox/faults");
+    }
+  });
+
   it("a render that fails for real (its source is gone) reports the failure with its code", async () => {
     await rm(path.join(sb.dataDir, "uploads", ids.asset!), { force: true });
     const r = await conn.call("create_render", { asset_id: ids.asset, cut_id: ids.cut, output: "mp3", wait_seconds: 50 });

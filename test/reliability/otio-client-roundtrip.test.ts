@@ -1,4 +1,4 @@
-// Property: the client-side OTIO reader (src/tools/segments.ts, used by create_cut and get to show kept
+// Property: the client-side OTIO reader (src/operations/segments.ts, used by create_cut and roughy_get to show kept
 // segments) reads back what the sandbox's OTIO writer wrote, for any cut at any common frame rate: the same
 // segments as the writer's own parser (the client shows milliseconds, so up to half of one apart), each
 // boundary within one frame of the cut asked for, the kept total equal to their sum. Two independent readings of the format agreeing is what the test is for.
@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { parseExport, renderExport } from "../../src/sandbox/media/exports/index.js";
 import type { Segment } from "../../src/sandbox/media/types.js";
-import { segmentsFromOtio } from "../../src/tools/segments.js";
+import { segmentsFromOtio } from "../../src/operations/segments.js";
 
 const RATES = [23.976, 24, 25, 29.97, 30, 50, 59.94, 60];
 

@@ -1,7 +1,14 @@
-// The resource URIs the server answers, as constants, and the one parser that maps a URI to what it names.
-// Anything else is rejected here, as a protocol error (a bad URI is the client's mistake, not a tool's).
+// The URIs the server answers, as constants and builders, and the one parser that maps a roughy:// URI to what
+// it names. Anything else is rejected here, as a protocol error (a bad URI is the client's mistake, not a
+// tool's). The ui:// URI of the cut timeline view (an MCP App) lives here too, so that the tools that link it
+// and the resource that serves it share one name without importing each other.
 
-import { ProtocolError, ProtocolErrorCode } from "../server/protocol-error.js";
+import { ProtocolError, ProtocolErrorCode } from "./errors.js";
+
+export const CUT_TIMELINE_URI = "ui://roughy/cut-timeline.html";
+
+/** `_meta` for a tool whose result the timeline view can show (MCP Apps, SEP-1865). */
+export const CUT_TIMELINE_META = { ui: { resourceUri: CUT_TIMELINE_URI } } as const;
 
 export const URI_TEMPLATES = {
   cutExport: "roughy://cuts/{cut_id}/export/{format}",

@@ -2,8 +2,8 @@
 // the ids involved, the request id and the next step; server-side failures stay generic.
 import { describe, expect, it } from "vitest";
 import { ConflictError, ConnectionError, RoughyError, ServerError, ValidationError } from "../client/errors.js";
-import { describeError, describeInputIssues } from "./tool-errors.js";
-import { ToolError } from "../tools/define-tool.js";
+import { describeError, describeInputIssues } from "./describe-error.js";
+import { ToolError } from "../vocabulary/errors.js";
 import { z } from "zod";
 
 const CUT = "3f2b8c1e-9a4d-4e5f-8b6a-1c2d3e4f5a6b";

@@ -1,24 +1,22 @@
-// Turns anything a tool handler throws into a message an agent can act on. API problems of the caller's
+// The one error path: turns anything a tool handler or a job step throws into a message an agent can act on. API problems of the caller's
 // making (4xx) name the code, the argument and value, the request id and the next step; server-side and
 // unknown failures get a short generic line with the request id, and the caller logs the detail. Raw API
 // JSON and SDK exception text never reach the agent.
 
 import { z } from "zod";
 import { RoughyError } from "../client/errors.js";
-import { ToolError } from "../tools/define-tool.js";
+import { ConfigurationError, ToolError } from "../vocabulary/errors.js";
+import { KINDS, kindNamed, kindsWhere } from "../vocabulary/kinds.js";
 
 export type DescribedError = { message: string; internal: boolean };
 
 /** Extra facts the wrapper may fetch to make a payment error actionable. */
 export type PaymentFacts = { balance?: number; cost?: number };
 
+/** Each id argument with the list call that shows valid ids, from the kind table; `id` goes with `kind`. */
 const ID_ARGS: Record<string, string> = {
-  asset_id: "roughy_list kind=assets",
-  cut_id: "roughy_list kind=cuts",
-  render_id: "roughy_list kind=renders",
-  project_id: "roughy_list kind=projects",
-  webhook_id: "roughy_list kind=webhooks",
-  id: "list with the same kind",
+  ...Object.fromEntries(kindsWhere("list").filter((k) => k !== "ledger").map((k) => [KINDS[k].idArg, `roughy_list kind=${KINDS[k].plural}`])),
+  id: "roughy_list with the same kind",
 };
 
 function requestIdNote(error: RoughyError): string {
@@ -41,7 +39,8 @@ function notFoundHint(args: Record<string, unknown>): string {
   const kinds = Object.keys(ID_ARGS)
     .filter((k) => typeof args[k] === "string" && k !== "id")
     .map((k) => ID_ARGS[k]);
-  if (typeof args.kind === "string") kinds.push(`roughy_list kind=${args.kind}s`.replace(/ss$/, "s"));
+  const kind = typeof args.kind === "string" ? kindNamed(args.kind) : null;
+  if (kind && KINDS[kind].list) kinds.push(`roughy_list kind=${KINDS[kind].plural}`);
   const unique = [...new Set(kinds)];
   return unique.length > 0 ? `Call ${unique.join(" or ")} to see valid ids.` : "Call roughy_list to see valid ids.";
 }
@@ -150,7 +149,7 @@ export function describeInputIssues(issues: readonly z.core.$ZodIssue[], input: 
 }
 
 export function describeError(error: unknown, args: Record<string, unknown>, facts?: PaymentFacts): DescribedError {
-  if (error instanceof ToolError) return { message: error.message, internal: false };
+  if (error instanceof ToolError || error instanceof ConfigurationError) return { message: error.message, internal: false };
   if (error instanceof RoughyError) return describeRoughyError(error, args, facts);
   if (error instanceof z.ZodError) {
     // A tool's own late validation (a value that needs the backend to check).
