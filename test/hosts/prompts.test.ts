@@ -66,6 +66,13 @@ describe("prompts", () => {
     const none = await conn.client.complete({ ref: { type: "ref/prompt", name: "cut_recording_to_script" }, argument: { name: "script", value: "T" } });
     expect(none.completion.values).toEqual([]);
 
+    const unknown = await conn.client.complete({ ref: { type: "ref/prompt", name: "no_such_prompt" }, argument: { name: "cut_id", value: "" } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(unknown).toBeInstanceOf(ProtocolError);
+    expect((unknown as Error).message).toMatch(/Unknown prompt no_such_prompt; prompts\/list has them/);
+
     const got = await conn.client.getPrompt({ name: "subtitles_for_cut", arguments: { cut_id: cutId, format: "vtt" } });
     const text = got.messages[0]?.content.type === "text" ? got.messages[0].content.text : "";
     expect(text).toContain(`cut_id=${cutId}`);
