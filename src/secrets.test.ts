@@ -1,7 +1,7 @@
 // The redactor by value: whole secrets, cut-short ones, encoded ones, in values and in object keys; untouched
 // parts keep their identity; a released secret is no longer redacted.
 import { describe, expect, it } from "vitest";
-import { containsSecret, redactDeep, redactText, redactingLogger, registerSecret } from "./secrets.js";
+import { containsSecret, redactDeep, redactResponse, redactText, redactingLogger, registerSecret } from "./secrets.js";
 
 const KEY = "sk_live_R3dact10nUn1tK3y0123456789abcdef";
 
@@ -40,4 +40,34 @@ describe("redaction by value", () => {
     expect(containsSecret(KEY)).toBe(false);
   });
 
+
+  it("redactResponse: a key split across two chunks never leaves, and an SSE event is not held back", async () => {
+    const release = registerSecret(KEY);
+    try {
+      const encoder = new TextEncoder();
+      // The HTTP entry's answers are streams: a key may straddle two chunks (7 characters of it end the first).
+      const event = `event: message\ndata: {"id":"req_${KEY.slice(0, 7)}`;
+      const rest = `${KEY.slice(7)}"}\n\n`;
+      let pull: ReadableStreamDefaultController<Uint8Array>;
+      const source = new ReadableStream<Uint8Array>({ start: (c) => void (pull = c) });
+      const out = redactResponse(new Response(source, { headers: { "content-length": "999", "content-type": "text/event-stream" } }));
+      expect(out.headers.get("content-length")).toBeNull();
+      const reader = out.body!.getReader();
+      const decoder = new TextDecoder();
+      pull!.enqueue(encoder.encode(event));
+      // What could begin the key is held; the rest of the first chunk flows at once.
+      const first = decoder.decode((await reader.read()).value);
+      expect(event.startsWith(first)).toBe(true);
+      expect(first).not.toContain(KEY.slice(0, 7));
+      pull!.enqueue(encoder.encode(rest));
+      // A whole event ends in a blank line, which never begins a key: it is not held back.
+      const second = decoder.decode((await reader.read()).value);
+      expect(second.endsWith("\n\n")).toBe(true);
+      expect(first + second).toBe(`event: message\ndata: {"id":"req_[redacted]"}\n\n`);
+      pull!.close();
+      expect((await reader.read()).done).toBe(true);
+    } finally {
+      release();
+    }
+  });
 });
