@@ -24,7 +24,7 @@ export const roughyDelete = defineTool({
     "Permanently deletes a Roughy project, asset, cut or webhook with everything under it. No refund. Ids from roughy_list.",
   inputSchema: {
     kind: z.enum(KINDS).describe("project, asset, cut or webhook"),
-    id: uuid("must be a UUID as returned by list or the tool that created the item").describe("its id"),
+    id: uuid("must be a UUID as returned by roughy_list or the tool that created the item").describe("its id"),
   },
   outputSchema: { kind: z.enum(KINDS), id: z.string(), deleted: z.boolean() },
   toolsets: toolsetsOf(KINDS),

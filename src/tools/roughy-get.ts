@@ -19,7 +19,7 @@ export const roughyGet = defineTool({
     "Reads one Roughy project, asset, cut or render: state, error, next step; a completed cut with its kept segments. Free.",
   inputSchema: {
     kind: z.enum(KINDS).describe("project, asset, cut or render"),
-    id: uuid("must be a UUID as returned by the tool that created the item or by list").describe("its id"),
+    id: uuid("must be a UUID as returned by the tool that created the item or by roughy_list").describe("its id"),
     include_download_url: z.boolean().optional().describe("add a signed download URL (a credential for 15 min)"),
   },
   outputSchema: {
