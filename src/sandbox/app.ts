@@ -40,6 +40,8 @@ export interface App {
   faults: Faults;
   /** Holds processing renders unfinished until released (a sandbox control, for tests). */
   renderHold: Hold;
+  /** The same for cuts. */
+  cutHold: Hold;
   webhooks: WebhookDelivery;
   sseStreams: Set<ServerResponse>;
   closing: boolean;

@@ -113,6 +113,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     logger,
     faults: new Faults(),
     renderHold: new Hold(),
+    cutHold: new Hold(),
     sseStreams: new Set(),
     closing: false,
   } as Omit<App, "bus" | "jobs" | "webhooks"> as App;

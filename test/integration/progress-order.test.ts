@@ -30,7 +30,7 @@ beforeAll(async () => {
   const project = await api.projects.create({ name: "progress order" });
   const uploaded = await api.uploads.uploadFile({ path: FIXTURE_M4A, projectId: project.id });
   assetId = (await api.waitForCuttable(uploaded.asset.id, { timeoutMs: 60_000 })).id;
-}, 90_000);
+});
 
 afterAll(async () => {
   await sb?.close();
@@ -108,7 +108,7 @@ describe("the final progress notification", () => {
       await client.close();
       await server.close();
     }
-  }, 120_000);
+  });
 
   it("over stdio (the server as a client launches it), wait on three renders in a row", async () => {
     // From the sources through tsx, so that the test does not depend on a fresh dist/.
@@ -135,5 +135,5 @@ describe("the final progress notification", () => {
     } finally {
       await client.close();
     }
-  }, 120_000);
+  });
 });

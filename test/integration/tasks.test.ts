@@ -46,7 +46,7 @@ beforeAll(async () => {
       if ("method" in message && message.method === "notifications/progress") wireProgress.push(message.params as Progress & { progressToken: string | number });
     },
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await conn?.close();
@@ -114,7 +114,7 @@ describe("MCP Tasks", () => {
     for (let i = 0; i < 50 && !statuses.some((s) => s.taskId === taskId); i++) await new Promise((r) => setTimeout(r, 100));
     expect(statuses.find((s) => s.taskId === taskId)?.status).toBe("completed");
     expect(wireProgress.filter((p) => p.progressToken === "task-run").at(-1)?.progress).toBe(100);
-  }, 120_000);
+  });
 
   it("a client that polls tasks/get at the pollInterval sees working, then completed, then the result", async () => {
     const assetId = await readyAsset("task poll");
@@ -133,7 +133,7 @@ describe("MCP Tasks", () => {
     const final = await tasks.getTaskResult(created.task.taskId);
     expect(final.isError, textOf(final)).toBeFalsy();
     expect((final.structuredContent as { status: string }).status).toBe("completed");
-  }, 120_000);
+  });
 
   it("tasks/cancel cancels the job", async () => {
     const assetId = await readyAsset("task cancel");
@@ -144,7 +144,7 @@ describe("MCP Tasks", () => {
     expect((job.structuredContent as { state: string }).state).toBe("canceled");
     const result = (await tasks.getTaskResult(created.task.taskId)) as CallToolResult;
     expect(textOf(result)).toContain("was canceled");
-  }, 60_000);
+  });
 
   it("a refused start is a failed task with the usual message; a tool without task support is refused", async () => {
     const refused = await callAsTask("cut_to_script", { script: "no source given" });

@@ -385,5 +385,5 @@ describe("errors an agent can act on", () => {
     } finally {
       await down.close();
     }
-  }, 90_000);
+  });
 });

@@ -101,5 +101,5 @@ describe("server process killed mid-upload", () => {
     } finally {
       await second.client.close();
     }
-  }, 60_000);
+  });
 });
