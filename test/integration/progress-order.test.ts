@@ -14,7 +14,7 @@ import type { Transport } from "@modelcontextprotocol/client";
 import type { JSONRPCMessage } from "@modelcontextprotocol/client";
 import { RoughyClient } from "../../src/client/index.js";
 import { createServer } from "../../src/server/create-server.js";
-import { FIXTURE_M4A, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, FIXTURE_M4A, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
 let sb: TestSandbox;
 let assetId: string;
@@ -100,7 +100,7 @@ describe("the final progress notification", () => {
         async (progress) =>
           (await client.callTool({ name: "create_render", arguments: { asset_id: assetId, output: "mp3", wait_seconds: 50 } }, {
             onprogress: (p) => void progress.push(p),
-            timeout: 60_000,
+            timeout: CALL_TIMEOUT_MS,
           })) as CallToolResult,
         5,
       );
@@ -125,7 +125,7 @@ describe("the final progress notification", () => {
         const progress: Progress[] = [];
         const r = (await client.callTool({ name: "roughy_wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } }, {
           onprogress: (p) => void progress.push(p),
-          timeout: 60_000,
+          timeout: CALL_TIMEOUT_MS,
         })) as CallToolResult;
         const seen = progress.map((p) => p.progress);
         expect(r.isError, textOf(r)).toBeFalsy();
