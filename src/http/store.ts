@@ -101,7 +101,7 @@ export async function connectRedis(url: string, logger: (line: string) => void):
   const client = newClient(url, () => connected);
   client.on("error", (error: Error) => {
     // One line per outage, not one per reconnect attempt.
-    if (connected && !down) logger(`store: lost the connection to ${shown} (${error.message}); sign-ins and OAuth token checks answer 503 until it is back.`);
+    if (connected && !down) logger(`store: lost the connection to ${shown} (${error.message}); redeeming codes, refreshing, revoking and checking OAuth tokens answer 503 until it is back.`);
     if (connected) down = true;
   });
   client.on("ready", () => {
