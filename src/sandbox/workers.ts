@@ -63,6 +63,8 @@ export async function runRender(app: App, renderId: string, signal: AbortSignal)
   };
 
   try {
+    await app.renderHold.pass(signal);
+    if (signal.aborted) throw new RenderAbortedError();
     await renderMedia({
       input: assetMediaPath(app, asset.id),
       info: JSON.parse(asset.info_json) as MediaInfo,
