@@ -4,6 +4,8 @@
 // for the failures a client must survive without double effects: `after_handler` answers the error status only
 // after the handler ran (the side effect happened, the answer was lost), and `stall` with `after_bytes` keeps
 // the first bytes of a PATCH and then never answers (an uploader that hangs or is killed mid-transfer).
+// `bytes_per_second` reads a PATCH body no faster than that: a slow link, so that a test can see an upload
+// still under way (its offset below the size) without waiting on a clock.
 
 export interface FaultSpec {
   path: string;
@@ -16,6 +18,7 @@ export interface FaultSpec {
   after_bytes?: number;
   after_handler?: boolean;
   stall?: boolean;
+  bytes_per_second?: number;
 }
 
 export class Faults {

@@ -15,6 +15,7 @@ import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolse
 import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 import { lenientArgs } from "./lenient-args.js";
 import { inputSchemaOf, outputSchemaOf } from "./listing-schemas.js";
+import { PRECOMPUTED_SCHEMAS, type ListedSchemas } from "./precomputed-listing.js";
 
 export type Extra = ServerContext;
 
@@ -70,18 +71,23 @@ export function capResult(result: CallToolResult): CallToolResult {
   return result;
 }
 
-/** The tools/list entry of one definition, built once. `tasks`: the server answers task-augmented calls. */
-// Converting zod to JSON Schema is most of the cost of a listing, and the definitions never change: convert
-// each once per process. The HTTP mode builds a server per request and would otherwise redo it every time.
-const schemaCache = new WeakMap<AnyToolDefinition, { input: Tool["inputSchema"]; output: Tool["outputSchema"] }>();
+// Converting zod to JSON Schema is most of the cost of a listing, and the definitions never change: the bundle
+// carries the conversion made at build time, and anything else is converted once per process (the HTTP mode
+// builds a server per request and would otherwise redo it every time).
+const schemaCache = new WeakMap<AnyToolDefinition, ListedSchemas>();
 
-function jsonSchemasOf(tool: AnyToolDefinition): { input: Tool["inputSchema"]; output: Tool["outputSchema"] } {
+/** The JSON Schemas a tool is listed with, converted from its zod schemas (the build's table is made with this). */
+export function listedSchemasOf(tool: AnyToolDefinition): ListedSchemas {
+  return {
+    input: inputSchemaOf(tool.inputSchema) as Tool["inputSchema"],
+    output: outputSchemaOf(withNextStep(tool.outputSchema)) as Tool["outputSchema"],
+  };
+}
+
+function jsonSchemasOf(tool: AnyToolDefinition): ListedSchemas {
   let schemas = schemaCache.get(tool);
   if (!schemas) {
-    schemas = {
-      input: inputSchemaOf(tool.inputSchema) as Tool["inputSchema"],
-      output: outputSchemaOf(withNextStep(tool.outputSchema)) as Tool["outputSchema"],
-    };
+    schemas = Object.hasOwn(PRECOMPUTED_SCHEMAS, tool.name) ? PRECOMPUTED_SCHEMAS[tool.name]! : listedSchemasOf(tool);
     schemaCache.set(tool, schemas);
   }
   return schemas;
@@ -96,6 +102,7 @@ function listedAnnotations(hints: AnyToolDefinition["annotations"]): Partial<Any
   return Object.fromEntries(Object.entries(hints).filter(([key, value]) => HINT_DEFAULTS[key as keyof typeof HINT_DEFAULTS] !== value));
 }
 
+/** The tools/list entry of one definition. `tasks`: the server answers task-augmented calls. */
 export function toolListing(tool: AnyToolDefinition, options: { tasks?: boolean } = {}): Tool {
   const schemas = jsonSchemasOf(tool);
   return {

@@ -30,9 +30,10 @@ const AddFault = z
     after_bytes: z.number().int().min(0).optional(),
     after_handler: z.boolean().optional(),
     stall: z.boolean().optional(),
+    bytes_per_second: z.number().int().min(1).optional(),
   })
-  .refine((f) => f.status !== undefined || f.delay_ms !== undefined || f.drop === true || f.stall === true, {
-    message: "give status, delay_ms, drop or stall",
+  .refine((f) => f.status !== undefined || f.delay_ms !== undefined || f.drop === true || f.stall === true || f.bytes_per_second !== undefined, {
+    message: "give status, delay_ms, drop, stall or bytes_per_second",
     path: ["status"],
   })
   .refine((f) => !f.after_handler || f.status !== undefined, { message: "after_handler needs a status", path: ["after_handler"] })
