@@ -271,9 +271,13 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   allowedOrigins = options.allowedOrigins && options.allowedOrigins.length > 0 ? options.allowedOrigins : defaultAllowedOrigins(allowedHosts);
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   if (oauthSecret) {
-    const publicUrl = options.oauth ? options.oauth.publicUrl : undefined;
+    const issuer = (options.oauth ? options.oauth.publicUrl : undefined) ?? `http://${urlHost}:${port}`;
+    // The consent page is served from the public origin and its form posts back to it: a browser sends that
+    // Origin, which must pass even when it is not one of the defaults (https, a proxy's port).
+    const own = new URL(issuer).origin;
+    if (!allowedOrigins.includes(own)) allowedOrigins = [...allowedOrigins, own];
     oauth = new AuthorizationServer({
-      issuer: publicUrl ?? `http://${urlHost}:${port}`,
+      issuer,
       mcpPath: MCP_PATH,
       secret: oauthSecret,
       baseUrl: options.baseUrl,

@@ -30,9 +30,9 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   let b: Instance;
   let clientId: string;
 
-  /** A fresh code from the consent on `at`, for this suite's client and verifier. */
-  async function codeFrom(at: Instance): Promise<string> {
-    const url = new URL(`${at.origin}/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: CHALLENGE, code_challenge_method: "S256", resource: `${proxy.publicUrl}/mcp` })}`);
+  /** A fresh code from the consent (through the proxy, as a browser reaches it), for this suite's client. */
+  async function freshCode(): Promise<string> {
+    const url = new URL(`${proxy.publicUrl}/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: CHALLENGE, code_challenge_method: "S256", resource: `${proxy.publicUrl}/mcp` })}`);
     const answer = await consent(url, sb.sandbox.apiKey);
     expect(answer.status).toBe(302);
     return new URL(answer.location!).searchParams.get("code")!;
@@ -67,14 +67,14 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   });
 
   it("refuses on B a code already redeemed on A (invalid_grant)", async () => {
-    const code = await codeFrom(a);
+    const code = await freshCode();
     expect((await redeem(a, code)).status).toBe(200);
     const replay = await redeem(b, code);
     expect(replay).toMatchObject({ status: 400, json: { error: "invalid_grant", error_description: expect.stringMatching(/already used/) } });
   });
 
   it("applies the reuse rule across instances: a refresh token used on A and presented again on B ends the grant everywhere", async () => {
-    const first = await redeem(b, await codeFrom(b));
+    const first = await redeem(b, await freshCode());
     expect(first.status).toBe(200);
     const rotated = await refresh(a, String(first.json.refresh_token));
     expect(rotated.status).toBe(200);
@@ -92,7 +92,7 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   });
 
   it("refuses on B a token revoked on A", async () => {
-    const tokens = await redeem(a, await codeFrom(a));
+    const tokens = await redeem(a, await freshCode());
     const access = String(tokens.json.access_token);
     expect((await initWith(mcpAt(b), access)).status).toBe(200);
     expect((await form(`${a.origin}/revoke`, { token: access, client_id: clientId })).status).toBe(200);
@@ -128,8 +128,8 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   });
 
   it("fails closed while Redis is down, with a clear log line and no secret in it, and spends nothing", async () => {
-    const code = await codeFrom(a);
-    const tokens = await redeem(a, await codeFrom(a));
+    const code = await freshCode();
+    const tokens = await redeem(a, await freshCode());
     const access = String(tokens.json.access_token);
     await redis.stop();
     try {
