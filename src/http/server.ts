@@ -267,7 +267,10 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
-  allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : defaultAllowedHosts(host, port);
+  // The public URL's host is the name clients use behind a proxy: allowed by default, like the loopback names.
+  const publicHost = options.oauth && options.oauth.publicUrl ? new URL(options.oauth.publicUrl).host : null;
+  allowedHosts =
+    options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : [...defaultAllowedHosts(host, port), ...(publicHost ? [publicHost] : [])];
   allowedOrigins = options.allowedOrigins && options.allowedOrigins.length > 0 ? options.allowedOrigins : defaultAllowedOrigins(allowedHosts);
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   if (oauthSecret) {

@@ -18,7 +18,7 @@ type Instance = { server: HttpServerHandle; origin: string; logs: string[] };
 
 async function startInstance(sandboxUrl: string, publicUrl: string, redisUrl: string, extra: Parameters<typeof startHttpServer>[0] = {}): Promise<Instance> {
   const logs: string[] = [];
-  const server = await startHttpServer({ port: 0, baseUrl: sandboxUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl }, redisUrl, logger: (line) => logs.push(line), ...extra });
+  const server = await startHttpServer({ port: 0, baseUrl: sandboxUrl, oauth: { secret: SECRET, publicUrl }, redisUrl, logger: (line) => logs.push(line), ...extra });
   return { server, origin: `http://127.0.0.1:${server.port}`, logs };
 }
 
