@@ -267,8 +267,9 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
-  // The public URL's host is the name clients use behind a proxy: allowed by default, like the loopback names.
-  const publicHost = options.oauth && options.oauth.publicUrl ? new URL(options.oauth.publicUrl).host : null;
+  // The public URL's host is the name clients use behind a proxy: allowed by default, like the loopback names,
+  // on any port (a proxy forwards the name without the port it listened on).
+  const publicHost = options.oauth && options.oauth.publicUrl ? new URL(options.oauth.publicUrl).hostname : null;
   allowedHosts =
     options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : [...defaultAllowedHosts(host, port), ...(publicHost ? [publicHost] : [])];
   allowedOrigins = options.allowedOrigins && options.allowedOrigins.length > 0 ? options.allowedOrigins : defaultAllowedOrigins(allowedHosts);
