@@ -4,8 +4,10 @@
 // Each cross-instance check addresses instance A and B directly, so which one answers is not left to the
 // proxy's turn. Without the store (each instance in memory), every one of these checks would pass on B.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer, type HttpServerHandle } from "../../src/http/server.js";
 import { startTestSandbox, type TestSandbox } from "../helpers/mcp-harness.js";
 import { REDIRECT, SECRET, callCredits, consent, form, initWith, register, signIn, startRoundRobin } from "./oauth-helpers.js";
@@ -168,5 +170,46 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
     );
     expect(error?.message).toMatch(/Could not connect to the store at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
     expect(error?.message).not.toContain(password);
+  });
+});
+
+describe.skipIf(!HAVE_REDIS)("roughy-mcp --http --redis-url (the built CLI)", () => {
+  const password = "cli-store-password-0123456789abcdef";
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis(password);
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  /** Runs the CLI until it prints its URL (then stops it) or exits; returns what it wrote. */
+  function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [path.resolve("dist/cli.js"), "--http", "--port", "0", ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+      if (stdout.includes("\n")) child.kill("SIGTERM");
+    });
+    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+  }
+
+  it("starts with the shared store, says so, and never writes the store's password", async () => {
+    const out = await run(["--redis-url", redis.url], { ROUGHY_OAUTH_SECRET: SECRET });
+    expect(out.stdout).toMatch(/"url":"http:\/\/127\.0\.0\.1:\d+\/mcp"/);
+    expect(out.stderr).toContain("Shared store: Redis");
+    expect(out.stdout + out.stderr).not.toContain(password);
+  });
+
+  it("stops the start on a wrong password or a bad ROUGHY_RATE_LIMITS, saying what to fix", async () => {
+    const wrong = await run([], { ROUGHY_REDIS_URL: redis.url.replace(password, "not-the-password-0123456789abcdef") });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/Could not connect to the store at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+.*--redis-url/);
+    expect(wrong.stderr).not.toContain("not-the-password-0123456789abcdef");
+    const limits = await run([], { ROUGHY_RATE_LIMITS: "token=5" });
+    expect(limits.code).not.toBe(0);
+    expect(limits.stderr).toMatch(/ROUGHY_RATE_LIMITS: "token=5" is not name=points\/seconds/);
   });
 });
