@@ -91,10 +91,10 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
 }
 
-/** Resolves after ms, or at once on abort (never rejects: the caller looks at the signal). */
+/** Resolves after ms (never, for Infinity), when the transfer ends, or at once on abort (never rejects). */
 function pause(ms: number, signal: AbortSignal | undefined, ended: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, Math.max(0, ms));
+    const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : undefined;
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
