@@ -4,7 +4,7 @@
 // file's. A transfer that fails in the background is reported by roughy_wait and roughy_get with the
 // describer's message, and the next upload_media of the file continues from the server's offset.
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/client";
 import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
@@ -100,7 +100,7 @@ describe("upload_media on a slow link", () => {
     const bytes = await readFile(ws.media);
     // A different file (one byte changed past the part that is sent): its own asset and resume record.
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
-    await import("node:fs/promises").then((fs) => fs.writeFile(media, bytes));
+    await writeFile(media, bytes);
     const kept = 300_000;
     // The first PATCH is slow and then cut off after `kept` bytes; every retry is cut off at once.
     await faults(
@@ -136,5 +136,39 @@ describe("upload_media on a slow link", () => {
     expect(resumed.bytes_skipped).toBe(kept);
     expect(resumed.asset.state).toBe("ready");
     expect(sha256(await storedBytes(assetId))).toBe(sha256(bytes));
+  }, 120_000);
+
+  it("the server restarted mid-transfer: the next upload_media continues the same asset from the server's offset", async () => {
+    const media = `${ws.dir}/third.mp4`;
+    const bytes = await readFile(ws.media);
+    bytes[bytes.length - 20] = bytes[bytes.length - 20]! ^ 0xff;
+    await writeFile(media, bytes);
+    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 100_000 });
+    const first = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
+    const r = await first.call("upload_media", { path: "third.mp4", confirm_cost: true, wait_seconds: 1 });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const assetId = (r.structuredContent as { asset: { id: string } }).asset.id;
+    // The server goes away with the bytes still going; what the sandbox holds then is below the size.
+    await first.close();
+    const held = await serverOffset(assetId);
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(bytes.length);
+    await sb.control("DELETE", "/sandbox/faults");
+
+    const second = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
+    try {
+      const again = await second.call("upload_media", { path: "third.mp4", confirm_cost: true, wait_seconds: 50 });
+      expect(again.isError, textOf(again)).toBeFalsy();
+      const data = again.structuredContent as { asset: { id: string; state: string }; resumed: boolean; bytes_skipped: number };
+      expect(data.asset.id).toBe(assetId);
+      expect(data.resumed).toBe(true);
+      // Bytes already on their way when the server closed may still have landed: never fewer than it held.
+      expect(data.bytes_skipped).toBeGreaterThanOrEqual(held);
+      expect(data.bytes_skipped).toBeLessThan(bytes.length);
+      expect(data.asset.state).toBe("ready");
+      expect(sha256(await storedBytes(assetId))).toBe(sha256(bytes));
+    } finally {
+      await second.close();
+    }
   }, 120_000);
 });
