@@ -56,6 +56,14 @@ async function waitAsset(assetId: string, until: (d: WaitData) => boolean, progr
   }
 }
 
+/** A copy of the fixture with one byte changed near its end: a file of its own (asset, resume record). */
+async function variant(name: string, fromEnd: number): Promise<Buffer> {
+  const bytes = await readFile(ws.media);
+  bytes[bytes.length - fromEnd] = bytes[bytes.length - fromEnd]! ^ 0xff;
+  await writeFile(`${ws.dir}/${name}`, bytes);
+  return bytes;
+}
+
 async function faults(...specs: object[]): Promise<void> {
   await sb.control("DELETE", "/sandbox/faults");
   for (const spec of specs) expect((await sb.control("POST", "/sandbox/faults", spec)).status).toBe(201);
@@ -96,11 +104,7 @@ describe("upload_media on a slow link", () => {
   }, 120_000);
 
   it("a transfer that fails in the background is reported by roughy_wait and roughy_get; upload_media continues from the server's offset", async () => {
-    const media = `${ws.dir}/second.mp4`;
-    const bytes = await readFile(ws.media);
-    // A different file (one byte changed past the part that is sent): its own asset and resume record.
-    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
-    await writeFile(media, bytes);
+    const bytes = await variant("second.mp4", 10);
     const kept = 300_000;
     // The first PATCH is slow and then cut off after `kept` bytes; every retry is cut off at once.
     await faults(
@@ -138,11 +142,47 @@ describe("upload_media on a slow link", () => {
     expect(sha256(await storedBytes(assetId))).toBe(sha256(bytes));
   }, 120_000);
 
+  it("a cancel while upload_media waits stops the transfer; roughy_get says so; the same call resumes from the server's offset", async () => {
+    const bytes = await variant("fourth.mp4", 30);
+    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 100_000 });
+    const controller = new AbortController();
+    const pending = conn.client
+      .callTool({ name: "upload_media", arguments: { path: "fourth.mp4", confirm_cost: true } }, { signal: controller.signal, timeout: 120_000 })
+      .catch((error: unknown) => error);
+    // Cancelled once the sandbox holds some of the bytes.
+    let asset: { id: string; filename: string } | undefined;
+    while (!asset || (await serverOffset(asset.id)) === 0) {
+      await new Promise((r) => setTimeout(r, 50));
+      const listed = await api("/v1/assets?limit=100");
+      asset = ((await listed.json()) as { items: { id: string; filename: string }[] }).items.find((a) => a.filename === "fourth.mp4");
+    }
+    controller.abort(new Error("user stopped it"));
+    expect(await pending).toBeInstanceOf(Error);
+    // The stop is told on the next read (the call that would have answered was cancelled).
+    let item: { state: string; sending?: { state: string } } = { state: "" };
+    while (item.sending?.state !== "stopped") {
+      item = ((await conn.call("roughy_get", { kind: "asset", id: asset.id })).structuredContent as { item: typeof item }).item;
+      if (item.sending?.state === "sending") await new Promise((r) => setTimeout(r, 50));
+      else expect(item.sending?.state).toBe("stopped");
+    }
+    expect(item.state).toBe("pending_upload");
+    expect(item.sending?.state).toBe("stopped");
+    await sb.control("DELETE", "/sandbox/faults");
+
+    const again = await conn.call("upload_media", { path: "fourth.mp4", confirm_cost: true, wait_seconds: 50 });
+    expect(again.isError, textOf(again)).toBeFalsy();
+    const data = again.structuredContent as { asset: { id: string; state: string }; resumed: boolean; bytes_skipped: number };
+    // A transfer still running would have been joined (not resumed) and finished with everything sent.
+    expect(data.asset.id).toBe(asset.id);
+    expect(data.resumed).toBe(true);
+    expect(data.bytes_skipped).toBeGreaterThan(0);
+    expect(data.bytes_skipped).toBeLessThan(bytes.length);
+    expect(data.asset.state).toBe("ready");
+    expect(sha256(await storedBytes(asset.id))).toBe(sha256(bytes));
+  }, 120_000);
+
   it("the server restarted mid-transfer: the next upload_media continues the same asset from the server's offset", async () => {
-    const media = `${ws.dir}/third.mp4`;
-    const bytes = await readFile(ws.media);
-    bytes[bytes.length - 20] = bytes[bytes.length - 20]! ^ 0xff;
-    await writeFile(media, bytes);
+    const bytes = await variant("third.mp4", 20);
     await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 100_000 });
     const first = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
     const r = await first.call("upload_media", { path: "third.mp4", confirm_cost: true, wait_seconds: 1 });
