@@ -46,3 +46,38 @@ export class Faults {
     return f;
   }
 }
+
+/**
+ * A gate renders wait at once they are processing (POST /sandbox/holds {renders: true}): a test gets a render
+ * that is certainly unfinished, whatever the machine's speed, and lets it go on (DELETE /sandbox/holds).
+ * A cancel, a delete or a shutdown aborts the wait like any other render work.
+ */
+export class Hold {
+  private on = false;
+  private waiters = new Set<() => void>();
+
+  get held(): boolean {
+    return this.on;
+  }
+
+  set(on: boolean): void {
+    this.on = on;
+    if (on) return;
+    for (const release of this.waiters) release();
+    this.waiters.clear();
+  }
+
+  /** Resolves at once when not held, else when released or when `signal` aborts. */
+  pass(signal: AbortSignal): Promise<void> {
+    if (!this.on || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const release = () => {
+        signal.removeEventListener("abort", release);
+        this.waiters.delete(release);
+        resolve();
+      };
+      this.waiters.add(release);
+      signal.addEventListener("abort", release, { once: true });
+    });
+  }
+}

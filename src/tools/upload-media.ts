@@ -15,21 +15,10 @@ import { nextStep } from "../vocabulary/kinds.js";
 import { waitAfterCreate } from "./wait-after-create.js";
 import type { RoughyClient } from "../client/index.js";
 import { rememberMediaPath } from "../exports/link-media.js";
+import { findOrCreateProject } from "../operations/projects.js";
 import { describeSending, uploadsFor } from "../operations/upload.js";
 
 const DEFAULT_PROJECT = "roughy-mcp uploads";
-
-/** Finds a project by exact name (newest first), else creates it: names are how people think of them. */
-async function projectByName(client: RoughyClient, name: string, signal: AbortSignal): Promise<{ id: string; created: boolean }> {
-  for (let offset = 0; offset < 1000; offset += 100) {
-    const page = await client.projects.list({ limit: 100, offset, signal });
-    const found = page.items.find((p) => p.name === name);
-    if (found) return { id: found.id, created: false };
-    if (offset + page.items.length >= page.total || page.items.length === 0) break;
-  }
-  const project = await client.projects.create({ name }, { signal });
-  return { id: project.id, created: true };
-}
 
 function mb(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
@@ -62,7 +51,8 @@ async function resolveProject(client: RoughyClient, args: { project_id?: string;
     await client.projects.get(args.project_id, { signal: ctx.signal });
     return { id: args.project_id, created: false };
   }
-  return projectByName(client, args.project_name ?? DEFAULT_PROJECT, ctx.signal);
+  const { project, created } = await findOrCreateProject(client, args.project_name ?? DEFAULT_PROJECT, { signal: ctx.signal });
+  return { id: project.id, created };
 }
 
 export const uploadMedia = defineTool({
