@@ -57,6 +57,8 @@ class Transfer {
   readonly listeners = new Set<ProgressSink>();
   /** Settles when the transfer ends, whatever the outcome (it never rejects). */
   ended!: Promise<void>;
+  /** Resolves once the asset is known; rejects when the transfer failed before that. */
+  assetKnown!: Promise<void>;
 
   constructor(source: UploadSource) {
     this.status = {
@@ -123,6 +125,7 @@ export class UploadOperations {
     const running = this.byFile.get(fileKey);
     if (running) {
       await source.close?.();
+      await running.assetKnown;
       return running.status;
     }
     // The client's own default store, read at the first upload (ROUGHY_UPLOAD_STORE may be set late).
@@ -136,6 +139,9 @@ export class UploadOperations {
       known = resolve;
       failedEarly = reject;
     });
+    t.assetKnown = assetKnown;
+    // A caller that joined and the starter both see an early failure; neither leaves it unhandled.
+    assetKnown.catch(() => {});
     const learn = (assetId: string) => {
       if (t.status.assetId) return;
       t.status.assetId = assetId;
