@@ -9,6 +9,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 
+const { fetch } = globalThis;
+
 const TRANSFER_SECONDS = 75;
 
 function startSandbox(ctx) {
