@@ -182,6 +182,25 @@ describe("upload_media on a slow link", () => {
     expect(sha256(await storedBytes(asset.id))).toBe(sha256(bytes));
   }, 120_000);
 
+  it("cut_to_script's upload is the same background transfer: roughy_get and roughy_wait see it sending", async () => {
+    const bytes = await variant("fifth.mp4", 40);
+    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: Math.ceil(bytes.length / 8) });
+    const started = await conn.call("cut_to_script", { file_path: "fifth.mp4", confirm_cost: true, exports: [], render: "none", wait_seconds: 0 });
+    expect(started.isError, textOf(started)).toBeFalsy();
+    let job = started.structuredContent as { id: string; status: string; asset_id: string | null };
+    const jobOf = async (wait: number) => ((await conn.call("roughy_wait", { kind: "job", id: job.id, wait_seconds: wait })).structuredContent as { job: typeof job }).job;
+    while (!job.asset_id) job = await jobOf(0);
+    const assetId = job.asset_id;
+    // The job's transfer (about 8 s on this link) is the one the tools know: roughy_get tells it is sending.
+    const got = (await conn.call("roughy_get", { kind: "asset", id: assetId })).structuredContent as { item: { state: string; sending?: { state: string } } };
+    expect(got.item.state).toBe("pending_upload");
+    expect(got.item.sending?.state).toBe("sending");
+    while (job.status === "running") job = await jobOf(50);
+    expect(job.status).toBe("completed");
+    expect(sha256(await storedBytes(assetId))).toBe(sha256(bytes));
+    await sb.control("DELETE", "/sandbox/faults");
+  }, 180_000);
+
   it("the server restarted mid-transfer: the next upload_media continues the same asset from the server's offset", async () => {
     const bytes = await variant("third.mp4", 20);
     await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 100_000 });
