@@ -16,6 +16,7 @@ import { createCutWhenCuttable, fetchCutFile, summarizeOtio, type SegmentSummary
 import { downloadRenderTo, freeName, saveUnderFreeName } from "../operations/save-file.js";
 import { JobStepError, type JobContext } from "./manager.js";
 import { linkExport, rememberMediaPath } from "../exports/link-media.js";
+import { uploadsFor } from "../operations/upload.js";
 
 export type { SegmentSummary };
 
@@ -160,27 +161,34 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
       const readPath = input.sourceReadPath ?? sourcePath;
       const stat = await fs.stat(readPath);
       const total = stat.size;
+      // The same background transfer as upload_media's (src/operations/upload.ts), followed to its end here.
+      const uploads = uploadsFor(client);
+      const source = { readPath, identity: sourcePath, size: total, mtimeMs: stat.mtimeMs, filename: path.basename(sourcePath) };
+      const onBytes = (sent: number, bytesTotal: number) => {
+        const t = bytesTotal || total;
+        uploadSink.report(`Uploading ${formatBytes(sent)} of ${formatBytes(t)} (${Math.floor((sent / Math.max(1, t)) * 100)}%)`, sent, t);
+        record({ upload: { bytes_sent: sent, bytes_total: t, resumed: ctx.detail().upload?.resumed ?? false, bytes_skipped: ctx.detail().upload?.bytes_skipped ?? 0 } });
+      };
       const upload = await step(
         "upload",
         (code) =>
           code === "payload_too_large"
             ? "The file is too large for the API: trim it first."
             : "Call cut_to_script again with the same file: the upload resumes where it stopped.",
-        () =>
-          client.uploads.uploadFile({
-            path: readPath,
-            identity: sourcePath,
-            projectId: projectId as string,
-            filename: path.basename(sourcePath),
-            ...(input.language ? { language: input.language } : {}),
-            signal,
-            onAssetCreated: (created: Asset) => record({ asset_id: created.id, asset_state: created.state }),
-            onProgress: (sent: number, bytesTotal: number) => {
-              const t = bytesTotal || total;
-              uploadSink.report(`Uploading ${formatBytes(sent)} of ${formatBytes(t)} (${Math.floor((sent / Math.max(1, t)) * 100)}%)`, sent, t);
-              record({ upload: { bytes_sent: sent, bytes_total: t, resumed: ctx.detail().upload?.resumed ?? false, bytes_skipped: ctx.detail().upload?.bytes_skipped ?? 0 } });
-            },
-          }),
+        async () => {
+          const started = await uploads.start(source, { projectId: projectId as string, ...(input.language ? { language: input.language } : {}) }, signal);
+          record({ asset_id: started.assetId, asset_state: "pending_upload" });
+          let ended;
+          try {
+            ended = await uploads.follow(started.assetId, { signal, timeoutMs: Infinity, sink: { report: (_m, sent, t) => sent !== undefined && onBytes(sent, t ?? total) } });
+          } catch (error) {
+            // A canceled job stops its transfer; the bytes sent stay on the service, and a rerun resumes them.
+            if (signal.aborted) await uploads.stop(started.assetId);
+            throw error;
+          }
+          if (!ended || !ended.asset) throw ended?.error ?? new Error(`the upload of asset ${started.assetId} ended without its asset`);
+          return { asset: ended.asset, resumed: ended.resumed, bytesSkipped: ended.bytesSkipped ?? 0 };
+        },
         signal,
       );
       asset = upload.asset;

@@ -15,6 +15,8 @@ import { JobManager } from "../jobs/manager.js";
 import { JobTaskStore } from "../jobs/task-store.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
+import { uploadsFor } from "../operations/upload.js";
+import type { RoughyClient } from "../client/index.js";
 import { processBudget, SpendPolicy } from "../tools/spend-budget.js";
 import { trackClientInterest, type ClientInterest } from "./client-interest.js";
 import { registerResources } from "../resources/register-resources.js";
@@ -125,6 +127,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const configuredDirs = options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS);
   const appResource = cutTimelineResource();
   const closers = new Set<() => void>();
+  /** The backend's client once a tool has used it: its background uploads end when the server closes. */
+  let toolClient: RoughyClient | undefined;
   // One for every instance: ajv loads on the first elicitation answer to check, not at start-up or per request.
   const jsonSchemaValidator = new LazyJsonSchemaValidator();
 
@@ -188,7 +192,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     registerTools(mcp, allTools, {
       makeContext(extra, parts): ToolContext {
         const ctx: ToolContext = {
-          client: () => backend.client(),
+          client: () => backend.client().then((client) => (toolClient = client)),
           signal: parts.signal,
           progress: parts.progress,
           progressToken: parts.progressToken,
@@ -247,6 +251,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       closing = (async () => {
         for (const stop of closers) stop();
         await jobs.closeAll().catch(() => {});
+        // Background uploads stop with the server; each stays resumable from the service's offset.
+        if (toolClient) await uploadsFor(toolClient).close();
         await Promise.all([...instances].map((mcp) => mcp.close().catch(() => {})));
         await backend.close().catch((error: unknown) => logger(`closing the sandbox failed: ${String(error)}`));
       })();

@@ -154,7 +154,10 @@ export const roughyWait = defineTool({
     const result = await follow(client, kind, args.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
     const r = result.resource as Resource;
     if (kind === "cut" && r.state === "completed") ctx.cutCompleted?.(r.id);
-    const step = nextStep(kind, r, result.timedOut);
+    // Bytes no transfer of this server is sending will not arrive by waiting (a restart, another process
+    // died): the upload resumes by calling upload_media again. A remote caller's own command may still run.
+    const orphanUpload = kind === "asset" && r.state === "pending_upload" && !upload && !ctx.remoteCaller;
+    const step = orphanUpload ? kindNextStep("asset", r) : nextStep(kind, r, result.timedOut);
     const done = isTerminal(kind, r.state);
     const waitedFor = result.timedOut ? ` after ${args.wait_seconds ?? DEFAULT_WAIT_SECONDS} s` : "";
     return {
