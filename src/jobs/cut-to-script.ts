@@ -73,10 +73,13 @@ export type CutJobDetail = {
   cut_state: string | null;
   cut_created: boolean | null;
   segments: SegmentSummary | null;
-  exports: { format: CutJobExport; path: string; bytes: number }[];
+  /** Remote jobs: `path` is the roughy:// resource, and `text` the file itself when small. */
+  exports: { format: CutJobExport; path: string; bytes: number; text?: string | null }[];
   render_id: string | null;
   render_state: string | null;
   render_path: string | null;
+  /** Remote jobs: the finished render's signed download URL (no key needed). */
+  render_url: string | null;
   render_bytes: number | null;
   notes: string[];
 };
@@ -96,6 +99,7 @@ export function emptyDetail(): CutJobDetail {
     render_id: null,
     render_state: null,
     render_path: null,
+    render_url: null,
     render_bytes: null,
     notes: [],
   };

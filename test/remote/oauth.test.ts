@@ -3,14 +3,12 @@
 // against the sandbox, token, a tool call with it, refresh, revocation; then the refusals the specs require.
 
 import { createHash } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/client";
 import { startHttpServer, type HttpServerHandle } from "../../src/http/server.js";
 import { TokenSealer } from "../../src/http/auth/tokens.js";
 import { startTestSandbox, type TestSandbox } from "../helpers/mcp-harness.js";
-import { INIT_BODY, MCP_HEADERS, rawRequest } from "./helpers.js";
+import { INIT_BODY, MCP_HEADERS, rawRequest, startRoundRobinProxy } from "./helpers.js";
 
 const SECRET = "test-secret-that-is-long-enough-0123456789";
 const REDIRECT = "http://127.0.0.1:9/callback";
@@ -245,36 +243,22 @@ describe("OAuth with --sandbox", () => {
 describe("OAuth across two instances behind a round-robin proxy", () => {
   let sb: TestSandbox;
   const servers: HttpServerHandle[] = [];
-  let proxy: http.Server;
+  let proxy: Awaited<ReturnType<typeof startRoundRobinProxy>>;
   let proxyUrl: string;
-  const hits = [0, 0];
 
   beforeAll(async () => {
     sb = await startTestSandbox();
     // The proxy's port is the public one; the instances must know it before they start (issuer, resource).
-    proxy = http.createServer();
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    const publicUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    proxyUrl = `${publicUrl}/mcp`;
+    proxy = await startRoundRobinProxy();
+    proxyUrl = `${proxy.url}/mcp`;
     for (let i = 0; i < 2; i++) {
-      servers.push(await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl } }));
+      const server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl: proxy.url } });
+      servers.push(server);
+      proxy.targets.push(server.port);
     }
-    let next = 0;
-    proxy.on("request", (req, res) => {
-      const target = next;
-      next = 1 - next;
-      hits[target]!++;
-      const upstream = http.request({ host: "127.0.0.1", port: servers[target]!.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      upstream.on("error", () => res.destroy());
-      req.pipe(upstream);
-    });
   });
   afterAll(async () => {
-    proxy?.closeAllConnections();
-    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    await proxy?.close();
     for (const s of servers) await s.close();
     await sb?.close();
   });
@@ -284,7 +268,7 @@ describe("OAuth across two instances behind a round-robin proxy", () => {
     const result = await callCredits(proxyUrl, provider);
     expect(result.isError).toBeFalsy();
     expect(JSON.stringify(result.structuredContent)).toMatch(/balance/);
-    expect(hits[0]).toBeGreaterThan(2);
-    expect(hits[1]).toBeGreaterThan(2);
+    expect(proxy.hits[0]).toBeGreaterThan(2);
+    expect(proxy.hits[1]).toBeGreaterThan(2);
   });
 });
