@@ -29,13 +29,14 @@ const servers: HttpServerHandle[] = [];
 let proxy: Awaited<ReturnType<typeof startRoundRobinProxy>>;
 let c: RemoteClient;
 let work: string;
+const logs: string[] = [];
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "roughy-remote-job-"));
   sb = await startTestSandbox();
   proxy = await startRoundRobinProxy();
   for (let i = 0; i < 2; i++) {
-    const server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl: proxy.url } });
+    const server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl: proxy.url }, logger: (line) => logs.push(line) });
     servers.push(server);
     proxy.targets.push(server.port);
   }
@@ -177,6 +178,33 @@ describe("cut_to_script over HTTP, across two instances", () => {
     expect(finished.id).not.toContain(sb.sandbox.apiKey);
     expect(Buffer.from(finished.id.split(".").slice(1).join(""), "base64url").toString("latin1")).not.toContain(sb.sandbox.apiKey);
   });
+
+  it("a render started but answered 503 reads as the tools' generic error, is logged, and the next call finds it: one render", async () => {
+    // The service makes the render and then loses the answer: the job must not start a second one.
+    await sb.control("POST", "/sandbox/faults", { path: "/v1/renders", method: "POST", count: 1, status: 503, after_handler: true });
+    try {
+      const logsBefore = logs.length;
+      let data = dataOf<Job>(await c.call("cut_to_script", { asset_id: assetId, exports: [], render: "m4a", wait_seconds: 0 }));
+      let job: Job = data;
+      const notes: string[] = [...job.notes];
+      while (job.status === "running") {
+        const waited = dataOf<{ job: Job }>(await c.call("roughy_wait", { kind: "job", id: job.id, wait_seconds: 1 }));
+        job = waited.job;
+        notes.push(...job.notes);
+      }
+      data = job;
+      expect(data.status, JSON.stringify(data.error)).toBe("completed");
+      const failedOnce = notes.find((n) => /did not complete|try again|unavailable/i.test(n));
+      expect(failedOnce, notes.join(" | ")).toBeTruthy();
+      expect(failedOnce).toContain("call roughy_wait again");
+      expect(failedOnce).not.toMatch(/127\.0\.0\.1|UND_ERR|<html/);
+      expect(logs.slice(logsBefore).some((line) => line.includes("remote cut_to_script job failed at render"))).toBe(true);
+      const renders = (await (await fetch(`${sb.sandbox.baseUrl}/v1/renders?cut_id=${data.cut_id}`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } })).json()) as { total: number };
+      expect(renders.total).toBe(1);
+    } finally {
+      await sb.control("DELETE", "/sandbox/faults");
+    }
+  }, 0);
 
   it("refuses local files remotely and says how to upload instead", async () => {
     const refused = await c.call("cut_to_script", { file_path: FIXTURE_MP4 });
