@@ -39,9 +39,10 @@ export const downloadRender = defineTool({
       signal: ctx.signal,
       onProgress: (bytes, total) => ctx.progress.report(`Downloaded ${(bytes / 1e6).toFixed(1)} MB`, bytes, total ?? undefined),
     });
+    const next = render.cut_id ? `open it, or export_cut cut_id=${render.cut_id} for an editable timeline.` : "open it, or export_cut for an editable timeline.";
     return {
-      data: { render_id: render.id, saved_to: target, bytes: result.bytes, output: render.output },
-      summary: `Saved render ${render.id} (${render.output}, ${(result.bytes / 1e6).toFixed(1)} MB) to ${target}. Next: open it, or export_cut for an editable timeline.`,
+      data: { render_id: render.id, saved_to: target, bytes: result.bytes, output: render.output, next_step: next },
+      summary: `Saved render ${render.id} (${render.output}, ${(result.bytes / 1e6).toFixed(1)} MB) to ${target}. Next: ${next}`,
     };
   },
 });

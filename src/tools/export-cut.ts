@@ -77,12 +77,13 @@ export const exportCut = defineTool({
     }
     const inline = savedTo === null;
     const where = inline ? "inline below" : `saved to ${savedTo}`;
+    const next = "import it into the editor, or create_render for a flattened file.";
     return {
-      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null },
+      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null, next_step: next },
       summary:
         `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}.` +
         (media ? (media.linked ? ` Media: ${media.path}.` : ` ${media.note}`) : "") +
-        ` Next: import it into the editor, or create_render for a flattened file.`,
+        ` Next: ${next}`,
       ...(inline ? { content: [{ type: "text" as const, text: file.content }] } : {}),
     };
   },

@@ -100,35 +100,3 @@ export async function startKeyRouter(routes: { key: string; baseUrl: string }[])
       }),
   };
 }
-
-/**
- * A loopback load balancer that sends each request to the next of its targets in turn (round robin). It listens
- * first, so that instances can be told its public URL before they start; `targets` is filled in afterwards.
- */
-export async function startRoundRobinProxy(): Promise<{ url: string; targets: number[]; hits: number[]; close(): Promise<void> }> {
-  const targets: number[] = [];
-  const hits: number[] = [];
-  let next = 0;
-  const proxy = http.createServer((req, res) => {
-    const target = next % targets.length;
-    next++;
-    hits[target] = (hits[target] ?? 0) + 1;
-    const upstream = http.request({ host: "127.0.0.1", port: targets[target], method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    upstream.on("error", () => res.destroy());
-    req.pipe(upstream);
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`,
-    targets,
-    hits,
-    close: () =>
-      new Promise<void>((resolve) => {
-        proxy.closeAllConnections();
-        proxy.close(() => resolve());
-      }),
-  };
-}

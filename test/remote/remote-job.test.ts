@@ -16,7 +16,8 @@ import type { JobOutput } from "../../src/jobs/job-view.js";
 import { FIXTURE_MP4, FIXTURE_SCRIPT, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 import { attachTruth } from "../helpers/workspace.js";
 import { ffprobeOut } from "../media/fixtures.js";
-import { connectRemote, dataOf, startRoundRobinProxy, type RemoteClient } from "./helpers.js";
+import { connectRemote, dataOf, type RemoteClient } from "./helpers.js";
+import { startRoundRobin } from "./oauth-helpers.js";
 
 const run = promisify(execFile);
 const SECRET = "remote-job-test-secret-0123456789abcdef";
@@ -26,7 +27,7 @@ type Job = JobOutput & { next_step?: string };
 
 let sb: TestSandbox;
 const servers: HttpServerHandle[] = [];
-let proxy: Awaited<ReturnType<typeof startRoundRobinProxy>>;
+let proxy: Awaited<ReturnType<typeof startRoundRobin>>;
 let c: RemoteClient;
 let work: string;
 const logs: string[] = [];
@@ -34,13 +35,12 @@ const logs: string[] = [];
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), "roughy-remote-job-"));
   sb = await startTestSandbox();
-  proxy = await startRoundRobinProxy();
+  proxy = await startRoundRobin();
   for (let i = 0; i < 2; i++) {
-    const server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl: proxy.url }, logger: (line) => logs.push(line) });
-    servers.push(server);
-    proxy.targets.push(server.port);
+    servers.push(await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl: proxy.publicUrl }, logger: (line) => logs.push(line) }));
   }
-  c = await connectRemote(`${proxy.url}/mcp`, sb.sandbox.apiKey);
+  proxy.route(servers.map((s) => s.port));
+  c = await connectRemote(`${proxy.publicUrl}/mcp`, sb.sandbox.apiKey);
 });
 
 afterAll(async () => {
@@ -159,7 +159,7 @@ describe("cut_to_script over HTTP, across two instances", () => {
     expect(foreign.isError).toBe(true);
     expect(textOf(foreign)).toMatch(/^job_id_foreign: .*another server secret/);
 
-    const other = await connectRemote(`${proxy.url}/mcp`, "sk_sandbox_someone_else_entirely");
+    const other = await connectRemote(`${proxy.publicUrl}/mcp`, "sk_sandbox_someone_else_entirely");
     try {
       for (const call of [
         () => other.call("roughy_wait", { kind: "job", id: finished.id, wait_seconds: 0 }),
