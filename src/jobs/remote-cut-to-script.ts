@@ -14,7 +14,7 @@ import { createCutWhenCuttable, fetchCutFile, summarizeOtio, type CutFileFormat 
 import { renderOnce } from "../operations/renders.js";
 import { describeError } from "../operations/describe-error.js";
 import { exportUri, subtitleUri } from "../vocabulary/uris.js";
-import { emptyDetail, type CutJobDetail, type CutJobExport } from "./cut-to-script.js";
+import { cutFailure, emptyDetail, notCuttable, type CutJobDetail, type CutJobExport } from "./cut-to-script.js";
 import { JobStepError, type JobError, type JobSnapshot } from "./manager.js";
 import type { RemoteJobs, SealedJobState } from "./sealed-job.js";
 
@@ -109,12 +109,8 @@ export async function advanceRemoteJob(
         if (asset.state === "pending_upload") last.message = "Waiting for the upload (run the upload_command from upload_media)";
         return await answer();
       }
-      if (asset.state === "pending_payment") {
-        throw new JobStepError("prepare", "asset_payment_required", `Asset ${asset.id} is prepared but the credit balance does not cover its charge.`, `Top up credits (check with get_credits), then call cut_to_script with asset_id=${asset.id}.`);
-      }
-      if (asset.state === "failed") {
-        throw new JobStepError("prepare", asset.error_code ?? "asset_failed", asset.error_message ?? `Asset ${asset.id} failed to prepare.`, "Check that the file is a playable video or audio file, then upload it again.");
-      }
+      const refusal = notCuttable(asset);
+      if (refusal) throw refusal;
       // 2. The cut, made once the asset is cuttable; from now on the id no longer needs the script.
       step = "cut";
       const made = await createCutWhenCuttable(client, asset.id, state.script, { signal: run.signal, deadline: run.deadline });
@@ -130,9 +126,7 @@ export async function advanceRemoteJob(
     const cut: Cut = followed.resource;
     detail.cut_state = cut.state;
     if (followed.timedOut) return await answer();
-    if (cut.state === "failed") {
-      throw new JobStepError("cut", cut.error_code ?? "cut_failed", cut.error_message ?? `Cut ${cut.id} failed.`, `Call cut_to_script again with asset_id=${asset.id} to start a fresh attempt.`);
-    }
+    if (cut.state === "failed") throw cutFailure(cut, false);
 
     // 3. Exports, read from the service each time the job is answered (free, and nothing to keep).
     step = "exports";
