@@ -206,6 +206,22 @@ describe("cut_to_script over HTTP, across two instances", () => {
     }
   }, 0);
 
+  it("waits for an upload that has not come, and cancel_job_id stops the job for good: its id then answers canceled", async () => {
+    const size = (await stat(FIXTURE_MP4)).size;
+    const up = dataOf<{ asset: { id: string } }>(await c.call("upload_media", { path: FIXTURE_MP4, size_bytes: size, duration_seconds: 32, confirm_cost: true, project_name: "never sent" }));
+    const started = dataOf<Job>(await c.call("cut_to_script", { asset_id: up.asset.id, exports: ["srt"], render: "mp4", wait_seconds: 0 }));
+    expect(started).toMatchObject({ status: "running", step: "prepare", asset_state: "pending_upload", cut_id: null });
+    expect(started.progress.message).toMatch(/upload_command/);
+    const canceled = dataOf<Job>(await c.call("cut_to_script", { cancel_job_id: started.id }));
+    expect(canceled.status).toBe("canceled");
+    const after = dataOf<{ done: boolean; job: Job }>(await c.call("roughy_wait", { kind: "job", id: canceled.id, wait_seconds: 1 }));
+    expect(after.done).toBe(true);
+    expect(after.job.status).toBe("canceled");
+    // Nothing was made for it.
+    const cuts = (await (await fetch(`${sb.sandbox.baseUrl}/v1/cuts?asset_id=${up.asset.id}`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } })).json()) as { total: number };
+    expect(cuts.total).toBe(0);
+  });
+
   it("refuses local files remotely and says how to upload instead", async () => {
     const refused = await c.call("cut_to_script", { file_path: FIXTURE_MP4 });
     expect(refused.isError).toBe(true);
