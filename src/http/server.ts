@@ -18,6 +18,7 @@ import { TOOL_LIST } from "../tools/index.js";
 import { BodyStalled, BodyTooLarge, HTTP_LIMITS, SERVER_OPTIONS, applyServerLimits, readBody } from "./limits.js";
 import { AuthorizationServer } from "./auth/authorization-server.js";
 import { TokenSealer } from "./auth/tokens.js";
+import { JobSealer } from "../jobs/sealed-job.js";
 import { RedisSpentIds, StoreUnavailable, connectRedis, type RedisConnection } from "./store.js";
 import { RateLimits, clientIp, opaqueKey, type Limit, type LimitName } from "./rate-limits.js";
 import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
@@ -107,6 +108,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   let allowedOrigins: string[] = [];
   let oauth: AuthorizationServer | null = null;
   const oauthSecret = options.oauth === false ? null : (options.oauth?.secret ?? TokenSealer.generateSecret());
+  // Remote cut_to_script jobs live in their sealed ids: under the same secret, any replica answers for any job.
+  const jobSealer = new JobSealer(oauthSecret ?? TokenSealer.generateSecret());
   // Connected before listening: a store that cannot be reached stops the start rather than every sign-in.
   const redis: RedisConnection | null = options.redisUrl ? await connectRedis(options.redisUrl, logger) : null;
   const limits = new RateLimits(options.rateLimits, redis);
@@ -204,7 +207,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       // against local services. Callers who bring the sandbox's key may still register webhooks.
       const anonymous = ctx.authInfo?.clientId === ANONYMOUS_CLIENT;
       const tools = anonymous ? (options.serverOptions?.tools ?? TOOL_LIST).filter((t) => t.name !== "create_webhook") : options.serverOptions?.tools;
-      return createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files } }).factory(ctx);
+      const jobs = { sealer: jobSealer, owner: jobSealer.ownerOf(ctx.authInfo?.token ?? "") };
+      return createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files, jobs } }).factory(ctx);
     },
     { onerror: (error) => logger(`http: ${error.message}`) },
   );
