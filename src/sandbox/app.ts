@@ -34,6 +34,8 @@ export interface App {
   keepAliveMs: number;
   /** How long signed download URLs live, seconds. */
   downloadTtlSeconds: number;
+  /** How long signed transfer URLs live, seconds; null: transfer URLs take the bearer key only. */
+  uploadUrlTtlSeconds: number | null;
   logger: Logger;
   bus: EventBus;
   jobs: JobQueue;
