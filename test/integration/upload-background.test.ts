@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/client";
-import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
@@ -102,7 +102,7 @@ describe("upload_media on a slow link", () => {
     expect(progress.some((p) => /^Sent .* MB of .* MB/.test(p.message ?? "") && p.total === size)).toBe(true);
     expect(sha256(await storedBytes(assetId))).toBe(sha256(await readFile(ws.media)));
     await sb.control("DELETE", "/sandbox/faults");
-  }, 120_000);
+  });
 
   it("a transfer that fails in the background is reported by roughy_wait and roughy_get; upload_media continues from the server's offset", async () => {
     const bytes = await variant("second.mp4", 10);
@@ -141,14 +141,14 @@ describe("upload_media on a slow link", () => {
     expect(resumed.bytes_skipped).toBe(kept);
     expect(resumed.asset.state).toBe("ready");
     expect(sha256(await storedBytes(assetId))).toBe(sha256(bytes));
-  }, 120_000);
+  });
 
   it("a cancel while upload_media waits stops the transfer; roughy_get says so; the same call resumes from the server's offset", async () => {
     const bytes = await variant("fourth.mp4", 30);
     await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 100_000 });
     const controller = new AbortController();
     const pending = conn.client
-      .callTool({ name: "upload_media", arguments: { path: "fourth.mp4", confirm_cost: true } }, { signal: controller.signal, timeout: 120_000 })
+      .callTool({ name: "upload_media", arguments: { path: "fourth.mp4", confirm_cost: true } }, { signal: controller.signal, timeout: CALL_TIMEOUT_MS })
       .catch((error: unknown) => error);
     // Cancelled once the sandbox holds some of the bytes.
     let asset: { id: string; filename: string } | undefined;
@@ -180,7 +180,7 @@ describe("upload_media on a slow link", () => {
     expect(data.bytes_skipped).toBeLessThan(bytes.length);
     expect(data.asset.state).toBe("ready");
     expect(sha256(await storedBytes(asset.id))).toBe(sha256(bytes));
-  }, 120_000);
+  });
 
   it("cut_to_script's upload is the same background transfer: roughy_get and roughy_wait see it sending", async () => {
     const bytes = await variant("fifth.mp4", 40);
@@ -199,7 +199,7 @@ describe("upload_media on a slow link", () => {
     expect(job.status).toBe("completed");
     expect(sha256(await storedBytes(assetId))).toBe(sha256(bytes));
     await sb.control("DELETE", "/sandbox/faults");
-  }, 180_000);
+  });
 
   it("the server restarted mid-transfer: the next upload_media continues the same asset from the server's offset", async () => {
     const bytes = await variant("third.mp4", 20);
@@ -235,5 +235,5 @@ describe("upload_media on a slow link", () => {
     } finally {
       await second.close();
     }
-  }, 120_000);
+  });
 });

@@ -34,7 +34,7 @@ beforeAll(async () => {
     });
     child.once("exit", (code) => reject(new Error(`exited ${code}: ${stderr}`)));
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   if (child && child.exitCode === null) {
@@ -91,5 +91,5 @@ describe("--http --sandbox: upload_media's command for a caller without a key", 
     } finally {
       await c.close();
     }
-  }, 120_000);
+  });
 });
