@@ -116,9 +116,39 @@ export class JobTaskStore {
     if (before && TERMINAL.has(before.status)) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Task ${taskId} is already ${before.status}; it cannot be cancelled.`);
     }
+    await this.stop(entry);
+    return this.view(entry) as Task;
+  }
+
+  /**
+   * Cancels a task unless it is over already, and says whether the task exists (the 2026 tasks extension
+   * answers a cancel of a finished task like any other; only an unknown id is an error there).
+   */
+  async cancelIfRunning(taskId: string, sessionId: string | undefined): Promise<boolean> {
+    const entry = this.find(taskId, sessionId);
+    if (!entry) return false;
+    const before = this.view(entry);
+    if (before && !TERMINAL.has(before.status)) await this.stop(entry);
+    return true;
+  }
+
+  /**
+   * The task and, once it is over, the tool's answer, without waiting: the 2026 tasks extension has no
+   * tasks/result and inlines the answer in tasks/get. `gone`: the job behind the task is no longer held.
+   */
+  settled(taskId: string, sessionId: string | undefined): { task: Task; result?: CallToolResult; gone?: true } | null {
+    const entry = this.find(taskId, sessionId);
+    if (!entry) return null;
+    const task = this.view(entry) as Task;
+    if (entry.stored) return { task, result: entry.stored.result as CallToolResult };
+    const job = entry.jobId ? this.jobs.get(entry.jobId) : undefined;
+    if (!job) return { task, gone: true };
+    return job.status !== "running" && entry.answer ? { task, result: entry.answer(job) } : { task };
+  }
+
+  private async stop(entry: Entry): Promise<void> {
     if (entry.jobId) await this.jobs.cancel(entry.jobId);
     else entry.stored = { status: "cancelled", result: { content: [{ type: "text", text: "Cancelled." }], isError: true }, at: new Date().toISOString() };
-    return this.view(entry) as Task;
   }
 
   async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {

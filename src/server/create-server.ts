@@ -13,6 +13,7 @@ import { createFileAccess, parseAllowedDirsEnv, type FileAccess, type RootsAnswe
 import { redactingLogger } from "../secrets.js";
 import { JobManager } from "../jobs/manager.js";
 import { JobTaskStore } from "../jobs/task-store.js";
+import { registerTasksExtension, TASKS_EXTENSION_CAPABILITY } from "../jobs/tasks-extension.js";
 import type { RemoteJobs } from "../jobs/sealed-job.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
@@ -135,7 +136,9 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
 
   // The instance is the same in both eras; the entries negotiate the era, and the era-specific parts
   // (server-to-client requests, subscriptions) follow from what the SDK offers on the connection.
-  const factory = (_ctx?: Partial<McpRequestContext>): Server => {
+  const factory = (ctx?: Partial<McpRequestContext>): Server => {
+    // Tasks are core capabilities and methods on the 2025 wire, an extension (SEP-2663) on the 2026 one.
+    const modern = ctx?.era === "modern";
     const mcp = new Server(
       { name: SERVER_NAME, title: "Roughy", version: SERVER_VERSION },
       {
@@ -145,7 +148,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
           resources: { subscribe: true, listChanged: true },
           completions: {},
           prompts: {},
-          ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
+          ...(tasks && !modern ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
+          ...(tasks && modern ? { extensions: TASKS_EXTENSION_CAPABILITY } : {}),
         },
         instructions: serverInstructions,
         jsonSchemaValidator,
@@ -220,9 +224,10 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       // An app-only tool is for the view, never the model: a host without MCP Apps would show it to the
       // model (about 200 tokens a turn) and can never use it, so it is listed only to hosts with MCP Apps.
       unlisted: (tool) => isAppOnly(tool) && !getUiCapability(mcp.getClientCapabilities()),
-      ...(tasks ? { tasks } : {}),
+      ...(tasks ? { tasks, tasksExtension: modern } : {}),
     });
-    tasks?.register(mcp);
+    if (tasks && modern) registerTasksExtension(mcp, tasks);
+    else tasks?.register(mcp);
 
     const resources = registerResources(mcp, {
       client: () => backend.client(),

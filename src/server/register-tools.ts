@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { CallToolResult, Server, ServerContext, Task, Tool } from "@modelcontextprotocol/server";
 import type { AnyToolDefinition, ToolContext, ToolOutput } from "../tools/define-tool.js";
 import type { JobTaskStore } from "../jobs/task-store.js";
+import { createTaskResult, declaresTasks } from "../jobs/tasks-extension.js";
 import { createProgressSink } from "../progress/sink.js";
 import { describeError, describeInputIssues, type PaymentFacts } from "../operations/describe-error.js";
 import { RoughyError } from "../client/errors.js";
@@ -35,6 +36,8 @@ export type RegisterOptions = {
   logInternal?: (message: string, error: unknown) => void;
   /** Answers task-augmented calls of tools with `task` (MCP Tasks); without it such calls are refused. */
   tasks?: JobTaskStore;
+  /** The instance serves the 2026-07-28 wire, where tasks are the SEP-2663 extension, not core `task` params. */
+  tasksExtension?: boolean;
   /** Which tools are exposed (--toolsets, --read-only); default: all of them. */
   selection?: ToolSelection;
   /** Left out of tools/list (still callable), asked on the first tools/list, once the client is known. */
@@ -224,22 +227,36 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
    * then the answer is the task; the result comes later from the job (tasks/result). A refusal is a task
    * that failed at once, so the agent reads the same message it would have got without a task.
    */
-  const startTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<CallToolResult> => {
+  const beginTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<{ task: Task } | { refused: CallToolResult }> => {
     const store = options.tasks as JobTaskStore;
     const scope = { ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) };
     const refused = refusedReadOnly(tool);
-    if (refused) return taskAnswer(store.finished(refused, scope));
+    if (refused) return { refused };
     const { sink, ctx } = contextFor(extra);
     try {
       const job = await tool.task!.start(args, ctx);
-      const task = store.bindJob(job, { ...scope, answer: (done) => toResult(tool, tool.task!.answer(done)) });
-      void keepReporting(task.taskId, extra);
-      return taskAnswer(task);
+      return { task: store.bindJob(job, { ...scope, answer: (done) => toResult(tool, tool.task!.answer(done)) }) };
     } catch (error) {
-      return taskAnswer(store.finished(await failure(tool, error, args, ctx), scope));
+      return { refused: await failure(tool, error, args, ctx) };
     } finally {
       sink.close();
     }
+  };
+
+  const startTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<CallToolResult> => {
+    const begun = await beginTask(tool, args, extra, ttl);
+    if ("refused" in begun) return taskAnswer((options.tasks as JobTaskStore).finished(begun.refused, { ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }));
+    void keepReporting(begun.task.taskId, extra);
+    return taskAnswer(begun.task);
+  };
+
+  /**
+   * The 2026 tasks extension: the server decides to answer with a task. A refused start is answered at once
+   * as a plain call would be (no task is made for it); the job's progress shows in tasks/get's statusMessage.
+   */
+  const startExtensionTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra): Promise<CallToolResult> => {
+    const begun = await beginTask(tool, args, extra, undefined);
+    return "refused" in begun ? begun.refused : createTaskResult(begun.task);
   };
 
   for (const tool of tools) {
@@ -282,6 +299,7 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
       return errorResult(kindOff);
     }
     if (taskParams) return startTask(tool, parsed.data as Record<string, unknown>, extra, taskParams.ttl);
+    if (options.tasksExtension && options.tasks && tool.task && declaresTasks(extra)) return startExtensionTask(tool, parsed.data as Record<string, unknown>, extra);
     return run(tool, parsed.data as Record<string, unknown>, extra);
   });
   return tools;

@@ -7,7 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect } from "vitest";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, textOf, type Connected, type TestSandbox } from "./mcp-harness.js";
+import type { RoughyClient } from "../../src/client/index.js";
+import { follow } from "../../src/progress/follow.js";
+import { FIXTURE_M4A, FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, textOf, type Connected, type TestSandbox } from "./mcp-harness.js";
 
 export type Workspace = {
   dir: string;
@@ -39,6 +41,15 @@ export async function attachTruth(sb: TestSandbox, assetId: string): Promise<voi
   const truth = JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { words: unknown[] };
   const r = await sb.control("PUT", `/sandbox/assets/${assetId}/transcript`, { words: truth.words });
   expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+}
+
+/** A prepared asset of the fixture audio in a new project, with its true words attached (the MCP Tasks tests). */
+export async function readyAsset(sb: TestSandbox, api: RoughyClient, projectName: string): Promise<string> {
+  const project = await api.projects.create({ name: projectName });
+  const uploaded = await api.uploads.uploadFile({ path: FIXTURE_M4A, projectId: project.id });
+  await attachTruth(sb, uploaded.asset.id);
+  await follow(api, "asset", uploaded.asset.id, { timeoutMs: 60_000 });
+  return uploaded.asset.id;
 }
 
 /** Uploads `media` through upload_media, attaches the true words and cuts it to the fixture script with create_cut. */

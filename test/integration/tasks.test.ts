@@ -14,9 +14,8 @@ import {
 } from "@modelcontextprotocol/core";
 import type { CallToolResult, Progress, Task } from "@modelcontextprotocol/client";
 import { RoughyClient } from "../../src/client/index.js";
-import { follow } from "../../src/progress/follow.js";
-import { CALL_TIMEOUT_MS, FIXTURE_M4A, FIXTURE_SCRIPT, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
-import { attachTruth, startWorkspace, type Workspace } from "../helpers/workspace.js";
+import { CALL_TIMEOUT_MS, FIXTURE_SCRIPT, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { readyAsset, startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
 let conn: Connected;
@@ -24,14 +23,6 @@ let api: RoughyClient;
 let ws: Workspace;
 const wireProgress: (Progress & { progressToken: string | number })[] = [];
 
-/** An asset with its true words attached, so that a cut is fast and deterministic. */
-async function readyAsset(name: string): Promise<string> {
-  const project = await api.projects.create({ name });
-  const uploaded = await api.uploads.uploadFile({ path: FIXTURE_M4A, projectId: project.id });
-  await attachTruth(sb, uploaded.asset.id);
-  await follow(api, "asset", uploaded.asset.id, { timeoutMs: 60_000 });
-  return uploaded.asset.id;
-}
 
 beforeAll(async () => {
   sb = await startTestSandbox();
@@ -80,7 +71,7 @@ describe("MCP Tasks", () => {
   });
 
   it("runs cut_to_script as a task: status while it runs, progress to the end, then the tool's result", async () => {
-    const assetId = await readyAsset("task run");
+    const assetId = await readyAsset(sb, api, "task run");
     const statuses: Task[] = [];
     conn.client.setNotificationHandler("notifications/tasks/status", { params: TaskStatusNotificationParamsSchema }, (params) => void statuses.push(params as Task));
     const created = await callAsTask(
@@ -117,7 +108,7 @@ describe("MCP Tasks", () => {
   });
 
   it("a client that polls tasks/get at the pollInterval sees working, then completed, then the result", async () => {
-    const assetId = await readyAsset("task poll");
+    const assetId = await readyAsset(sb, api, "task poll");
     await conn.client.listTools(); // the client learns which tools take tasks from the list
     const created = await callAsTask("cut_to_script", { asset_id: assetId, exports: ["vtt"], render: "none", output_dir: ws.dir });
     const seen: string[] = [created.task.status];
@@ -136,7 +127,7 @@ describe("MCP Tasks", () => {
   });
 
   it("tasks/cancel cancels the job", async () => {
-    const assetId = await readyAsset("task cancel");
+    const assetId = await readyAsset(sb, api, "task cancel");
     const created = await callAsTask("cut_to_script", { asset_id: assetId, exports: ["srt"], render: "mp4", output_dir: ws.dir });
     const cancelled = await tasks.cancelTask(created.task.taskId);
     expect(cancelled.status).toBe("cancelled");
