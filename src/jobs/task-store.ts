@@ -5,7 +5,8 @@
 //
 // SDK v2 dropped its experimental task layer (tasks moved to an extension); on the 2025 wire the tasks/*
 // methods remain, and this module is their one owner, registered through the SDK's explicit-schema
-// request handlers. The 2026-07-28 revision has no tasks/* methods in core, so it registers nothing there.
+// request handlers. On the 2026-07-28 wire tasks are an extension with other shapes: tasks-extension.ts
+// owns its methods there, over this same store.
 
 import { z } from "zod";
 import type { CallToolResult, Result, Server, Task } from "@modelcontextprotocol/server";

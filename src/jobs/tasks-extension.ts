@@ -55,9 +55,9 @@ function requireExtension(ctx: ServerContext, method: string): void {
 }
 
 /**
- * tasks/get's DetailedTask. The tool's own answer, error or not, is a `completed` task with the answer under
- * `result` (a job that failed answers what a plain call would have: an isError result naming the problem);
- * `failed` with an `error` is kept for a task this server can no longer answer for.
+ * tasks/get's DetailedTask. Whatever the tool answers is a `completed` task with the answer under `result`,
+ * the same answer a waiting plain call gives (a job that failed is data there: status failed and the reason);
+ * `failed` with an `error` is kept for a task this server can no longer answer for (a protocol-level end).
  */
 function detailedTask(found: NonNullable<ReturnType<JobTaskStore["settled"]>>): Record<string, unknown> {
   const task = wireTask(found.task);

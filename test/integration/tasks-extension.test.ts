@@ -164,6 +164,27 @@ describe("MCP Tasks extension (2026-07-28)", () => {
     }
   });
 
+  it("a job that fails is answered by the tool: completed, with the result a plain call gives (failed is for protocol errors)", async () => {
+    const assetId = await readyAsset(sb, api, "tasks26 failure");
+    // The service refuses the render the job asks for.
+    expect((await sb.control("POST", "/sandbox/faults", { path: "/v1/renders", method: "POST", count: 1, status: 422 })).status).toBeLessThan(300);
+    try {
+      const created = await client.request("tools/call", { name: "cut_to_script", arguments: { asset_id: assetId, exports: [], render: "mp3", output_dir: ws.dir } }, { tasks: true });
+      expect(created.result!.resultType).toBe("task");
+      const done = await settle(created.result!.taskId as string, 100);
+      expect(done.status).toBe("completed");
+      expect(done).not.toHaveProperty("error");
+      // cut_to_script reports a failed job as data (status failed, the reason), as it does to a waiting call.
+      const result = done.result as { content: { text?: string }[]; structuredContent: { status: string; error: { message: string } | null } };
+      expect(result.structuredContent.status).toBe("failed");
+      expect(result.structuredContent.error?.message).toBeTruthy();
+      expect(result.content[0]?.text).toContain("failed");
+      expect(server.jobs.get(created.result!.taskId as string)?.status).toBe("failed");
+    } finally {
+      await sb.control("DELETE", "/sandbox/faults");
+    }
+  });
+
   it("without the extension: tasks/* answer -32021 and cut_to_script runs as a plain call", async () => {
     for (const method of ["tasks/get", "tasks/update", "tasks/cancel"]) {
       const refused = await client.request(method, { taskId: "gate-test", inputResponses: {} }, { tasks: false });
