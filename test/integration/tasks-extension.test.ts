@@ -1,16 +1,21 @@
 // MCP Tasks on the 2026-07-28 wire (SEP-2663, the io.modelcontextprotocol/tasks extension) for cut_to_script,
-// over the stdio entry (serveStdio, which picks the era from the opening message, on an in-memory pipe). The
-// SDK client has no tasks extension, so this test speaks raw JSON-RPC with the 2026 `_meta` envelope: what it
-// asserts is the wire itself (the flat CreateTaskResult, the DetailedTask, the ack), read as a client would.
+// over the stdio entry (serveStdio, which picks the era from the opening message) on an in-memory pipe, and
+// once over real stdio to the built CLI. The SDK client has no tasks extension, so this test speaks raw
+// JSON-RPC with the 2026 `_meta` envelope: what it asserts is the wire itself (the flat CreateTaskResult, the
+// DetailedTask, the ack), read as a client would.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { InMemoryTransport, type JSONRPCMessage } from "@modelcontextprotocol/server";
+import path from "node:path";
+import { InMemoryTransport, type JSONRPCMessage, type Transport } from "@modelcontextprotocol/server";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { RoughyClient } from "../../src/client/index.js";
 import { createServer, type RoughyServer } from "../../src/server/create-server.js";
 import { FIXTURE_SCRIPT, startTestSandbox, type TestSandbox } from "../helpers/mcp-harness.js";
 import { readyAsset, startWorkspace, type Workspace } from "../helpers/workspace.js";
 
+const CLI = path.resolve("dist/cli.js");
 const MODERN = "2026-07-28";
 const TASKS = "io.modelcontextprotocol/tasks";
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/;
@@ -22,7 +27,7 @@ class RawModernClient {
   private nextId = 1;
   private pending = new Map<number, (answer: Answer) => void>();
 
-  constructor(private readonly transport: InMemoryTransport) {
+  constructor(private readonly transport: Transport) {
     transport.onmessage = (message: JSONRPCMessage) => {
       if (!("id" in message) || typeof message.id !== "number") return;
       const settle = this.pending.get(message.id);
@@ -56,9 +61,9 @@ let client: RawModernClient;
 
 
 /** Polls tasks/get at the interval the task asked for until it is over. */
-async function settle(taskId: string, pollMs: number): Promise<Record<string, unknown>> {
+async function settle(taskId: string, pollMs: number, via: RawModernClient = client): Promise<Record<string, unknown>> {
   for (;;) {
-    const got = await client.request("tasks/get", { taskId }, { tasks: true });
+    const got = await via.request("tasks/get", { taskId }, { tasks: true });
     expect(got.error, JSON.stringify(got.error)).toBeUndefined();
     const task = got.result!;
     if (["completed", "failed", "cancelled"].includes(task.status as string)) return task;
@@ -207,6 +212,31 @@ describe("MCP Tasks extension (2026-07-28)", () => {
     expect(credits.result).not.toHaveProperty("taskId");
     for (const method of ["tasks/get", "tasks/cancel"]) {
       expect((await client.request(method, { taskId: "no-such-task" }, { tasks: true })).error?.code, method).toBe(-32602);
+    }
+  });
+});
+
+describe("MCP Tasks extension (2026-07-28) on the built CLI over stdio", () => {
+  it("discover advertises it; cut_to_script runs as a task to completed, its exports on disk", async () => {
+    expect(existsSync(CLI), "run `npm run build` first (npm test does)").toBe(true);
+    const env: Record<string, string> = { ROUGHY_API_KEY: sb.sandbox.apiKey, ROUGHY_BASE_URL: sb.sandbox.baseUrl, ROUGHY_ALLOWED_DIRS: ws.dir };
+    for (const key of ["PATH", "HOME", "TMPDIR", "LANG"]) if (process.env[key]) env[key] = process.env[key]!;
+    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], env, stderr: "ignore" });
+    const cli = new RawModernClient(transport);
+    await transport.start();
+    try {
+      const discovered = await cli.request("server/discover", {}, { tasks: true });
+      expect((discovered.result?.capabilities as { extensions?: Record<string, unknown> }).extensions?.[TASKS]).toBeDefined();
+      const assetId = await readyAsset(sb, api, "tasks26 cli");
+      const created = await cli.request("tools/call", { name: "cut_to_script", arguments: { asset_id: assetId, exports: ["vtt"], render: "none", output_dir: ws.dir } }, { tasks: true });
+      expect(created.result?.resultType, JSON.stringify(created)).toBe("task");
+      const done = await settle(created.result!.taskId as string, created.result!.pollIntervalMs as number, cli);
+      expect(done.status).toBe("completed");
+      const data = (done.result as { structuredContent: { exports: { format: string; path: string }[] } }).structuredContent;
+      const vtt = await readFile(data.exports.find((e) => e.format === "vtt")!.path, "utf8");
+      expect(vtt.startsWith("WEBVTT")).toBe(true);
+    } finally {
+      await transport.close();
     }
   });
 });
