@@ -49,7 +49,7 @@ function unknownTask(taskId: string): ProtocolError {
 function requireExtension(ctx: ServerContext, method: string): void {
   if (declaresTasks(ctx)) return;
   throw new MissingRequiredClientCapabilityError(
-    { requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } as never },
+    { requiredCapabilities: { extensions: { [TASKS_EXTENSION]: {} } } },
     `${method} needs the ${TASKS_EXTENSION} extension: declare it in the request's client capabilities (_meta), then call cut_to_script again.`,
   );
 }

@@ -273,16 +273,17 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
   server.setRequestHandler("tools/call", async (request, extra): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
     const off = hidden.get(request.params.name);
+    // The 2025 `task` param has no meaning on the 2026 wire, where the server decides (the tasks extension).
+    const taskParams = options.tasksExtension ? undefined : request.params.task;
     if (!tool && off) {
       const why = whyHidden(off, selection) ?? `${off.name} is not enabled on this server.`;
       // A task-augmented call must be answered with a task or an error, never a plain result.
-      if (request.params.task) throw new ProtocolError(ProtocolErrorCode.InvalidParams, why);
+      if (taskParams) throw new ProtocolError(ProtocolErrorCode.InvalidParams, why);
       return errorResult(why);
     }
     if (!tool) {
       throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool ${request.params.name}; tools/list has the names.`);
     }
-    const taskParams = request.params.task;
     if (taskParams && !(options.tasks && tool.task)) {
       throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
     }

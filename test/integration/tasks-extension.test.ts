@@ -196,9 +196,11 @@ describe("MCP Tasks extension (2026-07-28)", () => {
       expect(refused.error?.code, method).toBe(-32021);
       expect(refused.error?.message).toContain(TASKS);
     }
-    const plain = await client.request("tools/call", { name: "cut_to_script", arguments: { script: "no source given" } }, { tasks: false });
+    // The 2025 `task` param asks for nothing on this wire.
+    const plain = await client.request("tools/call", { name: "cut_to_script", arguments: { script: "no source given" }, task: { ttl: 60_000 } }, { tasks: false });
     expect(plain.result?.resultType).toBe("complete");
     expect(plain.result).not.toHaveProperty("taskId");
+    expect(plain.result).not.toHaveProperty("task");
     expect(plain.result?.isError).toBe(true);
     expect(JSON.stringify(plain.result?.content)).toContain("Give exactly one of file_path");
   });
@@ -212,6 +214,10 @@ describe("MCP Tasks extension (2026-07-28)", () => {
     expect(credits.result).not.toHaveProperty("taskId");
     for (const method of ["tasks/get", "tasks/cancel"]) {
       expect((await client.request(method, { taskId: "no-such-task" }, { tasks: true })).error?.code, method).toBe(-32602);
+    }
+    // The 2025 wire's tasks/result and tasks/list are not part of the extension.
+    for (const method of ["tasks/result", "tasks/list"]) {
+      expect((await client.request(method, { taskId: "no-such-task" }, { tasks: true })).error?.code, method).toBe(-32601);
     }
   });
 });
