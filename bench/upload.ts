@@ -1,6 +1,6 @@
 // Upload throughput: a large (sparse) file through the client's upload into the sandbox on loopback, beside a
 // plain streamed PUT of the same file to a trivial sink and raw TUS uploads to the same sandbox, in interleaved
-// rounds of the same run. Each uploader runs in its own process (upload-worker.ts) so that its peak RSS shows
+// rounds of the same run. Each uploader runs in its own process (upload-worker.mjs) so that its peak RSS shows
 // whether memory stays flat whatever the size; a second, larger size checks exactly that.
 
 import { execFile } from "node:child_process";
@@ -30,8 +30,9 @@ type WorkerResult = { ms: number; bytes: number; idleRss: number; peakRss: numbe
 type Sample = WorkerResult & { receiverCpuMs: number };
 
 async function worker(mode: "client" | "put" | "tus", args: object, cacheDir: string): Promise<WorkerResult> {
-  const script = path.join(ROOT, "bench", "upload-worker.ts");
-  const { stdout } = await run(process.execPath, ["--import", "tsx", script, mode, JSON.stringify(args)], {
+  // Plain node, no TypeScript loader: the worker is JavaScript so that its process holds nothing but the uploader.
+  const script = path.join(ROOT, "bench", "upload-worker.mjs");
+  const { stdout } = await run(process.execPath, [script, mode, JSON.stringify(args)], {
     cwd: ROOT,
     // The client's default resume store lives under the cache dir; keep it out of the user's.
     env: { ...process.env, XDG_CACHE_HOME: cacheDir },
