@@ -16,9 +16,13 @@ import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 import { lenientArgs } from "./lenient-args.js";
 import { inputSchemaOf, outputSchemaOf } from "./listing-schemas.js";
 import { PRECOMPUTED_SCHEMAS, type ListedSchemas } from "./precomputed-listing.js";
-import { withNextStep, withNextStepData } from "./next-step.js";
 
 export type Extra = ServerContext;
+
+/** A tool's output shape with `next_step` (ToolOutput's NextStep), unless it declares one of its own. */
+function withNextStep(shape: z.ZodRawShape): z.ZodRawShape {
+  return "next_step" in shape ? shape : { ...shape, next_step: z.string() };
+}
 
 /** No answer goes over this many characters (text plus structured content): agents pay for every one. */
 export const MAX_RESULT_CHARS = 20_000;
@@ -151,7 +155,7 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
 
   /** A handler's output as the call's result: checked against the output schema, capped. */
   const toResult = (tool: AnyToolDefinition, output: ToolOutput<unknown>): CallToolResult => {
-    const data = withNextStepData(output.data as Record<string, unknown>, output.summary);
+    const data = output.data as Record<string, unknown>;
     const checked = callSchemasOf(tool).output.safeParse(data);
     if (checked && !checked.success) {
       // A tool bug, not the agent's: answer generically rather than send a result the client would reject.
