@@ -153,7 +153,7 @@ async function sendRange(request: http.ClientRequest, range: FileRange, progress
     while (position < range.end) {
       while (free.length === 0 && !closed && !failure) await new Promise<void>((resolve) => (wake = resolve));
       if (failure) throw failure;
-      if (closed) return;
+      if (closed || request.destroyed) return;
       const buffer = free.pop()!;
       const { bytesRead } = await file.read(buffer, 0, Math.min(BUFFER_BYTES, range.end - position), position);
       if (bytesRead === 0) throw new Error(`${range.path} ended at byte ${position}, before the ${range.end} bytes declared`);
