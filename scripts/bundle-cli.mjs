@@ -15,8 +15,9 @@ const DIST = path.join(ROOT, "dist");
 const CHUNK_PREFIX = "cli-chunk-";
 
 // Left to node_modules: packages that find files beside themselves at run time (the platform's ffmpeg and
-// ffprobe binaries, the SQLite engine's .wasm).
-const EXTERNAL = ["@ffmpeg-installer/*", "@ffprobe-installer/*", "node-sqlite3-wasm"];
+// ffprobe binaries, the SQLite engine's .wasm), and the Redis client, which only a replicated HTTP deployment
+// loads and which probes optional packages (@node-rs/xxhash) that are not installed.
+const EXTERNAL = ["@ffmpeg-installer/*", "@ffprobe-installer/*", "node-sqlite3-wasm", "redis", "@redis/*"];
 
 /**
  * Modules that locate files relative to themselves (the built view next to dist/app/) keep doing so from

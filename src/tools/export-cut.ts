@@ -22,24 +22,25 @@ export const exportCut = defineTool({
   name: "export_cut",
   title: "Export a cut",
   description:
-    "Exports a completed cut (cut_id from create_cut) for an editor or as subtitles. Free. Small files come inline, large ones are saved to save_to or an allowed folder.",
+    "Completed cut as an edit file or subtitles; free. One grid for exports, subtitles, renders (audio-only 25 fps). Small files inline, else saved to save_to or an allowed folder.",
   inputSchema: {
     cut_id: cutId,
     format,
-    frame_rate: z.number().positive().max(240).optional().describe("fps for an audio-only source, e.g. 25"),
-    save_to: z.string().optional().describe("file path in an allowed folder (default: inline when small)"),
+    frame_rate: z.number().positive().max(240).optional().describe("fps if audio-only"),
+    save_to: z.string().optional().describe("path in an allowed folder"),
     overwrite,
-    media_path: z.string().optional().describe("source path for the editor to link"),
+    media_path: z.string().optional().describe("source's absolute path"),
   },
   outputSchema: {
     cut_id: z.string(),
-    format: z.string(),
     content_type: z.string(),
     bytes: z.number(),
     uri: z.string(),
     inline: z.boolean(),
     saved_to: z.string().nullable(),
     text: z.string().nullable().describe("the file itself when inline"),
+    media_path: z.string().nullable(),
+    media_note: z.string().nullable(),
   },
   toolsets: ["cuts"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -79,7 +80,7 @@ export const exportCut = defineTool({
     const where = inline ? "inline below" : `saved to ${savedTo}`;
     const next = "import it into the editor, or create_render for a flattened file.";
     return {
-      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null, next_step: next },
+      data: { cut_id: args.cut_id, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null, next_step: next },
       summary:
         `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}.` +
         (media ? (media.linked ? ` Media: ${media.path}.` : ` ${media.note}`) : "") +

@@ -23,7 +23,7 @@ describe.skipIf(!available)("pocketsphinx (skipped: pocketsphinx_continuous or i
       computeCut({ mediaPath, info, script: loadScript(), transcript: null, transcriber: ps }),
       computeCut({ mediaPath, info, script: null, transcript: null, transcriber: ps }),
     ]);
-  }, 600_000);
+  });
 
   it("recognises words with times inside the source", () => {
     expect(scriptless.words.length).toBeGreaterThan(40);

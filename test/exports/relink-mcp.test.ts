@@ -49,12 +49,20 @@ beforeAll(async () => {
     const { cutId, assetId } = await uploadAndCut(conn, sb, media);
     cuts[day] = { cutId, assetId, media: await realpath(media) };
   }
-}, 240_000);
+});
 
 afterAll(async () => {
   await conn?.close();
   await sb?.close();
   await ws?.close();
+});
+
+describe("export_cut's output schema", () => {
+  it("declares media_path and media_note, so a client that keeps only declared fields still gets them", async () => {
+    const { tools } = await conn.client.listTools();
+    const props = tools.find((t) => t.name === "export_cut")?.outputSchema?.properties as Record<string, unknown>;
+    expect(Object.keys(props)).toEqual(expect.arrayContaining(["media_path", "media_note"]));
+  });
 });
 
 describe("exports point at the file the server uploaded", () => {
@@ -78,7 +86,10 @@ describe("exports point at the file the server uploaded", () => {
     const { body, media } = await exported(cuts.day1.cutId, "edl");
     expect(media.linked).toBe(false);
     expect(media.note).toMatch(/FROM CLIP NAME/);
-    expect(textOf(await conn.call("export_cut", { cut_id: cuts.day1.cutId, format: "edl" }))).toMatch(/FROM CLIP NAME/);
+    const text = textOf(await conn.call("export_cut", { cut_id: cuts.day1.cutId, format: "edl" }));
+    expect(text).toMatch(/FROM CLIP NAME/);
+    // What the format cannot carry, and which formats can.
+    expect(text).toMatch(/at most 4 audio channels.*xmeml, fcpxml or otio/);
     expect(body).toContain("* FROM CLIP NAME: Entrevista café 01.mp4");
   });
 });
@@ -101,7 +112,7 @@ describe("cut_to_script's saved files", () => {
     for (const e of saved) {
       for (const u of urlsOf(e.format, await readFile(e.path, "utf8"))) expect(fileURLToPath(u)).toBe(cuts.day2.media);
     }
-  }, 120_000);
+  });
 });
 
 describe("a file the server did not upload", () => {
@@ -119,7 +130,7 @@ describe("a file the server did not upload", () => {
       process.env.ROUGHY_UPLOAD_STORE = store;
       await other.close();
     }
-  }, 120_000);
+  });
 
   it("says the media will need relinking and how", async () => {
     const { body, media } = await exported(cutId, "xmeml");

@@ -121,9 +121,9 @@ describe("follow()", () => {
     const controller = new AbortController();
     const pending = follow(client, "asset", asset.id, { signal: controller.signal, until: () => false });
     setTimeout(() => controller.abort(new Error("stop")), 200);
-    const started = Date.now();
+    // `until` never holds, so only the abort can end this follow: the rejection with its reason is the proof
+    // (no clock: a loaded machine may take longer to get there).
     await expect(pending).rejects.toThrow("stop");
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("says a processing cut matches a script only when it has one (issue 11, item 10)", async () => {
