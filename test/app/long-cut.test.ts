@@ -1,0 +1,196 @@
+// The cut timeline view at scale, in the test host (headless Chromium, CSP, second origin, AppBridge to the
+// real server): a real 447-segment cut of a 26-minute source made in the sandbox from a 20,000-character
+// script. Truth comes from outside the view: the segments from the OTIO export and the words from the VTT,
+// both read over the REST API and parsed here, and the words the plan put into the recording.
+
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type BrowserContext } from "playwright-core";
+import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/client";
+import { connect, startTestSandbox, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
+import { buildView, newHostLog, openView, serveHost, type HostLog, type TestHostServer } from "./host.js";
+import { makeLongCut, planLongCut, type LongCutPlan } from "./long-cut.js";
+import { clock } from "../../ui/src/model.js";
+
+const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+
+type Segment = { start: number; end: number };
+// The project compiles without DOM types; what the page callbacks touch is typed here.
+type DOMTokenListLike = { contains(name: string): boolean };
+type Made = { assetId: string; cutId: string; cut: CallToolResult };
+
+let sb: TestSandbox;
+let conn: Connected;
+let ws: Workspace;
+let outDir: string;
+let profile: string;
+let context: BrowserContext | null = null;
+let hostServer: TestHostServer | null = null;
+let tools: Tool[] = [];
+let plan: LongCutPlan;
+let long: Made;
+let short: Made;
+
+/** A REST read of the sandbox, as any API user makes it: the export files are the truth the view is held to. */
+async function api(pathname: string): Promise<string> {
+  const r = await fetch(`${sb.sandbox.baseUrl}${pathname}`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } });
+  expect(r.status, pathname).toBe(200);
+  return r.text();
+}
+
+/** Kept segments from OTIO JSON: the clips of the first track, their source ranges in seconds. */
+function otioSegments(text: string): { segments: Segment[]; source: number } {
+  type Time = { value: number; rate: number };
+  type Range = { start_time: Time; duration: Time };
+  type Clip = { OTIO_SCHEMA: string; source_range: Range; media_references: Record<string, { available_range: Range }>; active_media_reference_key: string };
+  const doc = JSON.parse(text) as { tracks: { children: { children: Clip[] }[] } };
+  const clips = doc.tracks.children[0]!.children.filter((c) => c.OTIO_SCHEMA.startsWith("Clip."));
+  const sec = (t: Time): number => t.value / t.rate;
+  const available = clips[0]!.media_references[clips[0]!.active_media_reference_key]!.available_range;
+  const origin = sec(available.start_time);
+  return {
+    segments: clips.map((c) => ({ start: sec(c.source_range.start_time) - origin, end: sec(c.source_range.start_time) - origin + sec(c.source_range.duration) })),
+    source: sec(available.duration),
+  };
+}
+
+/** The words of a WebVTT file, cue by cue, without the karaoke stamps. */
+function vttWords(text: string): string[] {
+  const cues = text.replace(/\r\n?/g, "\n").split(/\n\n+/).filter((block) => block.includes("-->"));
+  return cues.flatMap((cue) => cue.split("\n").slice(cue.split("\n").findIndex((l) => l.includes("-->")) + 1).join(" ").replace(/<[^>]*>/g, " ").split(/\s+/).filter(Boolean));
+}
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), "roughy-mcp-view-"));
+  sb = await startTestSandbox();
+  ws = await startWorkspace("roughy-mcp-long-");
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir], capabilities: { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [RESOURCE_MIME_TYPE] } } } });
+  plan = planLongCut(447);
+  long = await makeLongCut(conn, sb, ws.dir, plan);
+  short = await uploadAndCut(conn, sb, ws.media);
+  tools = (await conn.client.listTools()).tools;
+  if (HAVE_CHROMIUM) {
+    hostServer = await serveHost(await buildView(outDir));
+    profile = await mkdtemp(path.join(tmpdir(), "roughy-mcp-chromium-"));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close().catch(() => {});
+  for (const open of [hostServer, conn, sb, ws]) await open?.close();
+  for (const dir of [outDir, profile]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the long cut itself", () => {
+  it("is 447 segments from a script over 18,000 characters, and create_cut lists only a first page of them", async () => {
+    const otio = otioSegments(await api(`/v1/cuts/${long.cutId}/export?format=otio`));
+    expect(otio.segments).toHaveLength(447);
+    expect(plan.script.length).toBeGreaterThan(18_000);
+    const listed = (long.cut.structuredContent as { segments: { segments: unknown[]; truncated: boolean; count: number } }).segments;
+    expect(listed.count).toBe(447);
+    expect(listed.truncated).toBe(true);
+    expect(listed.segments.length).toBeLessThan(447);
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chromium)", () => {
+  /** The words of each row of the "What stays" list, without its time label. */
+  const rows = async (view: import("playwright-core").Frame): Promise<string[][]> =>
+    view.locator(".words p").evaluateAll((ps) => ps.map((p) => [...p.childNodes].filter((n) => !(n as { classList?: DOMTokenListLike }).classList?.contains("time")).map((n) => n.textContent ?? "").join(" ").split(/\s+/).filter(Boolean)));
+  const words = async (view: import("playwright-core").Frame): Promise<string[]> => (await rows(view)).flat();
+
+  it("draws every span to scale with the whole cut's totals, and every word of the VTT in its span", async () => {
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 1200, theme: "light", log });
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 120_000 });
+
+    const otio = otioSegments(await api(`/v1/cuts/${long.cutId}/export?format=otio`));
+    const kept = otio.segments.reduce((n, s) => n + s.end - s.start, 0);
+    const total = async (key: string): Promise<string> => (await view.locator(`[data-total="${key}"] dd`).textContent()) ?? "";
+    expect(await total("source")).toBe(clock(otio.source));
+    expect(await total("kept")).toBe(clock(kept));
+    expect(await total("removed")).toBe(`${Math.round((1 - kept / otio.source) * 100)}%`);
+    expect(await total("joins")).toBe("446");
+    expect(await view.locator("#partial").count()).toBe(0);
+
+    // Every span where the OTIO puts it, measured in the page in one pass.
+    const boxes = await view.locator(".bar .span").evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, width: r.width })));
+    const bar = await view.locator(".bar").evaluate((e) => ({ x: e.getBoundingClientRect().x, width: e.getBoundingClientRect().width }));
+    expect(boxes).toHaveLength(447);
+    let worst = 0;
+    otio.segments.forEach((s, i) => {
+      worst = Math.max(worst, Math.abs(boxes[i]!.x - bar.x - (s.start / otio.source) * bar.width), Math.abs(boxes[i]!.width - ((s.end - s.start) / otio.source) * bar.width));
+    });
+    expect(worst).toBeLessThan(0.5);
+
+    // Every kept word, in order: the VTT's, and the script as written (each sentence was said once, as written).
+    const vtt = vttWords(await api(`/v1/cuts/${long.cutId}/subtitle/export?format=vtt`));
+    const shown = await words(view);
+    expect(shown).toEqual(vtt);
+    expect(shown).toEqual(plan.keptWords);
+    expect(await view.locator(".words p", { hasText: "(no words)" }).count()).toBe(0);
+    // Each sentence is its own span: its first word opens a row.
+    expect((await rows(view)).map((r) => r[0])).toEqual(plan.sentenceStarts.map((i) => plan.keptWords[i]));
+
+    // The whole script, though it came in pieces.
+    expect((await view.locator("details.script p").textContent())?.length).toBe(plan.script.length);
+    // Bounded: a few pages, each moving on (the old paging charged the script against every page: one word each).
+    const pages = log.calls.filter((c) => c.name === "cut_timeline" && c.arguments.cut_id === long.cutId);
+    expect(pages.length).toBeLessThan(15);
+    // Still one tab stop for all 447 spans.
+    expect(await view.locator('.bar [tabindex="0"]').count()).toBe(1);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it("shows the second of two results sent in quick succession, never the first one's words", async () => {
+    // A (the short cut) is sent, then B (the 447-segment cut) at once; A's answers are held back until B is
+    // drawn, so they arrive last, as they do when A's backend is the slower one.
+    let releaseA!: () => void;
+    const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
+    const log: HostLog = newHostLog();
+    const { page, view, bridge } = await openView({
+      context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log,
+      hold: (call) => (call.arguments.cut_id === short.cutId ? aHeld : Promise.resolve()),
+    });
+    const aWords = vttWords(await api(`/v1/cuts/${short.cutId}/subtitle/export?format=vtt`));
+    const inB = new Set(plan.keptWords.map((w) => w.toLowerCase()));
+    // Words only A has, as whole words.
+    const aOnly = [...new Set(aWords.map((w) => w.toLowerCase().replace(/[^a-z']/g, "")))].filter((w) => w.length >= 5 && !inB.has(w));
+    expect(aOnly.length).toBeGreaterThan(10);
+    // From the moment the view shows B's id, no mutation may bring one of A's words into its words, script or detail.
+    await view.evaluate(`(() => {
+      const re = new RegExp("\\\\b(" + ${JSON.stringify(aOnly.join("|"))} + ")\\\\b", "i");
+      window.__leaks = [];
+      new MutationObserver(() => {
+        if (document.querySelector("code.id")?.textContent !== ${JSON.stringify(long.cutId)}) return;
+        const shown = [...document.querySelectorAll(".words, #detail, details.script")].map((e) => e.textContent).join(" ");
+        const hit = re.exec(shown);
+        if (hit) window.__leaks.push(hit[0]);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+    await bridge.sendToolResult(short.cut as never);
+    await expect.poll(() => log.calls.some((c) => c.arguments.cut_id === short.cutId)).toBe(true);
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 120_000 });
+    releaseA();
+    await Promise.all(log.calls.map((c) => c.answered));
+    // A's late answer has reached the view and been handled (one more round trip through the page).
+    await view.evaluate("0");
+    expect(await view.locator("code.id").textContent()).toBe(long.cutId);
+    expect(await words(view)).toEqual(plan.keptWords);
+    expect(await view.locator(".bar .span").count()).toBe(447);
+    expect(await view.evaluate("window.__leaks")).toEqual([]);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
+});
