@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext } from "playwright-core";
 import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/client";
-import { connect, startTestSandbox, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 import { buildView, newHostLog, openView, serveHost, type HostLog, type TestHostServer } from "./host.js";
 import { makeLongCut, planLongCut, type LongCutPlan } from "./long-cut.js";
@@ -99,6 +99,39 @@ describe("the long cut itself", () => {
     expect(listed.truncated).toBe(true);
     expect(listed.segments.length).toBeLessThan(447);
   });
+});
+
+describe("script coverage in create_cut and roughy_get", () => {
+  type Coverage = { sentences: number; carried: number; partial: { n: number; text: string }[]; missing: { n: number; text: string }[]; warning: string | null };
+  const coverageOf = (r: CallToolResult): Coverage => (r.structuredContent as { segments: { coverage: Coverage } }).segments.coverage;
+
+  it("carries every sentence of a script that was said in full", async () => {
+    expect(coverageOf(long.cut)).toMatchObject({ sentences: 447, carried: 447, partial: [], missing: [], warning: null });
+    const got = await conn.call("roughy_get", { kind: "cut", id: short.cutId });
+    const c = coverageOf(got);
+    expect(c.missing).toEqual([]);
+    expect(c.carried).toBe(c.sentences);
+  });
+
+  it("names the sentence nobody said and warns when the cut removed nearly everything", async () => {
+    // The first five sentences, with one never said put third: the cut keeps five sentences of 447.
+    const said = plan.sentenceStarts.slice(0, 5).map((from, i) => plan.script.split(" ").slice(from, plan.sentenceStarts[i + 1]).join(" "));
+    const invented = "Nobody in this recording ever talks about penguins.";
+    const script = [said[0], said[1], invented, said[2], said[3], said[4]].join(" ");
+    const made = await conn.call("create_cut", { asset_id: long.assetId, script, wait_seconds: 50 });
+    expect(made.isError).toBeFalsy();
+    const cutId = (made.structuredContent as { cut: { id: string } }).cut.id;
+    const got = await conn.call("roughy_wait", { kind: "cut", id: cutId, wait_seconds: 50 });
+    expect((got.structuredContent as { state: string }).state).toBe("completed");
+    const read = await conn.call("roughy_get", { kind: "cut", id: cutId });
+    const c = coverageOf(read);
+    expect(c).toMatchObject({ sentences: 6, carried: 5, partial: [], missing: [{ n: 3, text: invented }] });
+    expect(c.warning).toMatch(/removed 9\d% of the source/);
+    expect(textOf(read)).toContain("Script: 5 of 6 sentence(s) carried; missing 3.");
+    // Scriptless cuts have no coverage.
+    const free = await conn.call("create_cut", { asset_id: short.assetId, wait_seconds: 50 });
+    expect((free.structuredContent as { segments: { coverage: unknown } | null }).segments?.coverage ?? null).toBeNull();
+  }, 120_000);
 });
 
 describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chromium)", () => {
