@@ -125,6 +125,8 @@ export async function openView(options: {
   log: HostLog;
   /** Awaited before a tool call's answer goes back to the view: lets a test hold answers back, as a slow network does. */
   hold?: (call: { name: string; arguments: Record<string, unknown> }) => Promise<void>;
+  /** Host capabilities beyond tool calls and logging (for example message, updateModelContext). */
+  hostCapabilities?: Record<string, unknown>;
   /** Host context beyond theme and size (for example availableDisplayModes). */
   hostContext?: Record<string, unknown>;
 }): Promise<OpenedView> {
@@ -138,7 +140,7 @@ export async function openView(options: {
   await transport.attach(page);
   const serverTools = options.serverTools ?? true;
   // No client given: the bridge then leaves tools/call to us, and we forward it as a host does.
-  const bridge = new AppBridge(null, { name: "roughy-test-host", version: "0.0.0" }, serverTools ? { serverTools: {}, logging: {} } : { logging: {} }, {
+  const bridge = new AppBridge(null, { name: "roughy-test-host", version: "0.0.0" }, { ...(serverTools ? { serverTools: {} } : {}), logging: {}, ...options.hostCapabilities }, {
     hostContext: {
       theme,
       displayMode: "inline",

@@ -37,6 +37,8 @@ let tools: Tool[] = [];
 let plan: LongCutPlan;
 let long: Made;
 let short: Made;
+/** The long source cut to five of its sentences with an invented one third (made by the coverage test). */
+let gapped: { result: CallToolResult; said: string[]; invented: string } | null = null;
 
 /** A REST read of the sandbox, as any API user makes it: the export files are the truth the view is held to. */
 async function api(pathname: string): Promise<string> {
@@ -128,6 +130,7 @@ describe("script coverage in create_cut and roughy_get", () => {
     expect(c).toMatchObject({ sentences: 6, carried: 5, partial: [], missing: [{ n: 3, text: invented }] });
     expect(c.warning).toMatch(/removed 9\d% of the source/);
     expect(textOf(read)).toContain("Script: 5 of 6 sentence(s) carried; missing 3.");
+    gapped = { result: read, said, invented };
     // Scriptless cuts have no coverage.
     const free = await conn.call("create_cut", { asset_id: short.assetId, wait_seconds: 50 });
     expect((free.structuredContent as { segments: { coverage: unknown } | null }).segments?.coverage ?? null).toBeNull();
@@ -135,9 +138,9 @@ describe("script coverage in create_cut and roughy_get", () => {
 });
 
 describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chromium)", () => {
-  /** The words of each row of the "What stays" list, without its time label. */
+  /** The words of each row of the "What stays" list, without its time label and its button. */
   const rows = async (view: import("playwright-core").Frame): Promise<string[][]> =>
-    view.locator(".words p").evaluateAll((ps) => ps.map((p) => [...p.childNodes].filter((n) => !(n as { classList?: DOMTokenListLike }).classList?.contains("time")).map((n) => n.textContent ?? "").join(" ").split(/\s+/).filter(Boolean)));
+    view.locator(".words p").evaluateAll((ps) => ps.map((p) => [...p.childNodes].filter((n) => !["time", "toggle"].some((c) => (n as { classList?: DOMTokenListLike }).classList?.contains(c))).map((n) => n.textContent ?? "").join(" ").split(/\s+/).filter(Boolean)));
   const words = async (view: import("playwright-core").Frame): Promise<string[]> => (await rows(view)).flat();
 
   it("draws every span to scale with the whole cut's totals, and every word of the VTT in its span", async () => {
@@ -226,4 +229,55 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   }, 180_000);
+
+  it("lets the user leave a span out and put a missing sentence back, and asks the agent to re-cut with that script", async () => {
+    expect(gapped).not.toBeNull();
+    const { result, said, invented } = gapped!;
+    const log = newHostLog();
+    const messages: string[] = [];
+    const contexts: string[] = [];
+    const { page, view, bridge } = await openView({
+      context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log,
+      hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } },
+    });
+    const texts = (content: { type: string; text?: string }[] | undefined): string => (content ?? []).map((c) => c.text ?? "").join("\n");
+    bridge.onmessage = async (params) => {
+      messages.push(texts(params.content as never));
+      return {};
+    };
+    bridge.onupdatemodelcontext = async (params) => {
+      contexts.push(texts(params.content as never));
+      return {};
+    };
+    await bridge.sendToolResult(result as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 60_000 });
+    // The sentence nobody said is shown as missing, with its reason, and nothing is asked yet.
+    const missing = view.locator(".missing li");
+    expect(await missing.count()).toBe(1);
+    expect(await missing.textContent()).toContain(invented);
+    expect(await missing.textContent()).toContain("sentence 3: not in the kept words");
+    expect(await view.locator("#recut").isDisabled()).toBe(true);
+    // Selecting a span (its row: on a 26-minute bar the span is a pixel wide) tells the model which one.
+    await view.locator('.words p[data-index="0"] .time').click();
+    await expect.poll(() => contexts.at(-1) ?? "").toContain("Selected: span 1");
+    // Leave the second span out (struck through), put sentence 3 back, ask.
+    await view.locator('[data-review="span-1"]').click();
+    expect(await view.evaluate(`getComputedStyle(document.querySelector('.words p[data-index="1"]')).textDecorationLine`)).toBe("line-through");
+    await view.locator('[data-review="sentence-3"]').click();
+    expect(await view.locator('[data-review="sentence-3"]').getAttribute("aria-pressed")).toBe("true");
+    await view.locator("#recut").click();
+    await expect.poll(() => messages.length).toBe(1);
+    const message = messages[0]!;
+    expect(message).toContain(`asset_id=${long.assetId}`);
+    // The script asked for: sentence 1, the invented one, then sentences 3 to 5 (the second was left out).
+    const words = (text: string): string[] => text.split(/\s+/).map((w) => w.toLowerCase().replace(/[^a-z]/g, "")).filter(Boolean);
+    const script = message.slice(message.indexOf("this script:") + "this script:".length);
+    expect(words(script)).toEqual(words([said[0], invented, said[2], said[3], said[4]].join(" ")));
+    // The model context carries the choices made.
+    expect(contexts.at(-1)).toContain("Left out: span 2");
+    expect(contexts.at(-1)).toContain(`Put back: sentence 3 "${invented}"`);
+    expect(await view.locator("#recut-note").textContent()).toBe("Asked the assistant to re-cut.");
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });
