@@ -5,9 +5,9 @@
 // the first request needing it arrives. dist/client and dist/sandbox stay tsc's output: they are the library
 // exports, and the bundle does not import them.
 
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -15,8 +15,9 @@ const DIST = path.join(ROOT, "dist");
 const CHUNK_PREFIX = "cli-chunk-";
 
 // Left to node_modules: packages that find files beside themselves at run time (the platform's ffmpeg and
-// ffprobe binaries, the SQLite engine's .wasm).
-const EXTERNAL = ["@ffmpeg-installer/*", "@ffprobe-installer/*", "node-sqlite3-wasm"];
+// ffprobe binaries, the SQLite engine's .wasm), and the Redis client, which only a replicated HTTP deployment
+// loads and which probes optional packages (@node-rs/xxhash) that are not installed.
+const EXTERNAL = ["@ffmpeg-installer/*", "@ffprobe-installer/*", "node-sqlite3-wasm", "redis", "@redis/*"];
 
 /**
  * Modules that locate files relative to themselves (the built view next to dist/app/) keep doing so from
@@ -51,6 +52,58 @@ const englishOnlyZod = {
   },
 };
 
+/**
+ * The SDK takes its default JSON Schema validator from its own `_shims` entry, which on Node evaluates ajv (three
+ * dialects and ajv-formats, ~7,000 lines) at import: a large share of the server's start-up, for a validator
+ * most sessions never use. The server passes its own lazy validator (src/server/lazy-json-schema-validator.ts);
+ * here the same one becomes the SDK's default, so that the shim no longer pulls ajv into the start-up at all.
+ * That entry is where the SDK itself picks a different validator for workerd and browsers.
+ */
+const lazyJsonSchemaValidator = {
+  name: "roughy-lazy-json-schema-validator",
+  setup(b) {
+    b.onResolve({ filter: /^@modelcontextprotocol\/server\/_shims$/ }, () => ({ path: "sdk-shims-node", namespace: "roughy-shims" }));
+    b.onLoad({ filter: /.*/, namespace: "roughy-shims" }, () => ({
+      contents: [
+        `export { LazyJsonSchemaValidator as DefaultJsonSchemaValidator } from "./src/server/lazy-json-schema-validator.ts";`,
+        `export { default as process } from "node:process";`,
+      ].join("\n"),
+      resolveDir: ROOT,
+      loader: "js",
+    }));
+  },
+};
+
+/**
+ * The tools' listed JSON Schemas, converted once here (from tsc's output of the same sources, with the server's
+ * own function) instead of at every start; the bundle carries them inline, and dist/listing-schemas.json keeps
+ * a copy that test/integration/precomputed-listing.test.ts compares with a live conversion.
+ */
+async function listingSchemas() {
+  const load = (file) => import(pathToFileURL(path.join(DIST, file)).href);
+  const [{ TOOL_LIST }, { APP_TOOLS }, { listedSchemasOf }] = await Promise.all([
+    load("tools/index.js"),
+    load("app/register-app.js"),
+    load("server/register-tools.js"),
+  ]);
+  return Object.fromEntries([...TOOL_LIST, ...APP_TOOLS].map((tool) => [tool.name, listedSchemasOf(tool)]));
+}
+
+const LISTING_FILE = path.join(DIST, "listing-schemas.json");
+const listing = JSON.stringify(await listingSchemas());
+await writeFile(LISTING_FILE, `${listing}\n`);
+
+const precomputedListing = {
+  name: "roughy-precomputed-listing",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]server[\\/]precomputed-listing\.ts$/ }, () => ({
+      // A JSON.parse of a string literal reads faster than the same object written as JavaScript.
+      contents: `export const PRECOMPUTED_SCHEMAS = JSON.parse(${JSON.stringify(listing)});`,
+      loader: "js",
+    }));
+  },
+};
+
 for (const name of (await import("node:fs")).readdirSync(DIST)) {
   if (name.startsWith(CHUNK_PREFIX)) await rm(path.join(DIST, name));
 }
@@ -66,9 +119,11 @@ await build({
   platform: "node",
   target: "node20.19",
   external: EXTERNAL,
-  plugins: [keepModuleUrls, englishOnlyZod],
+  plugins: [precomputedListing, keepModuleUrls, englishOnlyZod, lazyJsonSchemaValidator],
   // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
   banner: { js: `import { createRequire as __roughyRequire } from "node:module"; const require = __roughyRequire(import.meta.url);` },
   legalComments: "none",
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: "warning",
 });

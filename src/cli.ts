@@ -16,7 +16,7 @@ Usage:
                                       --read-only only the tools that change nothing
   roughy-mcp sandbox [options]        run the offline Roughy-compatible API server (see: roughy-mcp sandbox --help)
   roughy-mcp --http [--port N] [--host 127.0.0.1] [--allowed-hosts H,..] [--allowed-origins O,..] [--sandbox]
-             [--public-url https://mcp.example.com]
+             [--public-url https://mcp.example.com] [--redis-url redis://host:6379]
                                       MCP over Streamable HTTP (stateless) at /mcp; each request brings its own
                                       Roughy key as Authorization: Bearer. --sandbox: forward to an embedded
                                       sandbox (requests without a key use the sandbox's; for local demos)
@@ -33,6 +33,8 @@ Environment:
   ROUGHY_ALLOWED_HOSTS / ROUGHY_ALLOWED_ORIGINS   --http: comma-separated Host / Origin values answered
   ROUGHY_OAUTH_SECRET / ROUGHY_PUBLIC_URL         --http: secret sealing OAuth tokens (same on every replica;
                                          generated when unset) / public origin, as --public-url
+  ROUGHY_REDIS_URL                       --http: the store replicas share (as --redis-url; unset: memory)
+  ROUGHY_RATE_LIMITS / ROUGHY_TRUST_PROXY   --http: e.g. token-ip=300/60,mcp-token=off / proxies in front
 `;
 
 const VERSION = "0.1.0";
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<void> {
         "allowed-hosts": { type: "string" },
         "allowed-origins": { type: "string" },
         "public-url": { type: "string" },
+        "redis-url": { type: "string" },
         sandbox: { type: "boolean" },
         toolsets: { type: "string" },
         "read-only": { type: "boolean" },

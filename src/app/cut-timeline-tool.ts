@@ -8,6 +8,7 @@ import { uuid } from "../tools/shared-params.js";
 import { segmentsFromOtio, type KeptSegment } from "../operations/segments.js";
 import { parseVttWords, toSourceTime, type SpanWord } from "../operations/vtt-words.js";
 import { CUT_TIMELINE_URI } from "../vocabulary/uris.js";
+import { nextStep } from "../vocabulary/kinds.js";
 import type { RoughyClient } from "../client/index.js";
 
 /** Structured content stays under this many characters, well inside the 20,000 answer cap. */
@@ -137,9 +138,11 @@ export const cutTimeline = defineTool({
           }
         : null,
     };
+    const more = [["script_from", nextScript], ["segments_from", segs.next], ["words_from", wordPage.next]].filter(([, at]) => at !== null);
+    const next = more.length > 0 ? `cut_timeline again with ${more.map(([arg, at]) => `${arg}=${at}`).join(", ")}.` : nextStep("cut", { id: cut.id, state: data.state, asset_id: cut.asset_id });
     return {
-      data,
-      summary: `Timeline of cut ${cut.id} (${data.state}): ${counts.segments} kept segment(s), ${counts.words} word(s); this page ${segs.items.length} segment(s), ${wordPage.items.length} word(s).`,
+      data: { ...data, next_step: next },
+      summary: `Timeline of cut ${cut.id} (${data.state}): ${counts.segments} kept segment(s), ${counts.words} word(s); this page ${segs.items.length} segment(s), ${wordPage.items.length} word(s). Next: ${next}`,
     };
   },
 });

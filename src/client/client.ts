@@ -292,19 +292,20 @@ export class RoughyClient {
       (await this.http.json(ENDPOINTS.cancelRender, RenderSchema, { params: { id }, signal: o.signal })).data,
     /**
      * Saves a completed render's file. The signed `download_url` is fetched without the bearer key. The file
-     * is written next to `destPath` and renamed into place only once complete.
+     * is written next to `destPath` and renamed into place only once complete; with `inPlace` it is written to
+     * `destPath` itself (a temp name the caller chose and moves into place).
      */
     download: (
       render: Pick<Render, "id" | "download_url">,
       destPath: string,
-      o: { signal?: AbortSignal; onProgress?: (bytes: number, total: number | null) => void } = {},
+      o: { signal?: AbortSignal; onProgress?: (bytes: number, total: number | null) => void; inPlace?: boolean } = {},
     ): Promise<{ bytes: number }> => this.downloadTo(render, destPath, o),
   };
 
   private async downloadTo(
     render: Pick<Render, "id" | "download_url">,
     destPath: string,
-    o: { signal?: AbortSignal; onProgress?: (bytes: number, total: number | null) => void },
+    o: { signal?: AbortSignal; onProgress?: (bytes: number, total: number | null) => void; inPlace?: boolean },
   ): Promise<{ bytes: number }> {
     if (!render.download_url) {
       throw new ConflictError({
@@ -314,7 +315,7 @@ export class RoughyClient {
       });
     }
     const url = resolveLocation(render.download_url, `${this.baseUrl}/v1/renders`);
-    const tmp = `${destPath}.${process.pid}.part`;
+    const tmp = o.inPlace ? destPath : `${destPath}.${process.pid}.part`;
     try {
       const bytes = await this.http.call(
         { method: "GET", path: "/", auth: false },
@@ -347,9 +348,11 @@ export class RoughyClient {
           return bytes;
         },
       );
-      await rename(tmp, destPath).catch((e: unknown) => {
-        throw markLocal(e);
-      });
+      if (tmp !== destPath) {
+        await rename(tmp, destPath).catch((e: unknown) => {
+          throw markLocal(e);
+        });
+      }
       return { bytes };
     } catch (err) {
       await rm(tmp, { force: true });

@@ -63,6 +63,8 @@ describe("linkExport", () => {
     expect(r.body).toBe(body("edl"));
     expect(r.media.linked).toBe(false);
     expect(r.media.note).toMatch(/FROM CLIP NAME/);
+    // And what it cannot carry, with the formats that can.
+    expect(r.media.note).toMatch(/at most 4 audio channels.*xmeml, fcpxml or otio/);
   });
 
   it("refuses a media_path that is not absolute, naming the argument", async () => {

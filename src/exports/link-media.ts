@@ -45,6 +45,13 @@ export async function rememberMediaPath(assetId: string, absPath: string, store:
   }
 }
 
+/**
+ * What CMX 3600 cannot carry, said with every EDL so that an agent can pick another format: a path (editors
+ * relink by clip name) and more than four audio channels (1-2 in the event, 3-4 on its AUD line).
+ */
+export const EDL_NOTE =
+  "An EDL carries no path (the editor links media by * FROM CLIP NAME) and at most 4 audio channels: for a linked path or more channels, export xmeml, fcpxml or otio.";
+
 const RELINK_HINT = "pass media_path (the file's absolute path on the editing machine) to point the export at it";
 
 export async function linkExport(o: LinkOptions): Promise<{ body: string; media: MediaLink }> {
@@ -60,7 +67,7 @@ export async function linkExport(o: LinkOptions): Promise<{ body: string; media:
     path = await (o.store ?? mediaPathStore()).get(o.assetId);
   }
   if (o.format === "edl") {
-    return { body: o.body, media: { linked: false, path: path ?? null, note: "An EDL carries no path: the editor links it to media by the clip name (* FROM CLIP NAME)." } };
+    return { body: o.body, media: { linked: false, path: path ?? null, note: EDL_NOTE } };
   }
   if (!path) {
     const why = o.remote ? "this server cannot see the caller's files" : "this server did not upload the file";

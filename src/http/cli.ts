@@ -4,6 +4,7 @@
 import { parseList } from "./guard.js";
 import { redactingLogger, registerSecret } from "../secrets.js";
 import { startHttpServer, type HttpServerOptions } from "./server.js";
+import { parseRateLimits } from "./rate-limits.js";
 
 export type HttpCliValues = {
   port?: string;
@@ -14,6 +15,7 @@ export type HttpCliValues = {
   toolsets?: string;
   "read-only"?: boolean;
   "public-url"?: string;
+  "redis-url"?: string;
 };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
@@ -24,6 +26,19 @@ export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv =
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${values.port}"`);
   const host = values.host ?? "127.0.0.1";
   const timeout = Number(env.ROUGHY_TIMEOUT_MS);
+  const redisUrl = (values["redis-url"] ?? env.ROUGHY_REDIS_URL)?.trim() || undefined;
+  const trustProxy = env.ROUGHY_TRUST_PROXY?.trim() ? Number(env.ROUGHY_TRUST_PROXY) : 0;
+  if (!Number.isInteger(trustProxy) || trustProxy < 0) throw new Error(`ROUGHY_TRUST_PROXY must be the number of proxies in front (0, 1, ...), not "${env.ROUGHY_TRUST_PROXY}"`);
+  if (redisUrl) {
+    // The store's password may sit in its URL: held for the life of the process, like the OAuth secret.
+    try {
+      const parsed = new URL(redisUrl);
+      registerSecret(decodeURIComponent(parsed.password));
+      registerSecret(redisUrl);
+    } catch {
+      throw new Error("--redis-url / ROUGHY_REDIS_URL must be a URL such as redis://:password@redis:6379");
+    }
+  }
 
   const options: HttpServerOptions = {
     host,
@@ -35,6 +50,9 @@ export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv =
       ...(env.ROUGHY_OAUTH_SECRET?.trim() ? { secret: env.ROUGHY_OAUTH_SECRET.trim() } : {}),
       ...((values["public-url"] ?? env.ROUGHY_PUBLIC_URL)?.trim() ? { publicUrl: (values["public-url"] ?? env.ROUGHY_PUBLIC_URL)!.trim() } : {}),
     },
+    ...(redisUrl ? { redisUrl } : {}),
+    rateLimits: parseRateLimits(env.ROUGHY_RATE_LIMITS),
+    trustedProxyHops: trustProxy,
     serverOptions: {
       ...(values.toolsets !== undefined ? { toolsets: values.toolsets } : {}),
       ...(values["read-only"] ? { readOnly: true } : {}),
@@ -67,6 +85,7 @@ export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv =
   process.stdout.write(JSON.stringify({ url: server.url }) + "\n");
   log(`MCP over Streamable HTTP at ${server.url} (stateless; allowed hosts: ${server.allowedHosts.join(", ")}).`);
   if (server.oauth) log(`OAuth for claude.ai/ChatGPT: resource metadata at ${server.oauth.resourceMetadataUrl}.`);
+  log(redisUrl ? "Shared store: Redis (spent codes, refresh rotation, revocations and rate limits are shared by every replica using it)." : "No shared store (--redis-url): spent codes, revocations and rate limits are kept in this instance's memory; fine for one instance.");
   if (server.oauthSecretGenerated) log("ROUGHY_OAUTH_SECRET unset: a random one was generated; OAuth tokens end with this process and only this instance can read them (set it, the same on every replica, to scale out).");
 
   const shutdown = async () => {

@@ -18,6 +18,8 @@ import { TOOL_LIST } from "../tools/index.js";
 import { BodyStalled, BodyTooLarge, HTTP_LIMITS, SERVER_OPTIONS, applyServerLimits, readBody } from "./limits.js";
 import { AuthorizationServer } from "./auth/authorization-server.js";
 import { TokenSealer } from "./auth/tokens.js";
+import { RedisSpentIds, StoreUnavailable, connectRedis, type RedisConnection } from "./store.js";
+import { RateLimits, clientIp, opaqueKey, type Limit, type LimitName } from "./rate-limits.js";
 import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
 
 export const MCP_PATH = "/mcp";
@@ -50,6 +52,15 @@ export type HttpServerOptions = {
    * the same one); `publicUrl` is the origin clients reach (default http://<host>:<port>).
    */
   oauth?: false | { secret?: string; publicUrl?: string };
+  /**
+   * Redis URL (ROUGHY_REDIS_URL) for what replicas must share: spent codes and refresh tokens, revoked grants,
+   * rate-limit counters. Unset: kept in this instance's memory.
+   */
+  redisUrl?: string;
+  /** Overrides of DEFAULT_RATE_LIMITS (ROUGHY_RATE_LIMITS); null turns one off. */
+  rateLimits?: Partial<Record<LimitName, Limit>>;
+  /** Proxies in front whose X-Forwarded-For entry is believed for per-IP limits (ROUGHY_TRUST_PROXY). */
+  trustedProxyHops?: number;
   /** Passed to every per-request server (tests may narrow the tools). */
   serverOptions?: Pick<CreateServerOptions, "tools" | "subscriptionPollMs" | "toolsets" | "readOnly">;
 };
@@ -96,6 +107,9 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   let allowedOrigins: string[] = [];
   let oauth: AuthorizationServer | null = null;
   const oauthSecret = options.oauth === false ? null : (options.oauth?.secret ?? TokenSealer.generateSecret());
+  // Connected before listening: a store that cannot be reached stops the start rather than every sign-in.
+  const redis: RedisConnection | null = options.redisUrl ? await connectRedis(options.redisUrl, logger) : null;
+  const limits = new RateLimits(options.rateLimits, redis);
 
   const handleMcp = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     // Stateless: there is no session to resume (GET) or end (DELETE).
@@ -106,7 +120,16 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     const bearer = bearerKey(req.headers.authorization);
     // A bearer value is either one of our OAuth access tokens (carrying the key given at consent) or, for hosts
     // that can send headers, the Roughy key itself.
-    const granted = bearer && oauth ? await oauth.verifyAccessToken(bearer) : null;
+    let granted: Awaited<ReturnType<AuthorizationServer["verifyAccessToken"]>> = null;
+    try {
+      granted = bearer && oauth ? await oauth.verifyAccessToken(bearer) : null;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      // Fail closed: a token whose revocation cannot be checked is not honoured.
+      logger(`http: an OAuth token was not checked, the shared store is unavailable (${error.message}).`);
+      send(res, 503, rpcError(-32000, "Service unavailable: the server cannot check access tokens right now; retry in 5 s."), { "retry-after": "5" });
+      return;
+    }
     const challenge = (error?: string) =>
       oauth ? `Bearer ${error ? `error="${error}", ` : ""}resource_metadata="${oauth.resourceMetadataUrl}"` : 'Bearer realm="roughy-mcp"';
     if (granted === "invalid") {
@@ -121,6 +144,14 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       send(res, 401, rpcError(-32001, "Unauthorized: sign in through OAuth (see the resource metadata) or send your Roughy API key as Authorization: Bearer <key>."), {
         "www-authenticate": challenge(),
       });
+      return;
+    }
+    // Per token: an OAuth grant (the same across refreshes), a Roughy key (by its hash), or an anonymous
+    // --sandbox caller's address.
+    const counted = granted ? `grant:${String(granted.extra?.grant)}` : own ? `key:${opaqueKey(own)}` : `ip:${clientIp(req, options.trustedProxyHops ?? 0)}`;
+    const wait = await limits.take("mcp-token", counted);
+    if (wait !== null) {
+      send(res, 429, rpcError(-32000, `Too many requests for this token; retry in ${wait} s.`), { "retry-after": String(wait) });
       return;
     }
     let body: unknown;
@@ -231,6 +262,9 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       httpServer.off("error", reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await redis?.close().catch(() => {});
+    throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
   allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : defaultAllowedHosts(host, port);
@@ -244,6 +278,10 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       secret: oauthSecret,
       baseUrl: options.baseUrl,
       ...(options.mode === "sandbox" && options.anonymousKey ? { sandboxKey: options.anonymousKey } : {}),
+      ...(redis ? { spent: new RedisSpentIds(redis) } : {}),
+      limits,
+      trustedProxyHops: options.trustedProxyHops ?? 0,
+      logger,
     });
   }
 
@@ -261,6 +299,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
         httpServer.closeAllConnections();
       });
       await clients.close();
+      await redis?.close().catch(() => {});
     },
   };
 }

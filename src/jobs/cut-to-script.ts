@@ -11,10 +11,13 @@ import type { FileAccess } from "../files/allowed-dirs.js";
 import { follow } from "../progress/follow.js";
 import { phaseScale } from "../progress/sink.js";
 import { describeError } from "../operations/describe-error.js";
-import { RoughyError } from "../client/errors.js";
-import { segmentsFromOtio, type CutSegments } from "../operations/segments.js";
+import { findOrCreateProject } from "../operations/projects.js";
+import { createCutWhenCuttable, fetchCutFile, summarizeOtio, type SegmentSummary } from "../operations/cuts.js";
+import { downloadRenderTo, freeName, saveUnderFreeName } from "../operations/save-file.js";
 import { JobStepError, type JobContext } from "./manager.js";
 import { linkExport, rememberMediaPath } from "../exports/link-media.js";
+
+export type { SegmentSummary };
 
 export const CUT_EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio"] as const;
 export const CUT_SUBTITLE_FORMATS = ["srt", "vtt"] as const;
@@ -58,14 +61,6 @@ export type CutJobInput = {
   frameRate?: number;
   /** Told when the cut completes (its exports then appear in resources/list). */
   onCutCompleted?: (cutId: string) => void;
-};
-
-export type SegmentSummary = {
-  count: number;
-  kept_seconds: number;
-  source_seconds: number | null;
-  kept_ratio: number | null;
-  first: { start: number; end: number }[];
 };
 
 export type CutJobDetail = {
@@ -113,64 +108,6 @@ function abortIfNeeded(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason ?? new Error("aborted");
 }
 
-/** Stops waiting on abort. */
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(signal.reason ?? new Error("aborted"));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error("aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return raceAbort(new Promise((resolve) => setTimeout(resolve, ms).unref?.()), signal);
-}
-
-/** Picks a name in dir that does not exist yet: never overwrite a user's file (the final move re-checks). */
-async function freePath(dir: string, base: string, ext: string): Promise<string> {
-  for (let i = 0; i < 1000; i++) {
-    const candidate = path.join(dir, `${base}${i === 0 ? "" : `-${i}`}.${ext}`);
-    try {
-      await fs.access(candidate);
-    } catch {
-      return candidate;
-    }
-  }
-  throw new JobStepError("exports", "file_exists", `Too many files named ${base}.* in ${dir}`, "Choose another output_dir.");
-}
-
-/** The kept segments, read from the OTIO export (the API's machine-readable form of a cut). */
-export function summarizeOtio(otioJson: string, sourceSeconds: number | null): SegmentSummary | null {
-  let parsed: CutSegments;
-  try {
-    parsed = segmentsFromOtio(otioJson);
-  } catch {
-    return null;
-  }
-  const source = sourceSeconds ?? parsed.source_seconds;
-  const r3 = (n: number) => Math.round(n * 1000) / 1000;
-  return {
-    count: parsed.count,
-    kept_seconds: r3(parsed.kept_seconds),
-    source_seconds: source,
-    kept_ratio: source ? r3(parsed.kept_seconds / source) : null,
-    first: parsed.segments.slice(0, 5).map((s) => ({ start: r3(s.start), end: r3(s.end) })),
-  };
-}
-
 /**
  * Wraps a step so that a failure becomes a JobStepError naming the step and the next move, with the message
  * the tools' describer gives (a 5xx or network failure: the generic line, logged by the manager).
@@ -209,13 +146,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
         const found = await step(
           "project",
           () => "Pass an existing project_id instead, or retry.",
-          async () => {
-            const page = await client.projects.list({ limit: 100, signal });
-            const existing = page.items.find((p) => p.name === name);
-            if (existing) return { project: existing, created: false };
-            const project = await client.projects.create({ name, description: "Created by roughy-mcp cut_to_script" }, { signal });
-            return { project, created: true };
-          },
+          () => findOrCreateProject(client, name, { signal, description: "Created by roughy-mcp cut_to_script" }),
           signal,
         );
         projectId = found.project.id;
@@ -310,7 +241,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
           : code === "asset_payment_required"
             ? `Top up credits, then call cut_to_script with asset_id=${asset.id}.`
             : `Retry with cut_to_script asset_id=${asset.id}.`,
-      () => createCutWhenCuttable(client, asset.id, input.script ?? null, signal),
+      () => createCutWhenCuttable(client, asset.id, input.script ?? null, { signal }),
       signal,
     );
     let cut: Cut = created.cut;
@@ -345,7 +276,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
     const otio = await step(
       "exports",
       () => `Fetch it with export_cut cut_id=${cut.id} format=otio.`,
-      () => client.cuts.export(cut.id, "otio", { signal }),
+      () => fetchCutFile(client, cut.id, "otio", { signal }),
       signal,
     );
     record({ segments: summarizeOtio(otio.content, asset.duration_seconds ?? null) });
@@ -362,10 +293,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
           : await step(
               "exports",
               () => `Fetch it later with export_cut cut_id=${cut.id} format=${format}.`,
-              () =>
-                format === "srt" || format === "vtt"
-                  ? subtitleWhenReady(client, cut.id, format, signal)
-                  : client.cuts.export(cut.id, format, { signal, ...(frameRate ? { frameRate } : {}) }),
+              () => fetchCutFile(client, cut.id, format, { signal, ...(frameRate ? { frameRate } : {}) }),
               signal,
             );
       let content = file.content;
@@ -375,8 +303,7 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
         content = linked.body;
         if (!linked.media.linked && linked.media.note && format !== "edl") note(`${format}: ${linked.media.note}`);
       }
-      const target = await freePath(input.outputDir, input.baseName, `rough-cut.${EXPORT_EXTENSIONS[format]}`);
-      await input.files.writeAtomic(target, content, { overwrite: false });
+      const target = await saveUnderFreeName(input.files, input.outputDir, input.baseName, `rough-cut.${EXPORT_EXTENSIONS[format]}`, content, "output_dir");
       saved.push({ format, path: target, bytes: Buffer.byteLength(content) });
       record({ exports: [...saved] });
     }
@@ -416,53 +343,22 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
 
     record({}, "download");
     const downloadSink = scale.phase("download");
-    const target = await freePath(input.outputDir, input.baseName, `rough-cut.${output}`);
-    const { bytes } = await input.files.writeVia(target, { overwrite: false }, (tmp) =>
-      step(
-        "download",
-        () => `Download it with download_render render_id=${render.id} (the signed URL is refreshed on each read).`,
-        () =>
-          client.renders.download(render, tmp, {
-            signal,
-            onProgress: (received: number, totalBytes?: number | null) =>
-              downloadSink.report(`Downloading ${formatBytes(received)}`, received, totalBytes || undefined),
-          }),
-        signal,
-      ),
+    const target = await freeName(input.files, input.outputDir, input.baseName, `rough-cut.${output}`, "output_dir");
+    const { bytes } = await step(
+      "download",
+      () => `Download it with download_render render_id=${render.id} (the signed URL is refreshed on each read).`,
+      () =>
+        downloadRenderTo(client, input.files, render, target, {
+          overwrite: false,
+          signal,
+          onProgress: (received, totalBytes) => downloadSink.report(`Downloading ${formatBytes(received)}`, received, totalBytes || undefined),
+        }),
+      signal,
     );
     record({ render_path: target, render_bytes: bytes });
   } catch (error) {
     if (signal.aborted && cleanup) await cleanup();
     throw error;
-  }
-}
-
-/** POST /v1/cuts, backing off while the asset answers asset_processing (as the contract asks). */
-async function createCutWhenCuttable(
-  client: RoughyClient,
-  assetId: string,
-  script: string | null,
-  signal: AbortSignal,
-): Promise<{ cut: Cut; created: boolean }> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await client.cuts.create({ asset_id: assetId, ...(script ? { script } : {}) }, { signal });
-    } catch (error) {
-      if (!(error instanceof RoughyError) || error.code !== "asset_processing" || attempt >= 30) throw error;
-      await sleep(Math.min(10, Math.max(1, error.retryAfter ?? 2)) * 1000, signal);
-    }
-  }
-}
-
-/** The subtitle is generated after the cut completes: 409 modifier_not_ready means wait and retry. */
-async function subtitleWhenReady(client: RoughyClient, cutId: string, format: "srt" | "vtt", signal: AbortSignal) {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await client.cuts.exportSubtitle(cutId, format, { signal });
-    } catch (error) {
-      if (!(error instanceof RoughyError) || error.code !== "modifier_not_ready" || attempt >= 60) throw error;
-      await sleep(Math.min(10, Math.max(0.5, error.retryAfter ?? 1)) * 1000, signal);
-    }
   }
 }
 

@@ -2,7 +2,7 @@
 // the key, the event bus, the job queue and the fault list. One object, built once by startSandbox.
 import type { ServerResponse } from "node:http";
 import type { EventBus } from "./events.js";
-import type { Faults } from "./faults.js";
+import type { Faults, Hold } from "./faults.js";
 import type { JobQueue } from "./jobs.js";
 import type { Store } from "./store/db.js";
 import type { WebhookDelivery } from "./webhook-delivery.js";
@@ -38,6 +38,8 @@ export interface App {
   bus: EventBus;
   jobs: JobQueue;
   faults: Faults;
+  /** Holds processing renders unfinished until released (a sandbox control, for tests). */
+  renderHold: Hold;
   webhooks: WebhookDelivery;
   sseStreams: Set<ServerResponse>;
   closing: boolean;

@@ -4,6 +4,8 @@
 // for the failures a client must survive without double effects: `after_handler` answers the error status only
 // after the handler ran (the side effect happened, the answer was lost), and `stall` with `after_bytes` keeps
 // the first bytes of a PATCH and then never answers (an uploader that hangs or is killed mid-transfer).
+// `bytes_per_second` reads a PATCH body no faster than that: a slow link, so that a test can see an upload
+// still under way (its offset below the size) without waiting on a clock.
 
 export interface FaultSpec {
   path: string;
@@ -16,6 +18,7 @@ export interface FaultSpec {
   after_bytes?: number;
   after_handler?: boolean;
   stall?: boolean;
+  bytes_per_second?: number;
 }
 
 export class Faults {
@@ -41,5 +44,40 @@ export class Faults {
     f.count -= 1;
     if (f.count <= 0) this.list.splice(i, 1);
     return f;
+  }
+}
+
+/**
+ * A gate renders wait at once they are processing (POST /sandbox/holds {renders: true}): a test gets a render
+ * that is certainly unfinished, whatever the machine's speed, and lets it go on (DELETE /sandbox/holds).
+ * A cancel, a delete or a shutdown aborts the wait like any other render work.
+ */
+export class Hold {
+  private on = false;
+  private waiters = new Set<() => void>();
+
+  get held(): boolean {
+    return this.on;
+  }
+
+  set(on: boolean): void {
+    this.on = on;
+    if (on) return;
+    for (const release of this.waiters) release();
+    this.waiters.clear();
+  }
+
+  /** Resolves at once when not held, else when released or when `signal` aborts. */
+  pass(signal: AbortSignal): Promise<void> {
+    if (!this.on || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const release = () => {
+        signal.removeEventListener("abort", release);
+        this.waiters.delete(release);
+        resolve();
+      };
+      this.waiters.add(release);
+      signal.addEventListener("abort", release, { once: true });
+    });
   }
 }

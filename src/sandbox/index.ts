@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { type App, type Logger, silentLogger } from "./app.js";
 import { EventBus } from "./events.js";
-import { Faults } from "./faults.js";
+import { Faults, Hold } from "./faults.js";
 import { Router } from "./http.js";
 import { JobQueue } from "./jobs.js";
 import { resumeWork } from "./lifecycle.js";
@@ -112,6 +112,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     downloadTtlSeconds: 15 * 60,
     logger,
     faults: new Faults(),
+    renderHold: new Hold(),
     sseStreams: new Set(),
     closing: false,
   } as Omit<App, "bus" | "jobs" | "webhooks"> as App;

@@ -47,8 +47,14 @@ export function createHandler(app: App, router: Router) {
       const fault = url.pathname.startsWith("/sandbox/") ? undefined : app.faults.take(method, url.pathname);
       if (fault) {
         if (fault.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
-        if ((fault.drop || fault.stall) && fault.after_bytes !== undefined && method === "PATCH") {
-          setUploadFault(ctx, { afterBytes: fault.after_bytes, stall: fault.stall === true });
+        const shapesUpload = fault.bytes_per_second !== undefined || ((fault.drop || fault.stall) && fault.after_bytes !== undefined);
+        if (shapesUpload && method === "PATCH") {
+          setUploadFault(ctx, {
+            ...(fault.after_bytes !== undefined ? { afterBytes: fault.after_bytes } : {}),
+            ...(fault.bytes_per_second !== undefined ? { bytesPerSecond: fault.bytes_per_second } : {}),
+            stall: fault.stall === true,
+            drop: fault.drop === true,
+          });
         } else if (fault.drop) {
           req.socket.destroy();
           return;

@@ -3,8 +3,9 @@
 import type { App } from "./app.js";
 import { timedOut } from "./jobs.js";
 import { assetMediaPath, publishRender } from "./lifecycle.js";
+import { cutGrid } from "./media/cut-grid.js";
 import { RenderAbortedError, RenderError, type RenderOutput, renderMedia } from "./media/render.js";
-import { type Caption, type SubtitleFormat, buildCaptions, outputGrid, renderSubtitle } from "./media/subtitles/index.js";
+import { type Caption, type SubtitleFormat, buildCaptions, renderSubtitle } from "./media/subtitles/index.js";
 import type { MediaInfo, Segment, Word } from "./media/types.js";
 import { joinInside } from "./safe-path.js";
 import { nowIso } from "./store/db.js";
@@ -21,8 +22,8 @@ export function generateCaptions(app: App, cutId: string): void {
     const segments = JSON.parse(cut.segments_json ?? "[]") as Segment[];
     const asset = app.store.getAsset(cut.asset_id);
     const info = asset?.info_json ? (JSON.parse(asset.info_json) as MediaInfo) : null;
-    // On the render's own grid, so that every word is where the render plays it.
-    const timing = info ? { frameRate: outputGrid(info), mediaDuration: info.duration } : {};
+    // On the cut's grid, which renders and exports snap to as well, so that every word is where they put it.
+    const timing = info ? { frameRate: cutGrid(info), mediaDuration: info.duration } : {};
     app.store.updateCut(cutId, { captions_json: JSON.stringify(buildCaptions(words, segments, timing)) });
   } catch (err) {
     // Captions are derived data: store none so the export keeps answering modifier_not_ready, and log why.
@@ -62,6 +63,8 @@ export async function runRender(app: App, renderId: string, signal: AbortSignal)
   };
 
   try {
+    await app.renderHold.pass(signal);
+    if (signal.aborted) throw new RenderAbortedError();
     await renderMedia({
       input: assetMediaPath(app, asset.id),
       info: JSON.parse(asset.info_json) as MediaInfo,

@@ -21,6 +21,7 @@ import { registerResources } from "../resources/register-resources.js";
 import { registerPrompts } from "../prompts/register-prompts.js";
 import { APP_TOOLS, cutTimelineResource } from "../app/register-app.js";
 import { parseReadOnly, parseToolsets, whyHidden, type ToolSelection } from "./toolsets.js";
+import { LazyJsonSchemaValidator } from "./lazy-json-schema-validator.js";
 
 export const SERVER_NAME = "roughy-mcp";
 export const SERVER_VERSION = "0.1.0";
@@ -124,6 +125,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const configuredDirs = options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS);
   const appResource = cutTimelineResource();
   const closers = new Set<() => void>();
+  // One for every instance: ajv loads on the first elicitation answer to check, not at start-up or per request.
+  const jsonSchemaValidator = new LazyJsonSchemaValidator();
 
   // The instance is the same in both eras; the entries negotiate the era, and the era-specific parts
   // (server-to-client requests, subscriptions) follow from what the SDK offers on the connection.
@@ -140,6 +143,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
           ...(tasks ? { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } } : {}),
         },
         instructions: serverInstructions,
+        jsonSchemaValidator,
       },
     );
     instances.add(mcp);

@@ -23,7 +23,7 @@ describe("toolListing", () => {
     outputSchema: { item: z.object({ a: z.string(), b: z.number().nullable() }) },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     async handler() {
-      return { data: { item: { a: "x", b: null } }, summary: "s" };
+      return { data: { item: { a: "x", b: null }, next_step: "n" }, summary: "s. Next: n" };
     },
   });
 
@@ -47,7 +47,7 @@ describe("toolListing", () => {
         annotations: tool.annotations,
         inputSchema: { id: z.string().min(1), tag: z.string().min(2), fps: z.number().positive().max(240).optional(), kind: z.enum(["a", "b"]).describe("which") },
         outputSchema: { item: z.object({ a: z.string() }).nullable(), pick: z.enum(["x", "y"]).nullable() },
-        handler: async () => ({ data: { item: null, pick: null }, summary: "s" }),
+        handler: async () => ({ data: { item: null, pick: null, next_step: "n" }, summary: "s. Next: n" }),
       }),
     );
     expect((entry.outputSchema?.properties as Record<string, unknown>).item).toEqual({ type: ["object", "null"] });

@@ -15,9 +15,14 @@ import { TOOLSETS, whyHidden, whyKindHidden, type ToolSelection } from "./toolse
 import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 import { lenientArgs } from "./lenient-args.js";
 import { inputSchemaOf, outputSchemaOf } from "./listing-schemas.js";
-import { withNextStep, withNextStepData } from "./next-step.js";
+import { PRECOMPUTED_SCHEMAS, type ListedSchemas } from "./precomputed-listing.js";
 
 export type Extra = ServerContext;
+
+/** A tool's output shape with `next_step` (ToolOutput's NextStep), unless it declares one of its own. */
+function withNextStep(shape: z.ZodRawShape): z.ZodRawShape {
+  return "next_step" in shape ? shape : { ...shape, next_step: z.string() };
+}
 
 /** No answer goes over this many characters (text plus structured content): agents pay for every one. */
 export const MAX_RESULT_CHARS = 20_000;
@@ -66,18 +71,23 @@ export function capResult(result: CallToolResult): CallToolResult {
   return result;
 }
 
-/** The tools/list entry of one definition, built once. `tasks`: the server answers task-augmented calls. */
-// Converting zod to JSON Schema is most of the cost of a listing, and the definitions never change: convert
-// each once per process. The HTTP mode builds a server per request and would otherwise redo it every time.
-const schemaCache = new WeakMap<AnyToolDefinition, { input: Tool["inputSchema"]; output: Tool["outputSchema"] }>();
+// Converting zod to JSON Schema is most of the cost of a listing, and the definitions never change: the bundle
+// carries the conversion made at build time, and anything else is converted once per process (the HTTP mode
+// builds a server per request and would otherwise redo it every time).
+const schemaCache = new WeakMap<AnyToolDefinition, ListedSchemas>();
 
-function jsonSchemasOf(tool: AnyToolDefinition): { input: Tool["inputSchema"]; output: Tool["outputSchema"] } {
+/** The JSON Schemas a tool is listed with, converted from its zod schemas (the build's table is made with this). */
+export function listedSchemasOf(tool: AnyToolDefinition): ListedSchemas {
+  return {
+    input: inputSchemaOf(tool.inputSchema) as Tool["inputSchema"],
+    output: outputSchemaOf(withNextStep(tool.outputSchema)) as Tool["outputSchema"],
+  };
+}
+
+function jsonSchemasOf(tool: AnyToolDefinition): ListedSchemas {
   let schemas = schemaCache.get(tool);
   if (!schemas) {
-    schemas = {
-      input: inputSchemaOf(tool.inputSchema) as Tool["inputSchema"],
-      output: outputSchemaOf(withNextStep(tool.outputSchema)) as Tool["outputSchema"],
-    };
+    schemas = Object.hasOwn(PRECOMPUTED_SCHEMAS, tool.name) ? PRECOMPUTED_SCHEMAS[tool.name]! : listedSchemasOf(tool);
     schemaCache.set(tool, schemas);
   }
   return schemas;
@@ -92,6 +102,7 @@ function listedAnnotations(hints: AnyToolDefinition["annotations"]): Partial<Any
   return Object.fromEntries(Object.entries(hints).filter(([key, value]) => HINT_DEFAULTS[key as keyof typeof HINT_DEFAULTS] !== value));
 }
 
+/** The tools/list entry of one definition. `tasks`: the server answers task-augmented calls. */
 export function toolListing(tool: AnyToolDefinition, options: { tasks?: boolean } = {}): Tool {
   const schemas = jsonSchemasOf(tool);
   return {
@@ -132,7 +143,7 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
 
   /** A handler's output as the call's result: checked against the output schema, capped. */
   const toResult = (tool: AnyToolDefinition, output: ToolOutput<unknown>): CallToolResult => {
-    const data = withNextStepData(output.data as Record<string, unknown>, output.summary);
+    const data = output.data as Record<string, unknown>;
     const checked = schemas.get(tool.name)?.output.safeParse(data);
     if (checked && !checked.success) {
       // A tool bug, not the agent's: answer generically rather than send a result the client would reject.

@@ -4,6 +4,7 @@
 import { defineTool } from "./define-tool.js";
 import { renderId } from "./shared-params.js";
 import { renderView, viewRender } from "./views.js";
+import { nextStep } from "../vocabulary/kinds.js";
 
 export const cancelRender = defineTool({
   name: "cancel_render",
@@ -16,9 +17,10 @@ export const cancelRender = defineTool({
   async handler(args, ctx) {
     const client = await ctx.client();
     const render = viewRender(await client.renders.cancel(args.render_id, { signal: ctx.signal }));
+    const next = nextStep("render", render);
     return {
-      data: { render },
-      summary: `Render ${render.id} is ${render.state}. Next: create_render again if you still need an output.`,
+      data: { render, next_step: next },
+      summary: `Render ${render.id} is ${render.state}. Next: ${next}`,
     };
   },
 });

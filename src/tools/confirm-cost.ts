@@ -6,8 +6,7 @@
 
 import { type ToolContext } from "./define-tool.js";
 import { ToolError } from "../vocabulary/errors.js";
-import { checkUploadable, type OpenedFile } from "../files/allowed-dirs.js";
-import { creditsFor, probeLocal, type LocalMediaInfo } from "../files/probe-local.js";
+import { quoteLocalUpload, type UploadQuote as OperationQuote } from "../operations/quote.js";
 import type { RoughyClient } from "../client/index.js";
 
 export type CostQuote = {
@@ -71,22 +70,10 @@ export async function confirmCost(ctx: Pick<ToolContext, "elicit" | "mode" | "si
   throw new ToolError(`The user did not confirm spending ${quote.credits} credit(s) (${explicitNo ? "declined" : answer.action}). Nothing was uploaded or charged.${headless}`);
 }
 
-export type UploadQuote = { file: OpenedFile; info: LocalMediaInfo; credits: number; balance: number; client: RoughyClient };
+export type UploadQuote = OperationQuote & { client: RoughyClient };
 
-/**
- * What uploading the local file `pathArg` (the `path` argument) costs, against the current balance. The file
- * stays open (the caller closes it): what was measured is what gets uploaded.
- */
+/** quoteLocalUpload for the `path` argument of a tool call, with the client it read the balance from. */
 export async function quoteUpload(ctx: ToolContext, pathArg: string): Promise<UploadQuote> {
-  const file = await ctx.files.openReadable(pathArg, "path");
-  try {
-    checkUploadable(file, "path", pathArg);
-    const info = await probeLocal(file.path, "path", ctx.signal);
-    const client = await ctx.client();
-    const { balance } = await client.credits.get({ signal: ctx.signal });
-    return { file, info, credits: creditsFor(info.duration_seconds), balance, client };
-  } catch (error) {
-    await file.close();
-    throw error;
-  }
+  const quote = await quoteLocalUpload(ctx.files, () => ctx.client(), pathArg, "path", ctx.signal);
+  return { ...quote, client: await ctx.client() };
 }

@@ -12,6 +12,7 @@ import { segmentsFromOtio, type CutSegments } from "../operations/segments.js";
 import { scriptCoverage, type ScriptCoverage } from "../operations/coverage.js";
 import { parseVttWords } from "../operations/vtt-words.js";
 import type { Cut, RoughyClient } from "../client/index.js";
+import { createCutWhenCuttable, normalizeScript } from "../operations/cuts.js";
 import { CUT_TIMELINE_META } from "../vocabulary/uris.js";
 
 /** Segments shown in an answer; the count and totals always cover all of them. */
@@ -107,8 +108,8 @@ export const createCut = defineTool({
   _meta: CUT_TIMELINE_META,
   async handler(args, ctx) {
     const client = await ctx.client();
-    const script = args.script && args.script.trim() !== "" ? args.script : undefined;
-    const created = await client.cuts.create({ asset_id: args.asset_id, script: script ?? null }, { signal: ctx.signal });
+    // One attempt: a preparing asset is refused at once (409 asset_processing names the wait to use).
+    const created = await createCutWhenCuttable(client, args.asset_id, normalizeScript(args.script), { signal: ctx.signal, attempts: 1 });
     const { resource: cut, timedOut } = await waitAfterCreate(client, "cut", created.cut, args.wait_seconds, ctx);
     if (cut.state === "completed") ctx.cutCompleted?.(cut.id);
     const segments = await readSegments(client, cut, ctx.signal);

@@ -19,6 +19,7 @@ export const createProject = defineTool({
   async handler(args, ctx) {
     const client = await ctx.client();
     const project = viewProject(await client.projects.create({ name: args.name, description: args.description }, { signal: ctx.signal }));
-    return { data: { project }, summary: `Created project "${project.name}" (${project.id}). Next: upload_media with project_id=${project.id}.` };
+    const next = `upload_media with project_id=${project.id}.`;
+    return { data: { project, next_step: next }, summary: `Created project "${project.name}" (${project.id}). Next: ${next}` };
   },
 });

@@ -23,9 +23,10 @@ export const createWebhook = defineTool({
     const client = await ctx.client();
     const created = await client.webhooks.create({ url: args.url, events: args.events }, { signal: ctx.signal });
     const secret = typeof created.secret === "string" ? created.secret : null;
+    const next = "store the signing secret now (it is not shown again) and verify the webhook-signature header with it.";
     return {
-      data: { webhook: { id: created.id, url: created.url, events: created.events, created_at: created.created_at }, secret },
-      summary: `Webhook ${created.id} sends ${args.events.join(", ")} to ${created.url}. Next: store the signing secret now (it is not shown again) and verify the webhook-signature header with it.`,
+      data: { webhook: { id: created.id, url: created.url, events: created.events, created_at: created.created_at }, secret, next_step: next },
+      summary: `Webhook ${created.id} sends ${args.events.join(", ")} to ${created.url}. Next: ${next}`,
     };
   },
 });

@@ -10,8 +10,7 @@ import { defineTool, type ToolContext } from "./define-tool.js";
 import { ToolError } from "../vocabulary/errors.js";
 import { confirmCost } from "./confirm-cost.js";
 import { ALL_EXPORT_FORMATS, MAX_WAIT_SECONDS, RENDER_OUTPUTS, assetId, projectId } from "./shared-params.js";
-import { checkUploadable, type OpenedFile } from "../files/allowed-dirs.js";
-import { creditsFor, probeLocal } from "../files/probe-local.js";
+import { quoteLocalUpload, type UploadQuote } from "../operations/quote.js";
 import { jobManagerFor } from "../jobs/index.js";
 import {
   DEFAULT_EXPORTS,
@@ -127,27 +126,25 @@ async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSna
     script = text.trim() ? text : null;
   }
 
-  const source = args.file_path ? await ctx.files.openReadable(args.file_path, "file_path") : null;
+  const quote = args.file_path ? await quoteLocalUpload(ctx.files, () => ctx.client(), args.file_path, "file_path", ctx.signal) : null;
   try {
-    return await startWithSource(args, ctx, script, source);
+    return await startWithSource(args, ctx, script, quote);
   } catch (error) {
-    await source?.close();
+    await quote?.file.close();
     throw error;
   }
 }
 
-async function startWithSource(args: CutToScriptArgs, ctx: ToolContext, script: string | null, source: OpenedFile | null): Promise<JobSnapshot<CutJobDetail>> {
+async function startWithSource(args: CutToScriptArgs, ctx: ToolContext, script: string | null, quote: UploadQuote | null): Promise<JobSnapshot<CutJobDetail>> {
   const jobs = jobManagerFor(ctx.jobs);
   const client = await ctx.client();
+  const source = quote?.file ?? null;
   let sourcePath: string | undefined;
   let baseName: string;
-  if (args.file_path && source) {
+  if (quote && source) {
     sourcePath = source.realPath;
-    checkUploadable(source, "file_path", args.file_path);
     baseName = path.parse(sourcePath).name;
-    const info = await probeLocal(source.path, "file_path", ctx.signal);
-    const credits = creditsFor(info.duration_seconds);
-    const balance = (await client.credits.get({ signal: ctx.signal })).balance;
+    const { info, credits, balance } = quote;
     const what = `Uploading ${path.basename(sourcePath)} (${(info.duration_seconds / 60).toFixed(1)} min)`;
     // Unlike upload_media, the job cannot finish on an unpaid asset: refuse now rather than fail later.
     if (balance < credits) {

@@ -53,10 +53,17 @@ export interface ToolContext {
   progressToken?: string | number;
 }
 
+/**
+ * Every result says what to do next, as a field: some hosts show the model only structuredContent (Codex,
+ * Claude Code when both are present), others only the text (LangChain, Mastra), so the summary ends with
+ * the same step ("Next: ..."). The wrapper lists `next_step` in every output schema.
+ */
+export type NextStep = { next_step: string };
+
 export type ToolOutput<O> = {
-  /** structuredContent; must match the output schema. */
-  data: O;
-  /** A short text summary that ends with the next step. */
+  /** structuredContent; must match the output schema (which the wrapper extends with `next_step`). */
+  data: O & NextStep;
+  /** A short text summary that ends with "Next: " and the same step as `next_step`. */
   summary: string;
   /** Extra content blocks after the summary (resource links, inline exports). */
   content?: ContentBlock[];

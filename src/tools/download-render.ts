@@ -8,6 +8,7 @@ import { defineTool } from "./define-tool.js";
 import { ToolError } from "../vocabulary/errors.js";
 import { overwrite, renderId } from "./shared-params.js";
 import { nextStep } from "../vocabulary/kinds.js";
+import { downloadRenderTo } from "../operations/save-file.js";
 
 export const downloadRender = defineTool({
   name: "download_render",
@@ -33,16 +34,15 @@ export const downloadRender = defineTool({
     }
     const target =
       named ?? (await ctx.files.resolveWritable(path.join(await ctx.files.defaultDir(), `render-${render.id}.${render.output}`), "save_to", { overwrite: replace }));
-    // Written inside the verified folder under a temp name, moved into place only when complete.
-    const result = await ctx.files.writeVia(target, { overwrite: replace }, (temp) =>
-      client.renders.download(render, temp, {
-        signal: ctx.signal,
-        onProgress: (bytes, total) => ctx.progress.report(`Downloaded ${(bytes / 1e6).toFixed(1)} MB`, bytes, total ?? undefined),
-      }),
-    );
+    const result = await downloadRenderTo(client, ctx.files, render, target, {
+      overwrite: replace,
+      signal: ctx.signal,
+      onProgress: (bytes, total) => ctx.progress.report(`Downloaded ${(bytes / 1e6).toFixed(1)} MB`, bytes, total ?? undefined),
+    });
+    const next = render.cut_id ? `open it, or export_cut cut_id=${render.cut_id} for an editable timeline.` : "open it, or export_cut for an editable timeline.";
     return {
-      data: { render_id: render.id, saved_to: target, bytes: result.bytes, output: render.output },
-      summary: `Saved render ${render.id} (${render.output}, ${(result.bytes / 1e6).toFixed(1)} MB) to ${target}. Next: open it, or export_cut for an editable timeline.`,
+      data: { render_id: render.id, saved_to: target, bytes: result.bytes, output: render.output, next_step: next },
+      summary: `Saved render ${render.id} (${render.output}, ${(result.bytes / 1e6).toFixed(1)} MB) to ${target}. Next: ${next}`,
     };
   },
 });

@@ -31,10 +31,10 @@ export const estimateCost = defineTool({
     const { realPath: real, size } = file;
     const enough = balance >= credits;
     const minutes = (info.duration_seconds / 60).toFixed(1);
-    const next = enough ? "Next: upload_media with this path." : "Next: top up credits before upload_media (the upload would wait for payment).";
+    const next = enough ? "upload_media with this path." : "top up credits before upload_media (the upload would wait for payment).";
     return {
-      data: { path: real, media_type: info.media_type, duration_seconds: info.duration_seconds, size_bytes: size, credits, balance, enough, mode: ctx.mode },
-      summary: `${info.media_type}, ${minutes} min: uploading costs ${credits} credit(s); balance ${balance}${ctx.mode === "sandbox" ? " (sandbox, simulated)" : ""}. ${next}`,
+      data: { path: real, media_type: info.media_type, duration_seconds: info.duration_seconds, size_bytes: size, credits, balance, enough, mode: ctx.mode, next_step: next },
+      summary: `${info.media_type}, ${minutes} min: uploading costs ${credits} credit(s); balance ${balance}${ctx.mode === "sandbox" ? " (sandbox, simulated)" : ""}. Next: ${next}`,
     };
   },
 });

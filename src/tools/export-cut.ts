@@ -6,56 +6,41 @@
 // resource_link into a file block with a roughy:// URL that ChatOpenAI and ChatAnthropic refuse, which
 // ends the conversation; the URI in the answer and resources/list offer the resource instead.
 
-import path from "node:path";
 import { z } from "zod";
-import { defineTool, type ToolContext } from "./define-tool.js";
+import { defineTool } from "./define-tool.js";
 import { ToolError } from "../vocabulary/errors.js";
 import { cutId, format, overwrite, SUBTITLE_FORMATS, type AnyExportFormat, type SubtitleFormat } from "./shared-params.js";
 import { exportUri, subtitleUri } from "../vocabulary/uris.js";
 import type { ExportFormat } from "../client/index.js";
 import { MediaPathError, linkExport, type MediaLink } from "../exports/link-media.js";
+import { saveUnderFreeName, stemAndExt } from "../operations/save-file.js";
 
 /** Above this the file goes to disk instead of into the answer. */
 export const INLINE_LIMIT_BYTES = 8 * 1024;
-
-/** A free name in `dir` for `filename`: name.ext, name-1.ext, ... (never replaces an existing file). */
-async function freeName(ctx: ToolContext, dir: string, filename: string): Promise<string> {
-  const safe = path.basename(filename).replace(/[^\w.\- ]+/g, "_") || "export";
-  const ext = path.extname(safe);
-  const stem = safe.slice(0, safe.length - ext.length);
-  for (let i = 0; i < 1000; i++) {
-    const candidate = path.join(dir, i === 0 ? safe : `${stem}-${i}${ext}`);
-    try {
-      return await ctx.files.resolveWritable(candidate, "save_to", { overwrite: false });
-    } catch {
-      // taken: try the next suffix
-    }
-  }
-  return ctx.files.resolveWritable(path.join(dir, `${stem}-${Date.now()}${ext}`), "save_to", { overwrite: false });
-}
 
 export const exportCut = defineTool({
   name: "export_cut",
   title: "Export a cut",
   description:
-    "Exports a completed cut (cut_id from create_cut) for an editor or as subtitles. Free. Small files come inline, large ones are saved to save_to or an allowed folder.",
+    "Completed cut as an edit file or subtitles; free. One grid for exports, subtitles, renders (audio-only 25 fps). Small files inline, else saved to save_to or an allowed folder.",
   inputSchema: {
     cut_id: cutId,
     format,
-    frame_rate: z.number().positive().max(240).optional().describe("fps for an audio-only source, e.g. 25"),
-    save_to: z.string().optional().describe("file path in an allowed folder (default: inline when small)"),
+    frame_rate: z.number().positive().max(240).optional().describe("fps if audio-only"),
+    save_to: z.string().optional().describe("path in an allowed folder"),
     overwrite,
-    media_path: z.string().optional().describe("source path for the editor to link"),
+    media_path: z.string().optional().describe("source's absolute path"),
   },
   outputSchema: {
     cut_id: z.string(),
-    format: z.string(),
     content_type: z.string(),
     bytes: z.number(),
     uri: z.string(),
     inline: z.boolean(),
     saved_to: z.string().nullable(),
     text: z.string().nullable().describe("the file itself when inline"),
+    media_path: z.string().nullable(),
+    media_note: z.string().nullable(),
   },
   toolsets: ["cuts"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -84,18 +69,22 @@ export const exportCut = defineTool({
     if (!isSubtitle && args.frame_rate !== undefined) uri += `?frame_rate=${args.frame_rate}`;
 
     let savedTo: string | null = null;
-    if (target || bytes > INLINE_LIMIT_BYTES) {
-      savedTo = target ?? (await freeName(ctx, await ctx.files.defaultDir(), file.filename));
-      await ctx.files.writeAtomic(savedTo, file.content, { overwrite: args.overwrite ?? false });
+    if (target) {
+      await ctx.files.writeAtomic(target, file.content, { overwrite: args.overwrite ?? false });
+      savedTo = target;
+    } else if (bytes > INLINE_LIMIT_BYTES) {
+      const { stem, ext } = stemAndExt(file.filename, "export");
+      savedTo = await saveUnderFreeName(ctx.files, await ctx.files.defaultDir(), stem, ext, file.content, "save_to");
     }
     const inline = savedTo === null;
     const where = inline ? "inline below" : `saved to ${savedTo}`;
+    const next = "import it into the editor, or create_render for a flattened file.";
     return {
-      data: { cut_id: args.cut_id, format: fmt, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null },
+      data: { cut_id: args.cut_id, content_type: contentType, bytes, uri, inline, saved_to: savedTo, text: inline ? file.content : null, media_path: media?.linked ? media.path : null, media_note: media?.note ?? null, next_step: next },
       summary:
         `${fmt} export of cut ${args.cut_id} (${bytes} bytes), ${where}; also readable as ${uri}.` +
         (media ? (media.linked ? ` Media: ${media.path}.` : ` ${media.note}`) : "") +
-        ` Next: import it into the editor, or create_render for a flattened file.`,
+        ` Next: ${next}`,
       ...(inline ? { content: [{ type: "text" as const, text: file.content }] } : {}),
     };
   },

@@ -45,9 +45,10 @@ export const getCredits = defineTool({
     const account = me ? { id: me.id, email: me.email ?? null, name: me.name ?? null } : null;
     const who = account?.email ? ` for ${account.email}` : "";
     const where = ctx.mode === "sandbox" ? " (offline sandbox: credits are simulated)" : "";
+    const next = "estimate_cost for a file, then upload_media.";
     return {
-      data: { balance: credits.balance, currency: credits.currency ?? "credits", account, ledger: entries, ledger_total: ledger.total, mode: ctx.mode },
-      summary: `Balance: ${credits.balance} ${credits.currency ?? "credits"}${who}${where}; ${ledger.total} ledger entries (${entries.length} shown). Next: estimate_cost for a file, then upload_media.`,
+      data: { balance: credits.balance, currency: credits.currency ?? "credits", account, ledger: entries, ledger_total: ledger.total, mode: ctx.mode, next_step: next },
+      summary: `Balance: ${credits.balance} ${credits.currency ?? "credits"}${who}${where}; ${ledger.total} ledger entries (${entries.length} shown). Next: ${next}`,
     };
   },
 });

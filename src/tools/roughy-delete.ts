@@ -47,9 +47,10 @@ export const roughyDelete = defineTool({
         break;
     }
     const cascade = CASCADE[args.kind] ? ` ${CASCADE[args.kind]}` : "";
+    const next = `roughy_list kind=${KIND_TABLE[args.kind].plural} to see what remains.`;
     return {
-      data: { kind: args.kind, id: args.id, deleted: true },
-      summary: `Deleted ${args.kind} ${args.id}${cascade}. Next: roughy_list kind=${KIND_TABLE[args.kind].plural} to see what remains.`,
+      data: { kind: args.kind, id: args.id, deleted: true, next_step: next },
+      summary: `Deleted ${args.kind} ${args.id}${cascade}. Next: ${next}`,
     };
   },
 });

@@ -9,6 +9,8 @@ import { viewAsset, viewCut, viewProject, viewRender } from "./views.js";
 import { coverageSummary, readSegments, segmentsOutput } from "./create-cut.js";
 import { KINDS as KIND_TABLE, kindsWhere, nextStep, toolsetsOf } from "../vocabulary/kinds.js";
 import { CUT_TIMELINE_META } from "../vocabulary/uris.js";
+import { uploadsFor } from "../operations/upload.js";
+import { unsentAnswer } from "./roughy-wait.js";
 
 const KINDS = kindsWhere("get") as ["project", "asset", "cut", "render"];
 
@@ -50,6 +52,16 @@ export const roughyGet = defineTool({
       case "asset": {
         const asset = await client.assets.get(args.id, o);
         // A signed URL lets anyone holding it fetch the file: shown only when asked for.
+        // Bytes this server is still sending (or failed to send) are part of the asset's state here.
+        const upload = asset.state === "pending_upload" ? uploadsFor(client).status(asset.id) : undefined;
+        if (upload && upload.state !== "sent") {
+          const unsent = unsentAnswer(asset, upload);
+          const sending = { state: upload.state, bytes_sent: upload.bytesSent, bytes_total: upload.bytesTotal, error: unsent.data.resource.error_message };
+          return {
+            data: { kind: args.kind, item: { ...viewAsset(asset), sending }, segments: null, uri, next_step: unsent.data.next_step },
+            summary: unsent.summary.replace(/^asset /, "Asset "),
+          };
+        }
         const item = { ...viewAsset(asset), ...(args.include_download_url ? { download_url: asset.download_url ?? null } : {}) };
         const duration = item.duration_seconds !== null ? `, ${(item.duration_seconds / 60).toFixed(1)} min` : "";
         const next = nextStep("asset", item);

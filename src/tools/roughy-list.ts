@@ -122,18 +122,18 @@ export const roughyList = defineTool({
       result.items.length === 0
         ? `No ${kind}${given.length > 0 ? " match these filters" : " yet"} (total ${result.total}).`
         : `${kind} ${result.offset + 1}-${shownEnd} of ${result.total}:`;
-    const tail = more > 0 ? `\n${more} more, call with offset=${shownEnd}.` : "";
+    const next =
+      more > 0
+        ? `${more} more, call with offset=${shownEnd}.`
+        : kind === "assets" || kind === "cuts" || kind === "renders"
+          ? "roughy_get with kind and id for details."
+          : "use an id from the list.";
     return {
-      data: { kind, items: result.items, total: result.total, offset: result.offset, next_offset: nextOffset },
+      data: { kind, items: result.items, total: result.total, offset: result.offset, next_offset: nextOffset, next_step: next },
       summary:
         [head, ...result.items.slice(0, MAX_TEXT_LINES).map((r) => line(kind, r))].join("\n") +
         (result.items.length > MAX_TEXT_LINES ? `\n(${result.items.length - MAX_TEXT_LINES} more on this page in the structured result)` : "") +
-        tail +
-        (more > 0
-          ? ""
-          : kind === "assets" || kind === "cuts" || kind === "renders"
-            ? "\nNext: roughy_get with kind and id for details."
-            : "\nNext: use an id from the list."),
+        (more > 0 ? `\n${next}` : `\nNext: ${next}`),
     };
   },
 });

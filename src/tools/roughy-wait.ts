@@ -11,6 +11,9 @@ import { isTerminal, nextStep as kindNextStep } from "../vocabulary/kinds.js";
 import { jobManagerFor } from "../jobs/index.js";
 import { jobNextStep, jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
 import type { CutJobDetail } from "../jobs/cut-to-script.js";
+import { describeSending, uploadsFor, type UploadStatus } from "../operations/upload.js";
+import { describeError } from "../operations/describe-error.js";
+import { sendingNextStep } from "./upload-media.js";
 
 const DEFAULT_WAIT_SECONDS = 30;
 
@@ -54,11 +57,32 @@ export function nextStep(kind: FollowKind, r: Resource, timedOut: boolean): stri
   return kindNextStep(kind, r);
 }
 
+/**
+ * An asset whose bytes this server has not finished sending: still going (wait again), or stopped by a failure
+ * or a cancel, told with the describer's message and the call that resumes it.
+ */
+export function unsentAnswer(asset: Resource, upload: UploadStatus) {
+  const sending = upload.state === "sending";
+  const why = sending ? null : describeError(upload.error, { path: upload.path }).message;
+  const next = sending ? sendingNextStep(asset.id) : `call upload_media with path=${upload.path} again: it resumes from the bytes the server has.`;
+  const resource = {
+    ...pick(asset),
+    progress: Math.floor((upload.bytesSent / Math.max(1, upload.bytesTotal)) * 100),
+    error_code: sending ? null : upload.state === "stopped" ? "upload_stopped" : String((upload.error as { code?: unknown } | null)?.code ?? "upload_failed"),
+    error_message: why,
+  };
+  const line = sending ? `still receiving its bytes (${describeSending(upload).toLowerCase()})` : `its upload stopped at ${describeSending(upload).replace(/^Sent /, "")}: ${why}`;
+  return {
+    data: { kind: "asset" as const, id: asset.id, state: asset.state, done: false, timed_out: sending, resource, job: null, next_step: next },
+    summary: `asset ${asset.id}: ${line}. Next: ${next}`,
+  };
+}
+
 export const roughyWait = defineTool({
   name: "roughy_wait",
   title: "Wait for Roughy work",
   description:
-    "Waits (up to 50 s) for a Roughy asset, cut, render or cut_to_script job to finish, with progress; answers the state and next step. Free.",
+    "Waits up to 50 s for a Roughy asset, cut, render or cut_to_script job to finish, with progress; answers state and next step. Free.",
   inputSchema: {
     kind: z.enum(["asset", "cut", "render", "job"]).describe("asset, cut, render or job"),
     id: z.string().min(1).max(100).describe("its id"),
@@ -120,7 +144,14 @@ export const roughyWait = defineTool({
     }
     const client = await ctx.client();
     const kind = args.kind;
-    const result = await follow(client, kind, args.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs });
+    const started = Date.now();
+    // An upload this server is still sending: its bytes first, then the preparation, within the one bound.
+    const upload = kind === "asset" ? await uploadsFor(client).follow(args.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs }) : undefined;
+    if (upload && upload.state !== "sent") {
+      const asset = (await client.assets.get(args.id, { signal: ctx.signal })) as Resource;
+      if (asset.state === "pending_upload") return unsentAnswer(asset, upload);
+    }
+    const result = await follow(client, kind, args.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
     const r = result.resource as Resource;
     if (kind === "cut" && r.state === "completed") ctx.cutCompleted?.(r.id);
     const step = nextStep(kind, r, result.timedOut);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { z } from "zod";
 import { defineTool, type ToolContext } from "./define-tool.js";
 import { ToolError } from "../vocabulary/errors.js";
-import { projectId, waitSeconds } from "./shared-params.js";
+import { MAX_WAIT_SECONDS, projectId, waitSeconds } from "./shared-params.js";
 import { MIN_UPLOAD_BYTES } from "../files/allowed-dirs.js";
 import { creditsFor } from "../files/probe-local.js";
 import { confirmCost, describeDecision, quoteUpload } from "./confirm-cost.js";
@@ -15,20 +15,10 @@ import { nextStep } from "../vocabulary/kinds.js";
 import { waitAfterCreate } from "./wait-after-create.js";
 import type { RoughyClient } from "../client/index.js";
 import { rememberMediaPath } from "../exports/link-media.js";
+import { findOrCreateProject } from "../operations/projects.js";
+import { describeSending, uploadsFor } from "../operations/upload.js";
 
 const DEFAULT_PROJECT = "roughy-mcp uploads";
-
-/** Finds a project by exact name (newest first), else creates it: names are how people think of them. */
-async function projectByName(client: RoughyClient, name: string, signal: AbortSignal): Promise<{ id: string; created: boolean }> {
-  for (let offset = 0; offset < 1000; offset += 100) {
-    const page = await client.projects.list({ limit: 100, offset, signal });
-    const found = page.items.find((p) => p.name === name);
-    if (found) return { id: found.id, created: false };
-    if (offset + page.items.length >= page.total || page.items.length === 0) break;
-  }
-  const project = await client.projects.create({ name }, { signal });
-  return { id: project.id, created: true };
-}
 
 function mb(bytes: number): string {
   return `${(bytes / 1_000_000).toFixed(1)} MB`;
@@ -59,23 +49,24 @@ async function resolveProject(client: RoughyClient, args: { project_id?: string;
     await client.projects.get(args.project_id, { signal: ctx.signal });
     return { id: args.project_id, created: false };
   }
-  return projectByName(client, args.project_name ?? DEFAULT_PROJECT, ctx.signal);
+  const { project, created } = await findOrCreateProject(client, args.project_name ?? DEFAULT_PROJECT, { signal: ctx.signal });
+  return { id: project.id, created };
 }
 
 export const uploadMedia = defineTool({
   name: "upload_media",
   title: "Upload media",
   description:
-    "Uploads a local video/audio file (resumable: a repeat call resumes) and returns its asset_id. Costs 1 credit per started source minute, confirmed first. Next: create_cut.",
+    "Uploads a local video/audio file in the background (a repeat call resumes); returns its asset_id. Costs 1 credit per started minute, confirmed first. Next: create_cut.",
   inputSchema: {
     path: z.string().describe("local file path"),
     project_id: projectId.optional(),
     project_name: z.string().min(1).max(200).optional().describe("project to use or create"),
     language: z.string().min(2).max(35).optional().describe("spoken language, e.g. en"),
-    size_bytes: z.number().int().min(MIN_UPLOAD_BYTES).optional().describe("remote server only: file size"),
-    duration_seconds: z.number().positive().optional().describe("remote server only: duration"),
-    confirm_cost: z.boolean().optional().describe("true = the user agreed to the cost"),
-    wait_seconds: waitSeconds,
+    size_bytes: z.number().int().min(MIN_UPLOAD_BYTES).optional().describe("remote only: file size"),
+    duration_seconds: z.number().positive().optional().describe("remote only: duration"),
+    confirm_cost: z.boolean().optional().describe("true = user agreed to the cost"),
+    wait_seconds: waitSeconds.describe("seconds to wait for ready (default: bytes only)"),
   },
   outputSchema: {
     asset: assetView,
@@ -88,48 +79,71 @@ export const uploadMedia = defineTool({
     next_step: z.string(),
     upload_url: z.string().optional(),
     upload_command: z.string().optional(),
+    sending: z.object({ bytes_sent: z.number(), bytes_total: z.number() }).optional(),
   },
   toolsets: ["assets"],
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
     if (ctx.remoteCaller) return remoteUpload(args, ctx);
+    const started = Date.now();
     const { file, info, credits, balance, client } = await quoteUpload(ctx, args.path);
     const filename = path.basename(file.realPath);
-    const size = file.size;
-    let result;
-    let approval = "";
+    let approval: string;
+    let project: { id: string; created: boolean };
     try {
       approval = describeDecision(await confirmCost(ctx, { credits, balance, what: `Uploading ${filename} (${(info.duration_seconds / 60).toFixed(1)} min)` }, args.confirm_cost));
-      const project = await resolveProject(client, args, ctx);
-      ctx.progress.report(`Uploading ${filename} (${mb(size)})`, 0, size);
-      result = {
-        project,
-        upload: await client.uploads.uploadFile({
-          path: file.path,
-          identity: file.realPath,
-          projectId: project.id,
-          filename,
-          language: args.language,
-          signal: ctx.signal,
-          onProgress: (sent, total) => ctx.progress.report(`Uploaded ${mb(sent)} of ${mb(total)}`, sent, total),
-        }),
-      };
-    } finally {
+      project = await resolveProject(client, args, ctx);
+    } catch (error) {
       await file.close();
+      throw error;
     }
-    const { project, upload } = result;
+    ctx.progress.report(`Uploading ${filename} (${mb(file.size)})`, 0, file.size);
+    // The transfer owns the opened file from here and closes it when the last byte is sent.
+    const uploads = uploadsFor(client);
+    const source = { readPath: file.path, identity: file.realPath, size: file.size, mtimeMs: file.mtimeMs, filename, close: () => file.close() };
+    const { assetId } = await uploads.start(source, { projectId: project.id, ...(args.language ? { language: args.language } : {}) }, ctx.signal);
     // Later exports of this asset point at this file instead of leaving the editor with media offline.
-    await rememberMediaPath(upload.asset.id, file.realPath);
-    const { resource: asset, timedOut } = await waitAfterCreate(client, "asset", upload.asset, args.wait_seconds, ctx);
+    await rememberMediaPath(assetId, file.realPath);
+    // The bytes get the call's bound (wait_seconds, else the longest a call waits); what is left over, if
+    // wait_seconds was given, goes to waiting for the asset to be ready.
+    const boundMs = (args.wait_seconds ?? MAX_WAIT_SECONDS) * 1000;
+    let sent;
+    try {
+      sent = await uploads.follow(assetId, { signal: ctx.signal, sink: ctx.progress, timeoutMs: boundMs - (Date.now() - started) });
+    } catch (error) {
+      // A cancel while the call waits stops the transfer; what was sent stays, and the same call resumes.
+      if (ctx.signal.aborted) await uploads.stop(assetId);
+      throw error;
+    }
+    if (!sent) throw new Error(`the upload of asset ${assetId} is not known to this server`);
+    if (sent.state === "failed" || sent.state === "stopped") throw sent.error;
+    const common = { project_id: project.id, project_created: project.created, credits, resumed: sent.resumed };
+    if (sent.state === "sending") {
+      const view = viewAsset(await client.assets.get(assetId, { signal: ctx.signal }));
+      const next = sendingNextStep(assetId);
+      return {
+        data: { asset: view, ...common, bytes_skipped: 0, timed_out: true, next_step: next, sending: { bytes_sent: sent.bytesSent, bytes_total: sent.bytesTotal } },
+        summary: `Uploading ${filename}${sent.resumed ? " (resumed)" : ""} as asset ${assetId}: ${describeSending(sent).toLowerCase()} so far; the transfer goes on in the server. Cost ${credits} credit(s).${approval} Next: ${next}`,
+      };
+    }
+    const uploaded = sent.asset as NonNullable<typeof sent.asset>;
+    const waitLeft = args.wait_seconds === undefined ? 0 : Math.max(0, (boundMs - (Date.now() - started)) / 1000);
+    const { resource: asset, timedOut } = await waitAfterCreate(client, "asset", uploaded, waitLeft, ctx);
     const view = viewAsset(asset);
-    const resumed = upload.resumed ? ` (resumed, ${mb(upload.bytesSkipped)} already there)` : "";
+    const skipped = sent.bytesSkipped ?? 0;
+    const resumed = sent.resumed ? ` (resumed, ${mb(skipped)} already there)` : "";
     const next = nextStep("asset", view);
     return {
-      data: { asset: view, project_id: project.id, project_created: project.created, credits, resumed: upload.resumed, bytes_skipped: upload.bytesSkipped, timed_out: timedOut, next_step: next },
+      data: { asset: view, ...common, bytes_skipped: skipped, timed_out: timedOut, next_step: next },
       summary: `Uploaded ${filename}${resumed} as asset ${asset.id}, now ${view.state}; cost ${credits} credit(s).${approval} Next: ${next}`,
     };
   },
 });
+
+/** While the bytes are still going, roughy_wait follows them (and then the preparation) to ready. */
+export function sendingNextStep(assetId: string): string {
+  return `call roughy_wait with kind=asset, id=${assetId}: the bytes are still being sent, then it is prepared.`;
+}
 
 type UploadArgs = {
   path: string;

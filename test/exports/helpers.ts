@@ -23,6 +23,8 @@ export interface EdlEvent {
   srcOut: string;
   recIn: string;
   recOut: string;
+  /** Channels 3 and 4 named by an `AUD` line under the event (the CMX 3600 extension Avid writes). */
+  aud: number[];
 }
 
 /** Strict CMX-3600 reader: every event line has exactly 8 whitespace-separated fields. */
@@ -39,7 +41,12 @@ export function readEdl(body: string): { title: string | null; fcm: string | nul
       const f = line.trim().split(/\s+/);
       if (f.length !== 8) throw new Error(`event with ${f.length} fields: ${line}`);
       const [num, reel, channels, transition, srcIn, srcOut, recIn, recOut] = f as [string, string, string, string, string, string, string, string];
-      events.push({ num, reel, channels, transition, srcIn, srcOut, recIn, recOut });
+      events.push({ num, reel, channels, transition, srcIn, srcOut, recIn, recOut, aud: [] });
+    } else if (/^AUD\s/.test(line)) {
+      const last = events.at(-1);
+      const aud = line.slice(3).trim().split(/\s+/).map(Number);
+      if (!last || last.aud.length > 0 || !aud.every((c) => c === 3 || c === 4)) throw new Error(`misplaced AUD line: ${line}`);
+      last.aud = aud;
     } else if (line.trim() !== "" && !line.startsWith("*")) throw new Error(`unexpected EDL line: ${line}`);
   }
   return { title, fcm, events, clipNames };

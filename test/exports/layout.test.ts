@@ -46,7 +46,12 @@ const SOURCES: Record<string, { args: string[]; ext: string }> = {
     args: [...PICTURE, ...TONE(1), ...TONE(2), "-map", "0:v", "-map", "1:a", "-map", "2:a", "-ac", "1", "-c:v", "libx264", "-c:a", "aac"],
     ext: "mov",
   },
+  "three channels": { args: [...PICTURE, ...TONE(1), "-ac", "3", "-c:v", "libx264", "-c:a", "aac"], ext: "mp4" },
   "5.1": { args: [...PICTURE, ...TONE(1), "-ac", "6", "-c:v", "libx264", "-c:a", "aac"], ext: "mp4" },
+  "stereo and 5.1 streams": {
+    args: [...PICTURE, ...TONE(1), ...TONE(2), "-map", "0:v", "-map", "1:a", "-map", "2:a", "-ac:a:0", "2", "-ac:a:1", "6", "-c:v", "libx264", "-c:a", "aac"],
+    ext: "mov",
+  },
   "audio-only mono": { args: [...TONE(1), "-ac", "1", "-c:a", "aac"], ext: "m4a" },
 };
 
@@ -92,7 +97,7 @@ function body(format: ExportFormat, m: Made): string {
 }
 
 describe("audio as the source has it, in every format", () => {
-  it.each(["mono", "stereo", "two mono streams", "5.1", "audio-only mono"])("%s: xmeml has one linked clip item per channel", (name) => {
+  it.each(["mono", "stereo", "two mono streams", "three channels", "5.1", "stereo and 5.1 streams", "audio-only mono"])("%s: xmeml has one linked clip item per channel", (name) => {
     const m = made.get(name)!;
     const total = m.channels.reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(0);
@@ -130,7 +135,7 @@ describe("audio as the source has it, in every format", () => {
     expect(outputs).toEqual(expected);
   });
 
-  it.each(["mono", "stereo", "two mono streams", "5.1", "audio-only mono"])("%s: FCPXML asset and sequence carry the layout", (name) => {
+  it.each(["mono", "stereo", "two mono streams", "three channels", "5.1", "stereo and 5.1 streams", "audio-only mono"])("%s: FCPXML asset and sequence carry the layout", (name) => {
     const m = made.get(name)!;
     const total = m.channels.reduce((a, b) => a + b, 0);
     const x: Loose = readXml(body("fcpxml", m)).fcpxml;
@@ -140,16 +145,54 @@ describe("audio as the source has it, in every format", () => {
     expect(x.library.event.project.sequence["@_audioLayout"]).toBe(total === 1 ? "mono" : total >= 6 ? "surround" : "stereo");
   });
 
+  // CMX 3600 names channels 1-2 in the event and 3-4 on an AUD line; nothing names a fifth.
   it.each([
-    ["mono", "B"],
-    ["stereo", "AA/V"],
-    ["two mono streams", "AA/V"],
-    ["5.1", "AA/V"],
-    ["audio-only mono", "A"],
-  ])("%s: EDL events are %s", (name, code) => {
-    const edl = readEdl(body("edl", made.get(name)!));
-    expect(edl.events.map((e) => e.channels)).toEqual([code, code]);
+    ["mono", "B", []],
+    ["stereo", "AA/V", []],
+    ["two mono streams", "AA/V", []],
+    ["three channels", "AA/V", [3]],
+    ["5.1", "AA/V", [3, 4]],
+    ["stereo and 5.1 streams", "AA/V", [3, 4]],
+    ["audio-only mono", "A", []],
+  ])("%s: EDL events are %s with AUD %j", (name, code, aud) => {
+    const m = made.get(name)!;
+    const total = m.channels.reduce((a, b) => a + b, 0);
+    const edl = readEdl(body("edl", m));
+    expect(edl.events.map((e) => [e.channels, e.aud])).toEqual([
+      [code, aud],
+      [code, aud],
+    ]);
+    // The event names min(4, channels) channels, read from ffprobe's count.
+    const named = (code === "B" || code === "A" ? 1 : 2) + aud.length;
+    expect(named).toBe(Math.min(4, total));
   });
+
+  it.each(["mono", "stereo", "two mono streams", "three channels", "5.1", "stereo and 5.1 streams", "audio-only mono"])(
+    "%s: OTIO has one audio track per stream, mapping each of its channels, linked to the picture",
+    (name) => {
+      const m = made.get(name)!;
+      const doc: Loose = JSON.parse(body("otio", m));
+      const tracks: Loose[] = doc.tracks.children;
+      const video = tracks.filter((t) => t.kind === "Video");
+      const audio = tracks.filter((t) => t.kind === "Audio");
+      expect(video).toHaveLength(m.info.has_video ? 1 : 0);
+      // ffprobe's streams and channels, track for track.
+      expect(audio.map((t) => t.children[0].metadata.Resolve_OTIO.Channels.length)).toEqual(m.channels);
+      audio.forEach((t, stream) => {
+        expect(t.name).toBe(`A${stream + 1}`);
+        const n = m.channels[stream]!;
+        expect(t.metadata.Resolve_OTIO?.["Audio Type"]).toBe(n === 1 ? "Mono" : n === 2 ? "Stereo" : undefined);
+        for (const c of t.children) {
+          expect(c.metadata.Resolve_OTIO.Channels).toEqual(Array.from({ length: n }, (_, ch) => ({ "Source Channel ID": ch, "Source Track ID": stream })));
+        }
+      });
+      // Every track cuts the same spans, and the clips of one event share a link group (none when alone).
+      const spans = (t: Loose) => t.children.map((c: Loose) => [c.source_range.start_time.value, c.source_range.duration.value]);
+      for (const t of tracks) expect(spans(t)).toEqual(spans(tracks[0]));
+      const groups = (t: Loose) => t.children.map((c: Loose) => c.metadata.Resolve_OTIO?.["Link Group ID"]);
+      for (const t of tracks) expect(groups(t)).toEqual(tracks.length > 1 ? [1, 2] : [undefined, undefined]);
+    },
+  );
 });
 
 describe("portrait video", () => {

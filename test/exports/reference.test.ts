@@ -120,10 +120,18 @@ describe.skipIf(!HAVE_REFERENCE)("reference examples", () => {
   it("OTIO: same schema, fields and times as cut.otio", () => {
     const ours = JSON.parse(renderExport("otio", INPUT).body) as Loose;
     const ref = JSON.parse(readReference("cut.otio")) as Loose;
-    // Identical apart from where the media lives (the sandbox knows only the file name).
+    // Identical apart from where the media lives (the sandbox knows only the file name) and the audio layout
+    // Resolve reads from metadata, which OTIO carries without interpreting.
     const strip = (node: Loose): Loose =>
-      JSON.parse(JSON.stringify(node), (k, v: unknown) => (k === "target_url" ? "<url>" : v));
+      JSON.parse(JSON.stringify(node), (k, v: unknown) => (k === "target_url" ? "<url>" : k === "Resolve_OTIO" ? undefined : v));
     expect(strip(ours)).toEqual(strip(ref));
+    const [v1, a1] = ours.tracks.children;
+    expect(a1.metadata).toEqual({ Resolve_OTIO: { "Audio Type": "Stereo" } });
+    expect(a1.children.map((c: Loose) => c.metadata.Resolve_OTIO)).toEqual([1, 2].map((id) => ({
+      "Link Group ID": id,
+      Channels: [0, 1].map((ch) => ({ "Source Channel ID": ch, "Source Track ID": 0 })),
+    })));
+    expect(v1.children.map((c: Loose) => c.metadata)).toEqual([1, 2].map((id) => ({ Resolve_OTIO: { "Link Group ID": id } })));
     const clip = ours.tracks.children[0].children[0];
     expect(clip.media_references.DEFAULT_MEDIA.target_url).toBe("file:///interview.mp4");
     // Doubles are written as OTIO writes them.

@@ -57,6 +57,14 @@ afterAll(async () => {
   await ws?.close();
 });
 
+describe("export_cut's output schema", () => {
+  it("declares media_path and media_note, so a client that keeps only declared fields still gets them", async () => {
+    const { tools } = await conn.client.listTools();
+    const props = tools.find((t) => t.name === "export_cut")?.outputSchema?.properties as Record<string, unknown>;
+    expect(Object.keys(props)).toEqual(expect.arrayContaining(["media_path", "media_note"]));
+  });
+});
+
 describe("exports point at the file the server uploaded", () => {
   it.each(["xmeml", "fcpxml", "otio"])("%s: each of two same-named sources links to its own folder", async (format) => {
     for (const day of ["day1", "day2"] as const) {
@@ -78,7 +86,10 @@ describe("exports point at the file the server uploaded", () => {
     const { body, media } = await exported(cuts.day1.cutId, "edl");
     expect(media.linked).toBe(false);
     expect(media.note).toMatch(/FROM CLIP NAME/);
-    expect(textOf(await conn.call("export_cut", { cut_id: cuts.day1.cutId, format: "edl" }))).toMatch(/FROM CLIP NAME/);
+    const text = textOf(await conn.call("export_cut", { cut_id: cuts.day1.cutId, format: "edl" }));
+    expect(text).toMatch(/FROM CLIP NAME/);
+    // What the format cannot carry, and which formats can.
+    expect(text).toMatch(/at most 4 audio channels.*xmeml, fcpxml or otio/);
     expect(body).toContain("* FROM CLIP NAME: Entrevista café 01.mp4");
   });
 });

@@ -1,8 +1,9 @@
 // Subtitles judged against the render, not against our own arithmetic: a scripted cut of the fixture (video at
-// 29.97 fps, and the audio-only m4a) is rendered to m4a through the sandbox, and every subtitle word is found in
-// the rendered audio by cross-correlating the word's own sound from the source (its flite ground-truth time)
-// with the render near where the subtitle claims it. The subtitle must be within 1 ms of where the render plays
-// the word, the export's record positions must agree with the render too, and no cue may run across a join.
+// 29.97 fps, and the audio-only m4a) is rendered to m4a and mp3 through the sandbox, and every subtitle word is
+// found in each rendered file by cross-correlating the word's own sound from the source (its flite ground-truth
+// time) with the render near where the subtitle claims it. The subtitle must be within 1 ms of where the render
+// plays the word; the edit decisions (OTIO, and the EDL: at the media's rate, or at frame_rate 25 for audio-only
+// media, the cut's grid) must put it there too; and no cue may run across a join.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -14,6 +15,7 @@ import { MemoryResumeStore, type Cut, type RoughyClient } from "../../src/client
 import { ffmpegBinary } from "../../src/sandbox/media/ffmpeg.js";
 import { eventually, FIXTURES, startHarness, type Harness } from "../client/harness.js";
 import { loadScript, loadTruth, type Truth } from "../engine/quality.js";
+import { ndfFrames, readEdl } from "./helpers.js";
 
 const RATE = 48000;
 
@@ -138,14 +140,25 @@ async function scriptedCut(fixture: string): Promise<Cut> {
   }, 120_000, 200);
 }
 
-async function renderedM4a(cut: Cut): Promise<string> {
-  const created = await client.renders.create({ asset_id: cut.asset_id, cut_id: cut.id, output: "m4a" });
+/** The kept spans as the EDL states them: non-drop timecode counting `timebase` labels a second, frames of 1/fps s. */
+function keptFromEdl(text: string, timebase: number, fps: number): Kept[] {
+  const edl = readEdl(text);
+  expect(edl.fcm).toBe("NON-DROP FRAME");
+  return edl.events.map((e) => ({
+    srcIn: ndfFrames(e.srcIn, timebase) / fps,
+    srcOut: ndfFrames(e.srcOut, timebase) / fps,
+    recIn: (ndfFrames(e.recIn, timebase) - 3600 * timebase) / fps,
+  }));
+}
+
+async function rendered(cut: Cut, output: "m4a" | "mp3"): Promise<string> {
+  const created = await client.renders.create({ asset_id: cut.asset_id, cut_id: cut.id, output });
   const done = await eventually(async () => {
     const r = await client.renders.get(created.id);
     if (r.state === "failed") throw new Error(`render failed: ${r.error_code} ${r.error_message}`);
     return r.state === "completed" ? r : undefined;
   }, 120_000, 200);
-  const dest = join(dir, `${cut.id}.m4a`);
+  const dest = join(dir, `${cut.id}.${output}`);
   await client.renders.download(done, dest);
   return dest;
 }
@@ -164,24 +177,34 @@ afterAll(async () => {
 describe.each([
   ["interview.mp4", true],
   ["interview.m4a", false],
-])("subtitles of a cut of %s against its rendered m4a", (fixture, video) => {
+])("subtitles of a cut of %s against its rendered m4a and mp3", (fixture, video) => {
   it("every word is within 1 ms of where the render plays it, and no cue crosses a join", async () => {
     const cut = await scriptedCut(fixture);
-    const [vtt, srt, otio, renderPath] = await Promise.all([
+    // The fixture's video is 29.97 fps (timecode counts 30 a second); audio-only media is cut on 25 fps frames,
+    // so its EDL is asked at 25.
+    const [timebase, edlFps] = video ? [30, 30000 / 1001] : [25, 25];
+    const [vtt, srt, otio, edl, m4aPath, mp3Path] = await Promise.all([
       client.cuts.exportSubtitle(cut.id, "vtt"),
       client.cuts.exportSubtitle(cut.id, "srt"),
       client.cuts.export(cut.id, "otio"),
-      renderedM4a(cut),
+      client.cuts.export(cut.id, "edl", { frameRate: video ? undefined : edlFps }),
+      rendered(cut, "m4a"),
+      rendered(cut, "mp3"),
     ]);
     const parsed = new WebVTTParser().parse(vtt.content);
     expect(parsed.errors).toEqual([]);
+    const ms = (t: number) => Math.round(t * 1000);
     const srtCues = new SrtParser().fromSrt(srt.content);
-    expect(srtCues.map((c) => [c.startSeconds, c.endSeconds])).toEqual(parsed.cues.map((c) => [c.startTime, c.endTime]));
+    expect(srtCues.map((c) => [ms(c.startSeconds), ms(c.endSeconds)])).toEqual(parsed.cues.map((c) => [ms(c.startTime), ms(c.endTime)]));
 
     const kept = keptFromOtio(otio.content);
     expect(kept.length).toBeGreaterThan(1);
+    // The EDL states the same edit decisions as the OTIO, to the frame.
+    const fromEdl = keptFromEdl(edl.content, timebase, edlFps);
+    expect(fromEdl.map((k) => [k.srcIn, k.srcOut, k.recIn].map(ms))).toEqual(kept.map((k) => [k.srcIn, k.srcOut, k.recIn].map(ms)));
     const source = pcm(join(FIXTURES, fixture));
-    const render = pcm(renderPath);
+    const renders = { m4a: pcm(m4aPath), mp3: pcm(mp3Path) };
+    const render = renders.m4a;
 
     // Each subtitle word is the next ground-truth word of the same text that lies in a kept span. A scripted cut
     // may spell a matched word the script's way ("2019" for "twenty nineteen"): such words are skipped, few.
@@ -207,11 +230,13 @@ describe.each([
       const k = kept[t.seg]!;
       const len = Math.min(0.12, k.srcOut - t.start, t.end - t.start);
       if (len < 0.04) continue;
-      const found = locate(source, render, t.start, len, w.at);
-      expect(found.score, `"${w.text}" at ${w.at}s: weak match`).toBeGreaterThan(0.8);
-      expect(Math.abs(found.at - w.at) * 1000, `"${w.text}": subtitle ${w.at}s, render ${found.at}s`).toBeLessThanOrEqual(1);
-      // The edit-decision export places the word where the render does (video: both snap to its frames).
-      if (video) expect(Math.abs(k.recIn + (t.start - k.srcIn) - found.at) * 1000).toBeLessThanOrEqual(1);
+      for (const [output, pcmData] of Object.entries(renders)) {
+        const found = locate(source, pcmData, t.start, len, w.at);
+        expect(found.score, `${output}: "${w.text}" at ${w.at}s: weak match`).toBeGreaterThan(0.8);
+        expect(Math.abs(found.at - w.at) * 1000, `${output}: "${w.text}": subtitle ${w.at}s, render ${found.at}s`).toBeLessThanOrEqual(1);
+        // The edit decisions place the word where the render does: one grid for all three.
+        expect(Math.abs(k.recIn + (t.start - k.srcIn) - found.at) * 1000, `${output}: "${w.text}" in the edit decisions`).toBeLessThanOrEqual(1);
+      }
       measured += 1;
     }
     expect(measured).toBeGreaterThanOrEqual(20);
@@ -221,7 +246,7 @@ describe.each([
     const joins = kept.map((k) => k.recIn).slice(1);
     parsed.cues.forEach((cue, i) => {
       expect(segOfCue.get(i)?.size ?? 0, `cue ${i + 1} spans a join`).toBe(1);
-      if (video) for (const j of joins) expect(cue.startTime < j - 0.0005 && cue.endTime > j + 0.0005, `cue ${i + 1} crosses ${j}`).toBe(false);
+      for (const j of joins) expect(cue.startTime < j - 0.0005 && cue.endTime > j + 0.0005, `cue ${i + 1} crosses ${j}`).toBe(false);
     });
     // The last cue ends by the end of the render.
     expect(parsed.cues.at(-1)!.endTime).toBeLessThanOrEqual(render.length / RATE + 0.001);

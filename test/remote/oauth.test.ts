@@ -3,83 +3,13 @@
 // against the sandbox, token, a tool call with it, refresh, revocation; then the refusals the specs require.
 
 import { createHash } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, StreamableHTTPClientTransport, UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/client";
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { startHttpServer, type HttpServerHandle } from "../../src/http/server.js";
 import { TokenSealer } from "../../src/http/auth/tokens.js";
 import { startTestSandbox, type TestSandbox } from "../helpers/mcp-harness.js";
 import { INIT_BODY, MCP_HEADERS, rawRequest } from "./helpers.js";
-
-const SECRET = "test-secret-that-is-long-enough-0123456789";
-const REDIRECT = "http://127.0.0.1:9/callback";
-
-type Tokens = { access_token: string; refresh_token?: string; token_type: string };
-
-/** An in-memory provider, as a host keeps per user; it records where the SDK sends the browser. */
-function memoryProvider() {
-  const store: { client?: { client_id: string }; tokens?: Tokens; verifier?: string; authUrl?: URL } = {};
-  const provider: OAuthClientProvider = {
-    redirectUrl: REDIRECT,
-    clientMetadata: { client_name: "oauth test host", redirect_uris: [REDIRECT], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" },
-    clientInformation: () => store.client,
-    saveClientInformation: (info) => void (store.client = info as { client_id: string }),
-    tokens: () => store.tokens,
-    saveTokens: (tokens) => void (store.tokens = tokens as Tokens),
-    redirectToAuthorization: (url) => void (store.authUrl = url),
-    saveCodeVerifier: (v) => void (store.verifier = v),
-    codeVerifier: () => store.verifier!,
-  };
-  return { provider, store };
-}
-
-/** The consent page's sealed request field. */
-function requestField(html: string): string {
-  const match = /name="request" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error(`no consent form in: ${html.slice(0, 300)}`);
-  return match[1]!;
-}
-
-async function consent(url: URL, key: string): Promise<{ status: number; location: string | undefined; body: string }> {
-  const page = await rawRequest(url.toString(), { method: "GET" });
-  expect(page.status).toBe(200);
-  const origin = `${url.protocol}//${url.host}`;
-  const res = await rawRequest(`${origin}/authorize`, {
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ request: requestField(page.body), roughy_key: key }).toString(),
-  });
-  return { status: res.status, location: res.headers.location, body: res.body };
-}
-
-async function form(url: string, fields: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await rawRequest(url, { headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
-  return { status: res.status, json: res.body ? (JSON.parse(res.body) as Record<string, unknown>) : {} };
-}
-
-/** The whole interactive flow through the SDK client; returns the provider's store once tokens are saved. */
-async function signIn(mcpUrl: string, key: string) {
-  const { provider, store } = memoryProvider();
-  const first = new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider });
-  await expect(new Client({ name: "t", version: "0" }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
-  expect(store.client?.client_id).toBeTruthy();
-  const answer = await consent(store.authUrl!, key);
-  expect(answer.status).toBe(302);
-  const code = new URL(answer.location!).searchParams.get("code")!;
-  await first.finishAuth(code);
-  expect(store.tokens?.access_token).toBeTruthy();
-  return { provider, store };
-}
-
-async function callCredits(mcpUrl: string, provider: OAuthClientProvider) {
-  const client = new Client({ name: "t", version: "0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider }));
-  try {
-    return await client.callTool({ name: "get_credits", arguments: {} });
-  } finally {
-    await client.close();
-  }
-}
+import { REDIRECT, SECRET, callCredits, consent, form, initWith, memoryProvider, register, requestField, signIn, startRoundRobin } from "./oauth-helpers.js";
 
 describe("OAuth in HTTP mode", () => {
   let sb: TestSandbox;
@@ -121,19 +51,18 @@ describe("OAuth in HTTP mode", () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.access_token).not.toBe(store.tokens!.access_token);
     const fresh = String(refreshed.json.access_token);
-    const initWith = (token: string) => rawRequest(server.url, { headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` }, body: INIT_BODY });
-    expect((await initWith(fresh)).status).toBe(200);
+    expect((await initWith(server.url, fresh)).status).toBe(200);
     // Rotation with reuse detection: the used refresh token is refused, and its whole grant ends with it.
     const again = await form(`${origin}/token`, { grant_type: "refresh_token", refresh_token: store.tokens!.refresh_token!, client_id: clientId });
     expect(again).toMatchObject({ status: 400, json: { error: "invalid_grant" } });
-    expect((await initWith(fresh)).status).toBe(401);
+    expect((await initWith(server.url, fresh)).status).toBe(401);
 
     // Revocation (RFC 7009) of a second grant's refresh token ends its access token too.
     const second = await signIn(server.url, sb.sandbox.apiKey);
     const access = second.store.tokens!.access_token;
-    expect((await initWith(access)).status).toBe(200);
+    expect((await initWith(server.url, access)).status).toBe(200);
     expect((await form(`${origin}/revoke`, { token: second.store.tokens!.refresh_token!, client_id: second.store.client!.client_id })).status).toBe(200);
-    const revoked = await initWith(access);
+    const revoked = await initWith(server.url, access);
     expect(revoked.status).toBe(401);
     expect(revoked.headers["www-authenticate"]).toMatch(/error="invalid_token".*resource_metadata="/);
   });
@@ -157,6 +86,19 @@ describe("OAuth in HTTP mode", () => {
       expect(res.status).toBe(401);
       expect(res.headers["www-authenticate"]).toContain(`resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`);
     }
+  });
+
+  it("lets the SDK client refresh an expired access token by itself and carry on", async () => {
+    const { provider, store } = await signIn(server.url, sb.sandbox.apiKey);
+    const firstRefresh = store.tokens!.refresh_token;
+    // The access token the host holds has expired; its refresh token is still good.
+    store.tokens = { ...store.tokens!, access_token: await new TokenSealer(SECRET).seal("access", { cid: store.client!.client_id, k: sb.sandbox.apiKey, aud: server.url, fam: "expired" }, -10) };
+    const result = await callCredits(server.url, provider);
+    expect(result.isError).toBeFalsy();
+    expect(JSON.stringify(result.structuredContent)).toMatch(/balance/);
+    expect(store.tokens!.refresh_token).toBeTruthy();
+    expect(store.tokens!.refresh_token).not.toBe(firstRefresh);
+    expect((await initWith(server.url, store.tokens!.access_token)).status).toBe(200);
   });
 
   it("still takes a Roughy key as the bearer for hosts that send headers", async () => {
@@ -197,6 +139,28 @@ describe("OAuth in HTTP mode", () => {
         expect(back.searchParams.get("error")).toBe("invalid_request");
         expect(back.searchParams.get("state")).toBe("s1");
       }
+    });
+
+    it("refuses registering a confidential client", async () => {
+      const res = await rawRequest(`${origin}/register`, { headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: [REDIRECT], token_endpoint_auth_method: "client_secret_basic" }) });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body)).toMatchObject({ error: "invalid_client_metadata" });
+    });
+
+    it("refuses a code or a refresh token presented by another client, an unknown client and an unknown grant type", async () => {
+      const answer = await consent(new URL(authorizeUrl({})), sb.sandbox.apiKey);
+      const code = new URL(answer.location!).searchParams.get("code")!;
+      const other = (JSON.parse((await register(origin)).body) as { client_id: string }).client_id;
+      const redeem = { grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier };
+      expect(await form(`${origin}/token`, { ...redeem, client_id: other })).toMatchObject({ status: 400, json: { error: "invalid_grant" } });
+      expect(await form(`${origin}/token`, { ...redeem, client_id: "not-a-client" })).toMatchObject({ status: 401, json: { error: "invalid_client" } });
+      const tokens = await form(`${origin}/token`, { ...redeem, client_id: clientId });
+      expect(tokens.status).toBe(200);
+      const refresh = String(tokens.json.refresh_token);
+      expect(await form(`${origin}/token`, { grant_type: "refresh_token", refresh_token: refresh, client_id: other })).toMatchObject({ status: 400, json: { error: "invalid_grant" } });
+      expect(await form(`${origin}/token`, { grant_type: "password", username: "u", password: "p", client_id: clientId })).toMatchObject({ status: 400, json: { error: "unsupported_grant_type" } });
+      // The refused presentations spent nothing: the rightful client's refresh still works.
+      expect((await form(`${origin}/token`, { grant_type: "refresh_token", refresh_token: refresh, client_id: clientId })).status).toBe(200);
     });
 
     it("refuses an authorization request for another resource", async () => {
@@ -245,46 +209,81 @@ describe("OAuth with --sandbox", () => {
 describe("OAuth across two instances behind a round-robin proxy", () => {
   let sb: TestSandbox;
   const servers: HttpServerHandle[] = [];
-  let proxy: http.Server;
-  let proxyUrl: string;
-  const hits = [0, 0];
+  let proxy: Awaited<ReturnType<typeof startRoundRobin>>;
 
   beforeAll(async () => {
     sb = await startTestSandbox();
     // The proxy's port is the public one; the instances must know it before they start (issuer, resource).
-    proxy = http.createServer();
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    const publicUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    proxyUrl = `${publicUrl}/mcp`;
+    proxy = await startRoundRobin();
     for (let i = 0; i < 2; i++) {
-      servers.push(await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl } }));
+      servers.push(await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl: proxy.publicUrl } }));
     }
-    let next = 0;
-    proxy.on("request", (req, res) => {
-      const target = next;
-      next = 1 - next;
-      hits[target]!++;
-      const upstream = http.request({ host: "127.0.0.1", port: servers[target]!.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
-      upstream.on("error", () => res.destroy());
-      req.pipe(upstream);
-    });
+    proxy.route(servers.map((s) => s.port));
   });
   afterAll(async () => {
-    proxy?.closeAllConnections();
-    await new Promise<void>((resolve) => (proxy ? proxy.close(() => resolve()) : resolve()));
+    await proxy?.close();
     for (const s of servers) await s.close();
     await sb?.close();
   });
 
   it("completes the flow and a tool call with requests alternating between the instances", async () => {
-    const { provider } = await signIn(proxyUrl, sb.sandbox.apiKey);
-    const result = await callCredits(proxyUrl, provider);
+    const { provider } = await signIn(`${proxy.publicUrl}/mcp`, sb.sandbox.apiKey);
+    const result = await callCredits(`${proxy.publicUrl}/mcp`, provider);
     expect(result.isError).toBeFalsy();
     expect(JSON.stringify(result.structuredContent)).toMatch(/balance/);
-    expect(hits[0]).toBeGreaterThan(2);
-    expect(hits[1]).toBeGreaterThan(2);
+    expect(proxy.hits[0]).toBeGreaterThan(2);
+    expect(proxy.hits[1]).toBeGreaterThan(2);
+  });
+});
+
+describe("OAuth rate limits on one instance (in memory)", () => {
+  let sb: TestSandbox;
+  let server: HttpServerHandle;
+  let origin: string;
+
+  beforeAll(async () => {
+    sb = await startTestSandbox();
+    const low = { points: 2, seconds: 3600 };
+    server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, oauth: { secret: SECRET }, rateLimits: { "register-ip": low, "consent-ip": low, "token-client": low, "mcp-token": low } });
+    origin = new URL(server.url).origin;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await sb?.close();
+  });
+
+  it("answers registration, the consent form, the token endpoint and MCP requests 429 with Retry-After past their limit", async () => {
+    const clientId = (JSON.parse((await register(origin)).body) as { client_id: string }).client_id;
+    expect((await register(origin)).status).toBe(201);
+    const third = await register(origin);
+    expect(third.status).toBe(429);
+    expect(Number(third.headers["retry-after"])).toBeGreaterThan(0);
+    expect(JSON.parse(third.body)).toMatchObject({ error: "rate_limited" });
+
+    const bogusConsent = () => rawRequest(`${origin}/authorize`, { headers: { "content-type": "application/x-www-form-urlencoded" }, body: "request=expired" });
+    expect((await bogusConsent()).status).toBe(400);
+    expect((await bogusConsent()).status).toBe(400);
+    const blocked = await bogusConsent();
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(0);
+    expect(blocked.body).toContain("Too many attempts");
+
+    const bogusToken = (client: string) => form(`${origin}/token`, { grant_type: "authorization_code", code: "x", code_verifier: "v".repeat(43), redirect_uri: REDIRECT, client_id: client });
+    expect((await bogusToken(clientId)).status).toBe(400);
+    expect((await bogusToken(clientId)).status).toBe(400);
+    const limited = await bogusToken(clientId);
+    expect(limited).toMatchObject({ status: 429, json: { error: "rate_limited" } });
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    // Counted per client: another client id is not held back by this one's count.
+    expect((await bogusToken("another-client")).status).toBe(401);
+
+    expect((await initWith(server.url, sb.sandbox.apiKey)).status).toBe(200);
+    expect((await initWith(server.url, sb.sandbox.apiKey)).status).toBe(200);
+    const over = await initWith(server.url, sb.sandbox.apiKey);
+    expect(over.status).toBe(429);
+    expect(Number(over.headers["retry-after"])).toBeGreaterThan(0);
+    expect(JSON.parse(over.body)).toMatchObject({ jsonrpc: "2.0", error: { message: expect.stringMatching(/Too many requests/) } });
+    // Per token: another caller's key is counted apart.
+    expect((await initWith(server.url, "rk_another_caller_0123456789abcdef")).status).toBe(200);
   });
 });

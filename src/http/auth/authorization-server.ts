@@ -4,6 +4,8 @@
 // with PKCE S256, refresh with rotation, revocation (RFC 7009), every token bound to this server's MCP URL as
 // its resource (RFC 8707). The consent page asks for the user's Roughy key once and checks it against
 // GET /v1/credits before any code is issued; the key then lives only inside the encrypted tokens (tokens.ts).
+// Spent codes, rotated refresh tokens and revoked grants live in a SpentIds store (memory, or Redis shared by
+// replicas); each endpoint is rate limited (rate-limits.ts).
 
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type http from "node:http";
@@ -11,7 +13,9 @@ import { oauthMetadataResponse, type AuthInfo } from "@modelcontextprotocol/serv
 import { AuthenticationError, RoughyClient } from "../../client/index.js";
 import { readBody } from "../limits.js";
 import { registerSecret } from "../../secrets.js";
-import { SpentIds, TokenSealer, looksSealed } from "./tokens.js";
+import { TokenSealer, looksSealed } from "./tokens.js";
+import { MemorySpentIds, StoreUnavailable, type SpentIds } from "../store.js";
+import { RateLimits, clientIp, opaqueKey, type LimitName } from "../rate-limits.js";
 import { consentPage, errorPage } from "./consent-page.js";
 
 export const TTL = { request: 600, code: 60, access: 3600, refresh: 30 * 24 * 3600 } as const;
@@ -26,7 +30,17 @@ export type AuthorizationServerOptions = {
   baseUrl?: string;
   /** --sandbox: consent needs no key; this one is sealed into the tokens instead. */
   sandboxKey?: string;
+  /** Where spent and revoked ids are kept; in memory (this instance only) when unset. */
+  spent?: SpentIds;
+  /** Per-endpoint request limits; the defaults in memory when unset. */
+  limits?: RateLimits;
+  /** Proxies in front whose X-Forwarded-For is believed (for per-IP limits). */
+  trustedProxyHops?: number;
+  logger?: (line: string) => void;
 };
+
+/** Seconds a client is told to wait when the shared store cannot answer. */
+const STORE_RETRY_SECONDS = 5;
 
 type Json = Record<string, unknown>;
 
@@ -83,7 +97,8 @@ export class AuthorizationServer {
   readonly resource: string;
   readonly resourceMetadataUrl: string;
   private readonly sealer: TokenSealer;
-  private readonly spent = new SpentIds();
+  private readonly spent: SpentIds;
+  private readonly limits: RateLimits;
   private readonly metadata;
 
   constructor(private readonly options: AuthorizationServerOptions) {
@@ -91,6 +106,8 @@ export class AuthorizationServer {
     this.resource = `${issuer}${options.mcpPath}`;
     this.resourceMetadataUrl = `${issuer}/.well-known/oauth-protected-resource${options.mcpPath}`;
     this.sealer = new TokenSealer(options.secret);
+    this.spent = options.spent ?? new MemorySpentIds();
+    this.limits = options.limits ?? new RateLimits();
     this.metadata = {
       resourceServerUrl: new URL(this.resource),
       resourceName: "Roughy rough cuts",
@@ -123,6 +140,36 @@ export class AuthorizationServer {
       res.end(Buffer.from(await answer.arrayBuffer()));
       return true;
     }
+    try {
+      return await this.route(req, res, url);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailable)) throw error;
+      // Fail closed: a code is not redeemed, a refresh not rotated, a revocation not acknowledged unless the
+      // shared store recorded it (RFC 7009 names 503 for a revocation that cannot be done now).
+      this.options.logger?.(`oauth: ${url.pathname} refused, the shared store is unavailable (${error.message}).`);
+      sendJson(res, 503, { error: "temporarily_unavailable", error_description: `The server cannot check its token state right now; retry in ${STORE_RETRY_SECONDS} s.` }, { "retry-after": String(STORE_RETRY_SECONDS) });
+      return true;
+    }
+  }
+
+  /** Counts the request against `name`; answers 429 with Retry-After and returns false when over. */
+  async admit(req: http.IncomingMessage, res: http.ServerResponse, name: LimitName, key: string, as: "json" | "html" = "json"): Promise<boolean> {
+    const wait = await this.limits.take(name, key);
+    if (wait === null) return true;
+    const message = `Too many requests (${name.replace("-", " per ")}); retry in ${wait} s.`;
+    if (as === "html") {
+      res.setHeader("retry-after", String(wait));
+      sendHtml(res, 429, errorPage("Too many attempts", message));
+    } else sendJson(res, 429, { error: "rate_limited", error_description: message }, { "retry-after": String(wait) });
+    return false;
+  }
+
+  /** The caller's address for per-IP limits. */
+  ip(req: http.IncomingMessage): string {
+    return clientIp(req, this.options.trustedProxyHops ?? 0);
+  }
+
+  private async route(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<boolean> {
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
       case "POST /register":
@@ -148,15 +195,16 @@ export class AuthorizationServer {
   /**
    * The caller's Roughy key when `bearer` is one of our live access tokens for this resource; null when it is
    * not one of ours (then it is treated as a Roughy key itself); "invalid" when it is ours but expired,
-   * revoked, forged or for another resource.
+   * revoked, forged or for another resource. Throws StoreUnavailable when revocation cannot be checked.
+   * `extra.grant` names the grant (stable across refreshes), for per-token limits.
    */
   async verifyAccessToken(bearer: string): Promise<AuthInfo | "invalid" | null> {
     if (!looksSealed(bearer)) return null;
     const claims = await this.sealer.open(bearer, "access");
     if (!claims || typeof claims.k !== "string" || typeof claims.aud !== "string") return "invalid";
     if (!sameResource(claims.aud, this.resource)) return "invalid";
-    if (this.spent.has(claims.jti) || this.spent.has(String(claims.fam))) return "invalid";
-    return { token: claims.k, clientId: String(claims.cid), scopes: ["roughy"], expiresAt: claims.exp, resource: new URL(claims.aud) };
+    if (await this.spent.anySpent([claims.jti, String(claims.fam)])) return "invalid";
+    return { token: claims.k, clientId: String(claims.cid), scopes: ["roughy"], expiresAt: claims.exp, resource: new URL(claims.aud), extra: { grant: String(claims.fam) } };
   }
 
   private async readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
@@ -164,6 +212,7 @@ export class AuthorizationServer {
   }
 
   private async register(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!(await this.admit(req, res, "register-ip", this.ip(req)))) return;
     let body: Json;
     try {
       body = JSON.parse((await readBody(req, FORM_LIMIT)).toString("utf8")) as Json;
@@ -229,12 +278,15 @@ export class AuthorizationServer {
   }
 
   private async consent(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Each attempt tries a Roughy key: the per-IP limit slows guessing before anything is read.
+    if (!(await this.admit(req, res, "consent-ip", this.ip(req), "html"))) return;
     const form = await this.readForm(req);
     const request = await this.sealer.open(form.get("request") ?? "", "request");
     if (!request) {
       sendHtml(res, 400, errorPage("Request expired", "This sign-in page has expired. Start the connection again from your MCP client."));
       return;
     }
+    if (!(await this.admit(req, res, "consent-client", opaqueKey(String(request.cid)), "html"))) return;
     let key = this.options.sandboxKey ?? form.get("roughy_key")?.trim() ?? "";
     const release = registerSecret(key);
     try {
@@ -268,9 +320,11 @@ export class AuthorizationServer {
   }
 
   private async token(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!(await this.admit(req, res, "token-ip", this.ip(req)))) return;
     const form = await this.readForm(req);
     const grant = form.get("grant_type");
     const clientId = form.get("client_id") ?? "";
+    if (!(await this.admit(req, res, "token-client", opaqueKey(clientId)))) return;
     if (!(await this.sealer.open(clientId, "client"))) return oauthError(res, 401, "invalid_client", "client_id is missing or was not issued by this server; register again.");
     const resource = form.get("resource");
     if (resource !== null && !sameResource(resource, this.resource)) return oauthError(res, 400, "invalid_target", `resource must be ${this.resource}.`);
@@ -281,15 +335,15 @@ export class AuthorizationServer {
       if (!code || code.cid !== clientId) return oauthError(res, 400, "invalid_grant", "The code is invalid, expired or was issued to another client.");
       if (code.ru !== form.get("redirect_uri")) return oauthError(res, 400, "invalid_grant", "redirect_uri must be the one used in the authorization request.");
       if (!equalStrings(s256(verifier), String(code.cc))) return oauthError(res, 400, "invalid_grant", "code_verifier does not match the code_challenge.");
-      if (!this.spent.spend(code.jti, code.exp)) return oauthError(res, 400, "invalid_grant", "The code was already used.");
+      if (!(await this.spent.spend(code.jti, code.exp))) return oauthError(res, 400, "invalid_grant", "The code was already used.");
       return this.issue(res, clientId, String(code.k), randomUUID());
     }
     if (grant === "refresh_token") {
       const refresh = await this.sealer.open(form.get("refresh_token") ?? "", "refresh");
-      if (!refresh || refresh.cid !== clientId || this.spent.has(String(refresh.fam))) return oauthError(res, 400, "invalid_grant", "The refresh token is invalid, expired, revoked or was issued to another client.");
+      if (!refresh || refresh.cid !== clientId || (await this.spent.anySpent([String(refresh.fam)]))) return oauthError(res, 400, "invalid_grant", "The refresh token is invalid, expired, revoked or was issued to another client.");
       // Rotation (OAuth 2.1 for public clients): a refresh token works once; presenting a used one revokes its family.
-      if (!this.spent.spend(refresh.jti, refresh.exp)) {
-        this.spent.spend(String(refresh.fam), refresh.exp);
+      if (!(await this.spent.spend(refresh.jti, refresh.exp))) {
+        await this.spent.spend(String(refresh.fam), refresh.exp);
         return oauthError(res, 400, "invalid_grant", "The refresh token was already used; sign in again.");
       }
       return this.issue(res, clientId, String(refresh.k), String(refresh.fam));
@@ -298,11 +352,12 @@ export class AuthorizationServer {
   }
 
   private async revoke(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!(await this.admit(req, res, "token-ip", this.ip(req)))) return;
     const form = await this.readForm(req);
     const token = form.get("token") ?? "";
     // RFC 7009: an unknown token is not an error; revoking either token ends the whole grant (its family).
     const claims = (await this.sealer.open(token, "refresh")) ?? (await this.sealer.open(token, "access"));
-    if (claims) this.spent.spend(String(claims.fam), Math.floor(Date.now() / 1000) + TTL.refresh);
+    if (claims) await this.spent.spend(String(claims.fam), Math.floor(Date.now() / 1000) + TTL.refresh);
     res.writeHead(200, { "cache-control": "no-store" });
     res.end();
   }

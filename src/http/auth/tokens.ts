@@ -53,29 +53,3 @@ export class TokenSealer {
 export function looksSealed(value: string): boolean {
   return value.split(".").length === 5;
 }
-
-/**
- * Ids that must be used at most once (authorization codes, rotated refresh tokens) or were revoked, kept until
- * they would expire anyway. In memory: with several replicas a code replayed at another replica within its
- * 60 s, or a revoked token presented to another replica, is only caught with a shared store (see README).
- */
-export class SpentIds {
-  private readonly ids = new Map<string, number>();
-
-  /** Marks `id` spent until `exp` (seconds); false when it already was. */
-  spend(id: string, exp: number): boolean {
-    this.sweep();
-    if (this.ids.has(id)) return false;
-    this.ids.set(id, exp);
-    return true;
-  }
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  private sweep(): void {
-    const now = Date.now() / 1000;
-    for (const [id, exp] of this.ids) if (exp < now) this.ids.delete(id);
-  }
-}

@@ -127,20 +127,23 @@ describe("renderedDuration", () => {
   it("sums the frame-snapped segments", () => {
     expect(renderedDuration(videoInfo, SEGMENTS)).toBeCloseTo((KEPT_FRAMES * DEN) / NUM, 9);
     expect(renderedDuration(videoInfo, null)).toBe(6.006);
-    // Overlapping and unsorted segments are merged; out-of-range parts are clamped.
+    // Segments play in record order, as the exports list them (a repeated span plays twice); out-of-range parts
+    // are clamped to the last whole frame.
     expect(renderedDuration(videoInfo, [{ start: 2, end: 3 }, { start: 1, end: 2.5 }, { start: 5.9, end: 99 }])).toBeCloseTo(
-      ((90 - 30 + 180 - 177) * DEN) / NUM, 9);
-    expect(renderedDuration(audioInfo, [{ start: 1, end: 1.5 }])).toBe(0.5);
+      ((90 - 60 + 75 - 30 + 180 - 177) * DEN) / NUM, 9);
+    // Audio-only media is cut on 25 fps frames: 1.01 s is frame 25, 1.53 s frame 38.
+    expect(renderedDuration(audioInfo, [{ start: 1.01, end: 1.53 }])).toBeCloseTo(0.52, 9);
   });
 
-  it("is always a whole number of frames, within the source, and never more than the segments cover", () => {
+  it("is always a whole number of frames, each segment within the source, and never more than the segments cover", () => {
     const seg = fc.tuple(fc.double({ min: -1, max: 7, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true })).map(([s, len]) => ({ start: s, end: s + len }));
     fc.assert(
       fc.property(fc.array(seg, { maxLength: 12 }), (segs) => {
         const d = renderedDuration(videoInfo, segs);
         const frames = (d * NUM) / DEN;
         expect(Math.abs(frames - Math.round(frames))).toBeLessThan(1e-6);
-        expect(Math.round(frames)).toBeLessThanOrEqual(180);
+        // Each segment keeps at most the source's 180 whole frames.
+        expect(Math.round(frames)).toBeLessThanOrEqual(180 * segs.length);
         // Snapping moves each boundary by at most half a frame.
         const covered = segs.reduce((n, s) => n + Math.max(0, Math.min(s.end, 6.006) - Math.max(s.start, 0)), 0);
         expect(d).toBeLessThanOrEqual(covered + segs.length / FPS + 1e-9);
@@ -212,13 +215,16 @@ describe("renderMedia", () => {
       onsets.forEach((t, i) => expect(Math.abs(t - (marks[i]! * DEN) / NUM)).toBeLessThan(SYNC_TOLERANCE));
     });
 
-    it(`${output} from an audio-only source, cut at sample precision`, async () => {
+    it(`${output} from an audio-only source, cut on 25 fps frames (whole samples)`, async () => {
       const outPath = path.join(dir, `cut-from-audio.${output}`);
-      const segs: Segment[] = [{ start: 0.5, end: 2 }, { start: 3, end: 4.25 }];
-      await renderMedia({ input: audioSrc, info: audioInfo, segments: segs, output, outPath });
+      // Off the grid, clear of the beeps: 0.61 s snaps to frame 15 (0.6 s), 1.97 to 49 (1.96 s), 3.09 to 77
+      // (3.08 s), 4.27 to 107 (4.28 s).
+      const asked: Segment[] = [{ start: 0.61, end: 1.97 }, { start: 3.09, end: 4.27 }];
+      const segs: Segment[] = asked.map((s) => ({ start: Math.round(s.start * 25) / 25, end: Math.round(s.end * 25) / 25 }));
+      await renderMedia({ input: audioSrc, info: audioInfo, segments: asked, output, outPath });
       const p = probe(outPath);
       expect(p.streams.map((s) => s.codec_name)).toEqual([codec]);
-      expect(Math.abs(Number(p.format.duration) - 2.75)).toBeLessThanOrEqual(tolerance);
+      expect(Math.abs(Number(p.format.duration) - (1.36 + 1.2))).toBeLessThanOrEqual(tolerance);
       // Beeps every 15 frames of 29.97 fps (0.5005 s) on the source timeline, mapped through the cut.
       const expectedOnsets: number[] = [];
       let offset = 0;

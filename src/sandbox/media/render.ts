@@ -1,11 +1,13 @@
 // Renders: flattens a source through the kept segments of a cut (or whole) into mp4, mov, m4a or mp3 with
 // ffmpeg. Everything happens in one filter graph (trim/atrim per segment, then concat), so each segment's audio
-// and video start together at every join; segment boundaries are snapped to whole video frames first, so that
-// the audio is cut at exactly the instant the video is and the output lasts exactly the kept frames.
+// and video start together at every join; segment boundaries are snapped to the cut's grid first (cut-grid.ts:
+// video frames, or 25 fps frames for audio-only media), the grid the exports and subtitles use, so that the audio
+// is cut at exactly the instant the video is and the output lasts exactly the kept frames.
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { ProcessAbortedError, ProcessTimeoutError, assetInput, ffmpegBinary, runProcess } from "./ffmpeg.js";
+import { cutGrid, snapCut } from "./cut-grid.js";
 import { mediaTimeoutMs } from "./probe.js";
 import type { MediaInfo, Segment } from "./types.js";
 
@@ -64,47 +66,22 @@ export function renderOutputProblem(info: MediaInfo, output: string): string | n
   return null;
 }
 
-/** The unit boundaries snap to: one video frame, else one audio sample, else a millisecond. */
-function timeGrid(info: MediaInfo): { num: number; den: number } {
-  if (info.has_video) {
-    if (info.frame_rate_num && info.frame_rate_den) return { num: info.frame_rate_num, den: info.frame_rate_den };
-    if (info.frame_rate) return { num: Math.round(info.frame_rate * 1000), den: 1000 };
-    return { num: 25, den: 1 };
-  }
-  return { num: info.sample_rate ?? 1000, den: 1 };
-}
-
 interface Span {
-  /** In grid units (frames for video). */
+  /** In frames of the cut's grid. */
   from: number;
   to: number;
 }
 
-/** Sorted, clamped, merged spans in whole grid units; empty spans dropped. */
-function snapSegments(info: MediaInfo, segments: Segment[]): Span[] {
-  const { num, den } = timeGrid(info);
-  const units = (t: number) => Math.round((t * num) / den);
-  // The last whole unit of the source: a frame that starts before the end exists.
-  const total = Math.floor((info.duration * num) / den + 1e-6);
-  const spans = segments
-    .filter((s) => Number.isFinite(s.start) && Number.isFinite(s.end))
-    .map((s) => ({ from: Math.max(0, units(s.start)), to: Math.min(total, units(s.end)) }))
-    .filter((s) => s.to > s.from)
-    .sort((a, b) => a.from - b.from);
-  const merged: Span[] = [];
-  for (const s of spans) {
-    const last = merged[merged.length - 1];
-    if (last && s.from <= last.to) last.to = Math.max(last.to, s.to);
-    else merged.push({ ...s });
-  }
-  return merged;
+/** The kept spans in record order, on the cut's grid: the very events the exports write (cut-grid.ts). */
+function cutSpans(info: MediaInfo, segments: Segment[]): Span[] {
+  return snapCut(segments, cutGrid(info), info.duration).map((f) => ({ from: f.srcIn, to: f.srcOut }));
 }
 
-/** The output's duration in seconds: the sum of the frame-snapped kept segments, or the source's. */
+/** The output's duration in seconds: the sum of the snapped kept segments, or the source's. */
 export function renderedDuration(info: MediaInfo, segments: Segment[] | null): number {
   if (segments === null) return info.duration;
-  const { num, den } = timeGrid(info);
-  return snapSegments(info, segments).reduce((sum, s) => sum + ((s.to - s.from) * den) / num, 0);
+  const { num, den } = cutGrid(info);
+  return cutSpans(info, segments).reduce((sum, s) => sum + ((s.to - s.from) * den) / num, 0);
 }
 
 const sec = (units: number, grid: { num: number; den: number }) => ((units * grid.den) / grid.num).toFixed(9);
@@ -125,7 +102,7 @@ function audioRefs(info: MediaInfo): string[] {
  * volume puts it back), and nothing the source carried is dropped.
  */
 function buildGraph(info: MediaInfo, spans: Span[] | null, video: boolean, audio: boolean): { graph: string; audioOutputs: number } {
-  const grid = timeGrid(info);
+  const grid = cutGrid(info);
   const parts: string[] = [];
   const vSrc = info.video_stream !== undefined ? `[0:${info.video_stream}]` : "[0:v:0]";
   let aSrc = audio ? audioRefs(info) : [];
@@ -175,7 +152,7 @@ function codecArgs(info: MediaInfo, output: RenderOutput, audioOutputs: number):
     case "mp4":
     case "mov": {
       // veryfast: a sandbox render should be quick; quality is not what it demonstrates.
-      const grid = timeGrid(info);
+      const grid = cutGrid(info);
       const args = ["-map", "[vout]", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"];
       // Constant frame rate at the source's exact rate: concat's timestamps are already on that grid, so no
       // frame is duplicated or dropped.
@@ -210,7 +187,7 @@ export async function renderMedia(opts: RenderOptions): Promise<void> {
 
   const video = VIDEO_OUTPUTS.has(output);
   const audio = info.has_audio;
-  const spans = opts.segments === null ? null : snapSegments(info, opts.segments);
+  const spans = opts.segments === null ? null : cutSpans(info, opts.segments);
   if (spans !== null && spans.length === 0) throw new RenderError("no_segments", "the cut keeps nothing of the source");
   const expected = renderedDuration(info, opts.segments);
 

@@ -8,6 +8,8 @@ import { TranscriptParseError, parseTranscript } from "../engine/transcript-pars
 import { body, readBody, type Router } from "../http.js";
 import { settlePending } from "../lifecycle.js";
 
+const SetHolds = z.object({ renders: z.boolean() });
+
 const SetCredits = z.object({ balance: z.number().int("must be an integer").min(0).max(1_000_000_000) });
 
 const AddFault = z
@@ -26,9 +28,10 @@ const AddFault = z
     after_bytes: z.number().int().min(0).optional(),
     after_handler: z.boolean().optional(),
     stall: z.boolean().optional(),
+    bytes_per_second: z.number().int().min(1).optional(),
   })
-  .refine((f) => f.status !== undefined || f.delay_ms !== undefined || f.drop === true || f.stall === true, {
-    message: "give status, delay_ms, drop or stall",
+  .refine((f) => f.status !== undefined || f.delay_ms !== undefined || f.drop === true || f.stall === true || f.bytes_per_second !== undefined, {
+    message: "give status, delay_ms, drop, stall or bytes_per_second",
     path: ["status"],
   })
   .refine((f) => !f.after_handler || f.status !== undefined, { message: "after_handler needs a status", path: ["after_handler"] })
@@ -55,6 +58,17 @@ export function registerControls(router: Router, app: App): void {
 
   router.add("DELETE", "/sandbox/faults", () => {
     app.faults.clear();
+    return { status: 204 };
+  });
+
+  router.add("POST", "/sandbox/holds", async (ctx) => {
+    const b = await body(ctx, SetHolds);
+    app.renderHold.set(b.renders);
+    return { status: 200, json: { renders: app.renderHold.held } };
+  });
+
+  router.add("DELETE", "/sandbox/holds", () => {
+    app.renderHold.set(false);
     return { status: 204 };
   });
 

@@ -6,6 +6,8 @@ import { ApiError, notFound } from "../errors.js";
 import { body, pageReply, pagination, query, type RequestContext, type Router } from "../http.js";
 import { deleteCut, startCut } from "../lifecycle.js";
 import { EXPORT_FORMATS, FRAME_BASED_FORMATS, exportSourceOf, isExportFormat, rateProblem, renderExport } from "../media/exports/index.js";
+import { cutGrid } from "../media/cut-grid.js";
+import type { FrameRate } from "../media/timecode.js";
 import type { MediaInfo, Segment } from "../media/types.js";
 import { cutView } from "../serialize.js";
 import type { AssetRow, CutRow } from "../store/db.js";
@@ -14,8 +16,6 @@ import { UUID } from "./assets.js";
 
 /** Seconds a client should wait before retrying while an asset or a subtitle is still being prepared. */
 export const RETRY_AFTER_SECONDS = 2;
-/** OTIO of audio-only media without a frame_rate: times are exact at any rate, so a conventional one. */
-const AUDIO_OTIO_RATE = 25;
 
 const CreateCut = z.object({
   asset_id: UUID,
@@ -126,12 +126,15 @@ export function registerCuts(router: Router, app: App): void {
     const info = JSON.parse(asset.info_json ?? "null") as MediaInfo | null;
     if (!info) throw new ApiError("internal_error", "The cut's asset has no media information.");
     const frameBased = (FRAME_BASED_FORMATS as readonly string[]).includes(q.format);
-    let frameRate: number;
-    if (info.media_type === "video" && info.frame_rate) frameRate = info.frame_rate;
+    // The cut's own grid, which its render and subtitles use too (cut-grid.ts). Audio-only media has no frames:
+    // a frame-based format takes the caller's frame_rate, and 25, the grid, keeps the joins exactly where the
+    // render and subtitles have them; OTIO without one is written on the grid.
+    let frameRate: FrameRate | number;
+    if (info.has_video) frameRate = cutGrid(info);
     else if (q.frame_rate !== undefined) frameRate = q.frame_rate;
     else if (frameBased) {
-      throw new ApiError("frame_rate_required", `The asset has no video frame rate, and ${q.format} counts frames: add &frame_rate= (for example 25, 29.97 or 30).`);
-    } else frameRate = AUDIO_OTIO_RATE;
+      throw new ApiError("frame_rate_required", `The asset has no video frame rate, and ${q.format} counts frames: add &frame_rate= (for example 25, 29.97 or 30; 25 matches its renders and subtitles exactly).`);
+    } else frameRate = cutGrid(info);
     const base = baseName(asset);
     const rateRefused = rateProblem(q.format, frameRate);
     if (rateRefused) throw new ApiError("unsupported_format", rateRefused);

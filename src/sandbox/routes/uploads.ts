@@ -42,11 +42,16 @@ export function createTus(app: App): Tus {
   };
 }
 
-/** Request fields the pipeline passes on when a fault asks to drop an upload after some body bytes. */
+/** Request fields the pipeline passes on when a fault shapes an upload PATCH. */
 export interface UploadFault {
-  afterBytes: number;
+  /** Only this many body bytes are stored: what arrived before a simulated drop or stall. */
+  afterBytes?: number;
+  /** Drop the connection after afterBytes. */
+  drop?: boolean;
   /** Keep the connection open without an answer (instead of dropping it) until the client goes away. */
   stall?: boolean;
+  /** Read the body no faster than this (a slow link). */
+  bytesPerSecond?: number;
 }
 
 const faultOf = new WeakMap<RequestContext, UploadFault>();
@@ -68,8 +73,9 @@ const BODY_CHUNK_BYTES = 1024 * 1024;
  * With a limit, the body is cut short after that many bytes: what the server had received when a simulated
  * connection drop struck.
  */
-function requestBody(req: AsyncIterable<Buffer>, limit = Number.POSITIVE_INFINITY): ReadableStream<Uint8Array> {
+function requestBody(req: AsyncIterable<Buffer>, limit = Number.POSITIVE_INFINITY, bytesPerSecond?: number): ReadableStream<Uint8Array> {
   const it = req[Symbol.asyncIterator]();
+  const began = Date.now();
   let sent = 0;
   let parts: Buffer[] = [];
   let pending = 0;
@@ -87,6 +93,13 @@ function requestBody(req: AsyncIterable<Buffer>, limit = Number.POSITIVE_INFINIT
         parts.push(chunk);
         pending += chunk.length;
         sent += chunk.length;
+        if (bytesPerSecond) {
+          // A slow link: each piece is stored as it comes, and the next read waits until the rate allows it.
+          flush(controller);
+          const due = began + (sent / bytesPerSecond) * 1000 - Date.now();
+          if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
+          return;
+        }
         if (pending >= BODY_CHUNK_BYTES) return flush(controller);
       }
       flush(controller);
@@ -116,7 +129,7 @@ async function forward(app: App, tus: Tus, ctx: RequestContext): Promise<Reply> 
   const fault = faultOf.get(ctx);
   const init: RequestInit & { duplex?: "half" } = { method: ctx.method, headers };
   if (ctx.method === "PATCH") {
-    init.body = requestBody(req, fault?.afterBytes);
+    init.body = requestBody(req, fault?.afterBytes, fault?.bytesPerSecond);
     init.duplex = "half";
   }
   const response = await tus.server.handleWeb(new Request(new URL(req.url ?? "/", app.baseUrl), init));
@@ -125,7 +138,7 @@ async function forward(app: App, tus: Tus, ctx: RequestContext): Promise<Reply> 
     if (!req.socket.destroyed) await new Promise((resolve) => req.socket.once("close", resolve));
     return { handled: true };
   }
-  if (fault) {
+  if (fault?.drop) {
     // The simulated drop: the bytes so far are stored, and the client never hears back.
     req.socket.destroy();
     return { handled: true };

@@ -1,6 +1,7 @@
 // What every edit-decision writer shares: the input shape, and one place that turns seconds into
 // the frame plan (exact rate, snapped segments, source timecode offset, drop-frame choice) so that
 // the four formats cannot disagree on timing.
+import { mediaFrameCount, snapCut } from "../cut-grid.js";
 import type { MediaInfo, Segment } from "../types.js";
 import {
   type FramedSegment,
@@ -8,7 +9,6 @@ import {
   framesPerDay,
   isDropFrameTimecode,
   secondsToFrames,
-  snapSegments,
   timecodeToFrames,
   toFrameRate,
 } from "../timecode.js";
@@ -62,8 +62,8 @@ export interface ExportInput {
   /** Kept spans on the source timeline, seconds, end exclusive, in record order. */
   segments: Segment[];
   source: ExportSource;
-  /** The fps to write: the source's own, or the user's `frame_rate` for audio-only media. */
-  frameRate: number;
+  /** The rate to write: the cut's grid (cut-grid.ts), or the user's `frame_rate` for audio-only media. */
+  frameRate: number | FrameRate;
   title: string;
 }
 
@@ -113,10 +113,11 @@ export interface ExportPlan {
 export const RECORD_START_TIMECODE = "01:00:00:00";
 
 export function planExport(input: ExportInput): ExportPlan {
-  const rate = toFrameRate(input.frameRate);
+  const rate = typeof input.frameRate === "number" ? toFrameRate(input.frameRate) : input.frameRate;
   const src = input.source;
-  const mediaFrames = Math.max(0, secondsToFrames(src.duration, rate));
-  const events = snapSegments(input.segments, rate, mediaFrames);
+  // The render's snapping (cut-grid.ts): on the cut's grid, events are the render's joins exactly.
+  const mediaFrames = mediaFrameCount(src.duration, rate);
+  const events = snapCut(input.segments, rate, src.duration);
   const tc = src.start_timecode ?? null;
   const dropFrame = rate.dropFrameCapable && isDropFrameTimecode(tc);
   let sourceStartFrames = 0;

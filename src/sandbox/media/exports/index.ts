@@ -5,7 +5,7 @@ import { renderEdl } from "./edl.js";
 import { renderFcpxml } from "./fcpxml.js";
 import { renderOtio } from "./otio.js";
 import { renderXmeml } from "./xmeml.js";
-import { toFrameRate } from "../timecode.js";
+import { type FrameRate, toFrameRate } from "../timecode.js";
 
 export type { ExportFile, ExportFormat, ExportInput, ExportSource } from "./common.js";
 export { parseExport } from "./parse.js";
@@ -38,9 +38,9 @@ export class UnsupportedRateError extends RangeError {
  * whole number of frames (timebase, with NTSC's ×1000/1001 as a flag): 12.5 or 29.83 fps have no timecode, and
  * an export at the nearest one would drift from the media. CMX 3600 frames are two digits, so EDL stops at 60.
  */
-export function rateProblem(format: ExportFormat, fps: number): string | null {
+export function rateProblem(format: ExportFormat, fps: number | FrameRate): string | null {
   if (format !== "edl" && format !== "xmeml") return null;
-  const rate = toFrameRate(fps);
+  const rate = typeof fps === "number" ? toFrameRate(fps) : fps;
   const shown = Number(rate.fps.toFixed(3));
   if (!rate.ntsc && rate.den !== 1) return `${shown} fps has no SMPTE timecode, so ${format} cannot carry it: export fcpxml or otio, which keep exact time.`;
   if (format === "edl" && rate.timebase > 60) return `CMX 3600 EDL timecode stops at 60 fps; this source is ${shown} fps: export xmeml, fcpxml or otio.`;

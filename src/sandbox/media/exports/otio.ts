@@ -1,6 +1,10 @@
 // OpenTimelineIO JSON writer (Timeline.1 / Stack.1 / Track.1 / Clip.2 / ExternalReference.1).
 // This is also the machine-readable form of a cut's segments for clients, so it follows the schema
 // OpenTimelineIO 0.18 writes, field for field, as in the checked reference example.
+// Audio: OTIO's core schema has no channels, so the layout is the one Resolve writes and reads itself: one audio
+// track per source audio stream (a stereo stream is one stereo track, two mono streams two mono tracks), each
+// clip naming the stream and channels it plays in `Resolve_OTIO.Channels`, and picture and sound of one event
+// sharing a `Link Group ID`. An importer that ignores the metadata still plays each stream once, on its own track.
 import { type ExportPlan, encodeFileName } from "./common.js";
 
 // OTIO stores times as doubles and writes them with a decimal point ("30.0"); JSON.stringify would
@@ -15,6 +19,10 @@ function unwrapDoubles(json: string): string {
   return json.replace(/"\uE000double:([^"]+)"/g, (_m, v: string) => (/^-?\d+$/.test(v) ? `${v}.0` : v));
 }
 
+// Resolve's names for a track's channel format; other counts are left to the importer, which reads the clip's
+// channel map.
+const AUDIO_TYPES: Record<number, string> = { 1: "Mono", 2: "Stereo" };
+
 export function renderOtio(plan: ExportPlan): string {
   // A private-use character in a name could imitate the tag; names never need one.
   const filename = plan.filename.replace(/\uE000/g, "");
@@ -27,10 +35,10 @@ export function renderOtio(plan: ExportPlan): string {
     duration: rt(duration),
   });
   const targetUrl = `file:///${encodeFileName(filename)}`;
-  const clip = (srcIn: number, srcOut: number) => ({
+  const clip = (srcIn: number, srcOut: number, metadata: Record<string, unknown>) => ({
     OTIO_SCHEMA: "Clip.2",
     name: filename,
-    metadata: {},
+    metadata,
     // Source ranges are in the media's own time, so they carry its start timecode, as does the
     // reference's available_range.
     source_range: range(plan.sourceStartFrames + srcIn, srcOut - srcIn),
@@ -49,21 +57,31 @@ export function renderOtio(plan: ExportPlan): string {
     },
     active_media_reference_key: "DEFAULT_MEDIA",
   });
-  const track = (name: string, kind: "Video" | "Audio") => ({
+  // A lone track has nothing to link to.
+  const linked = (plan.hasVideo ? 1 : 0) + (plan.hasAudio ? plan.audioStreams.length : 0) > 1;
+  const link = (event: number) => (linked ? { "Link Group ID": event + 1 } : {});
+  const track = (name: string, kind: "Video" | "Audio", trackMeta: Record<string, unknown>, clipMeta: (event: number) => Record<string, unknown>) => ({
     OTIO_SCHEMA: "Track.1",
     name,
     kind,
-    metadata: {},
+    metadata: trackMeta,
     source_range: null,
     effects: [],
     markers: [],
     enabled: true,
-    children: plan.events.map((ev) => clip(ev.srcIn, ev.srcOut)),
+    children: plan.events.map((ev, i) => clip(ev.srcIn, ev.srcOut, clipMeta(i))),
   });
-  const tracks = [
-    ...(plan.hasVideo ? [track("V1", "Video")] : []),
-    ...(plan.hasAudio ? [track("A1", "Audio")] : []),
-  ];
+  const video = plan.hasVideo ? [track("V1", "Video", {}, (i) => (linked ? { Resolve_OTIO: link(i) } : {}))] : [];
+  const audio = plan.hasAudio
+    ? plan.audioStreams.map((channels, stream) => {
+        const type = AUDIO_TYPES[channels];
+        const channelMap = Array.from({ length: channels }, (_, c) => ({ "Source Channel ID": c, "Source Track ID": stream }));
+        return track(`A${stream + 1}`, "Audio", type ? { Resolve_OTIO: { "Audio Type": type } } : {}, (i) => ({
+          Resolve_OTIO: { ...link(i), Channels: channelMap },
+        }));
+      })
+    : [];
+  const tracks = [...video, ...audio];
   const timeline = {
     OTIO_SCHEMA: "Timeline.1",
     name: plan.title.replace(/\uE000/g, ""),

@@ -1,7 +1,8 @@
 // Turns the recognised words of a source into caption cues on a cut's output timeline: the
 // subtitle Roughy generates for a completed cut, 1:1 with it. Pure: words and segments in, cues out.
-import { type FrameRate, frameRateFromRational, framesToSeconds, secondsToFrames, snapSegments, toFrameRate } from "../timecode.js";
-import type { MediaInfo, Segment, Word } from "../types.js";
+import { snapCut } from "../cut-grid.js";
+import { type FrameRate, framesToSeconds, snapSegments, toFrameRate } from "../timecode.js";
+import type { Segment, Word } from "../types.js";
 
 export interface CaptionWord {
   text: string;
@@ -41,36 +42,21 @@ export const CAPTION_RULES = {
 
 export interface CaptionOptions {
   /**
-   * The grid the cut is rendered on: whole video frames (exports and renders snap every boundary to them), or
-   * the audio's samples for audio-only media. With it, words land where the rendered output plays them
-   * instead of drifting by up to half a frame per join. A number is taken as frames per second.
+   * The cut's grid (cut-grid.ts: video frames, or 25 fps frames for audio-only media), on which renders and exports
+   * snap every boundary too. With it, words land where the rendered output plays them instead of drifting by up
+   * to half a frame per join. A number is taken as frames per second.
    */
   frameRate?: number | FrameRate | null;
-  /** The source's length, seconds: boundaries past its last frame are clamped, as the render does. */
+  /** The source's length, seconds: boundaries past its last whole frame are clamped, as the render does. */
   mediaDuration?: number;
-}
-
-/**
- * The grid a source's cut is played on: its exact video frame rate (as renders and exports cut), else its
- * audio sample rate (renders of audio-only media cut on samples). Null when the media says neither.
- */
-export function outputGrid(info: Pick<MediaInfo, "has_video" | "frame_rate" | "frame_rate_num" | "frame_rate_den" | "sample_rate">): FrameRate | null {
-  if (info.has_video) {
-    if (info.frame_rate_num && info.frame_rate_den) return frameRateFromRational(info.frame_rate_num, info.frame_rate_den);
-    return info.frame_rate ? toFrameRate(info.frame_rate) : null;
-  }
-  return info.sample_rate ? frameRateFromRational(Math.round(info.sample_rate), 1) : null;
 }
 
 /** The segments as the output timeline really has them: snapped to the grid when one is known. */
 export function outputSegments(segments: readonly Segment[], options: CaptionOptions = {}): Segment[] {
   if (!options.frameRate) return segments.filter((s) => s.end > s.start);
   const rate = typeof options.frameRate === "number" ? toFrameRate(options.frameRate) : options.frameRate;
-  const mediaFrames = options.mediaDuration === undefined ? undefined : secondsToFrames(options.mediaDuration, rate);
-  return snapSegments(segments, rate, mediaFrames).map((f) => ({
-    start: framesToSeconds(f.srcIn, rate),
-    end: framesToSeconds(f.srcOut, rate),
-  }));
+  const framed = options.mediaDuration === undefined ? snapSegments(segments, rate) : snapCut(segments, rate, options.mediaDuration);
+  return framed.map((f) => ({ start: framesToSeconds(f.srcIn, rate), end: framesToSeconds(f.srcOut, rate) }));
 }
 
 /**

@@ -2,7 +2,7 @@
 // timestamps, both written from the same caption cues (see captions.ts).
 import { type Caption, normaliseText, wordGap } from "./captions.js";
 
-export { buildCaptions, remapWords, layoutLines, outputGrid, outputSegments, joinWords, displayWidth, CAPTION_RULES } from "./captions.js";
+export { buildCaptions, remapWords, layoutLines, outputSegments, joinWords, displayWidth, CAPTION_RULES } from "./captions.js";
 export type { Caption, CaptionOptions, CaptionWord, RemappedWord } from "./captions.js";
 export { parseSrt, parseVtt } from "./parse.js";
 export type { SubtitleCue } from "./parse.js";
