@@ -280,4 +280,30 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("goes full screen where the host offers it, and the words box then grows instead of scrolling", async () => {
+    const log = newHostLog();
+    const modes: string[] = [];
+    const { page, view, bridge } = await openView({
+      context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log,
+      hostContext: { availableDisplayModes: ["inline", "fullscreen"] },
+    });
+    bridge.onrequestdisplaymode = async ({ mode }) => {
+      modes.push(mode);
+      bridge.setHostContext({ theme: "light", platform: "web", displayMode: mode, availableDisplayModes: ["inline", "fullscreen"], containerDimensions: { width: 720, maxHeight: 6000 } });
+      return { mode };
+    };
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 120_000 });
+    const box = (): Promise<{ client: number; scroll: number }> => view.locator(".words").evaluate((e) => ({ client: e.clientHeight, scroll: e.scrollHeight }));
+    const inline = await box();
+    expect(inline.scroll).toBeGreaterThan(inline.client);
+    await view.locator("#fullscreen").click();
+    await view.locator("#fullscreen", { hasText: "Exit full screen" }).waitFor();
+    expect(modes).toEqual(["fullscreen"]);
+    const full = await box();
+    expect(full.scroll).toBe(full.client);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  }, 180_000);
 });

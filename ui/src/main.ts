@@ -69,6 +69,7 @@ function status(message: string): void {
 
 function applyContext(ctx: McpUiHostContext | undefined): void {
   if (!ctx) return;
+  if (ctx.displayMode) document.documentElement.dataset.display = ctx.displayMode;
   if (ctx.theme) applyDocumentTheme(ctx.theme);
   if (ctx.styles?.variables) applyHostStyleVariables(ctx.styles.variables);
   if (ctx.styles?.css?.fonts) applyHostFonts(ctx.styles.css.fonts);
@@ -392,6 +393,25 @@ function drawActions(c: CutState): HTMLElement {
   return node;
 }
 
+/** Full screen for long cuts, where the host offers it; the words box then grows to the screen. */
+function fullscreenButton(): HTMLElement | null {
+  if (!app.getHostContext()?.availableDisplayModes?.includes("fullscreen")) return null;
+  const full = (): boolean => document.documentElement.dataset.display === "fullscreen";
+  const b = el("button", { type: "button", id: "fullscreen", "aria-pressed": String(full()) }, full() ? "Exit full screen" : "Full screen");
+  b.addEventListener("click", () => {
+    void app
+      .requestDisplayMode({ mode: full() ? "inline" : "fullscreen" })
+      .then(({ mode }) => {
+        document.documentElement.dataset.display = mode;
+        b.textContent = mode === "fullscreen" ? "Exit full screen" : "Full screen";
+        b.setAttribute("aria-pressed", String(mode === "fullscreen"));
+        announce(mode === "fullscreen" ? "Full screen." : "Inline.");
+      })
+      .catch(() => announce("The host kept the display mode."));
+  });
+  return b;
+}
+
 /** Announces a change once: the live region holds only the latest message, never the whole view. */
 function announce(message: string): void {
   const live = document.getElementById("live");
@@ -409,6 +429,7 @@ function draw(): void {
     el("h1", {}, "Rough cut"),
     el("span", { class: `badge ${c.state}` }, c.state),
     el("code", { class: "id", title: "cut id" }, c.id),
+    fullscreenButton(),
   );
   const parts: HTMLElement[] = [header];
   if (c.error) parts.push(el("p", { class: "error" }, c.error));
