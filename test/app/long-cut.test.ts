@@ -177,6 +177,18 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     // Each sentence is its own span: its first word opens a row.
     expect((await rows(view)).map((r) => r[0])).toEqual(plan.sentenceStarts.map((i) => plan.keptWords[i]));
 
+    // A span's source and record timecode in frames (25 fps: this generated audio carries no rate of its own;
+    // the record timeline starts at 01:00:00:00), from the OTIO's seconds.
+    const tc = (sec: number): string => {
+      const f = Math.round(sec * 25);
+      return [Math.floor(f / 90000), Math.floor(f / 1500) % 60, Math.floor(f / 25) % 60, f % 25].map((n) => String(n).padStart(2, "0")).join(":");
+    };
+    const at = 300;
+    const seg = otio.segments[at]!;
+    const rec = 3600 + otio.segments.slice(0, at).reduce((n, x) => n + x.end - x.start, 0);
+    await view.locator(`.words p[data-index="${at}"] .time`).click();
+    expect(await view.locator("#timecode").textContent()).toBe(`Source ${tc(seg.start)}–${tc(seg.end)}, record ${tc(rec)}–${tc(rec + seg.end - seg.start)} @ 25 fps`);
+
     // The whole script, though it came in pieces.
     expect((await view.locator("details.script p").textContent())?.length).toBe(plan.script.length);
     // Bounded: a few pages, each moving on (the old paging charged the script against every page: one word each).

@@ -4,7 +4,7 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, playableUrl, ticks, totals, wordsBySpan, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, gaps, playableUrl, recordStart, ticks, timecode, totals, wordsBySpan, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -20,6 +20,8 @@ type CutState = {
   count: number | null;
   kept: number | null;
   truncated: boolean;
+  /** The source's frame rate and timecode origin (segments.source_timecode); null when the media has none. */
+  timecode: { seconds: number; rate: number } | null;
   /** Script sentences the cut misses (create_cut/get's segments.coverage): n counts from 1. */
   missing: { n: number; text: string }[];
 };
@@ -157,9 +159,15 @@ function showDetail(index: number | null, select: boolean): void {
   }
   const s = cut.segments[index]!;
   const words = cut.words ? groupsOf(cut)[index]!.map((w) => w.text).join(" ") : null;
+  // Frames at the media's own rate and timecode; 25 fps from zero when the export names none.
+  const rate = cut.timecode?.rate ?? 25;
+  const origin = cut.timecode?.seconds ?? 0;
+  const rec = recordStart(cut.segments, index);
+  const tc = `Source ${timecode(origin + s.start, rate)}–${timecode(origin + s.end, rate)}, record ${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)} @ ${rate} fps`;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
     ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)})`,
+    el("span", { class: "tc", id: "timecode" }, tc),
     ...(words ? [el("span", { class: "quote" }, `“${words}”`)] : []),
   );
 }
@@ -490,6 +498,7 @@ function cutFromResult(result: CallToolResult): CutState | string {
     kept: num(seg?.kept_seconds),
     truncated: seg?.truncated === true,
     missing: missingFrom(seg?.coverage),
+    timecode: isObj(seg?.source_timecode) && num(seg.source_timecode.rate) && num(seg.source_timecode.seconds) !== null ? { seconds: seg.source_timecode.seconds as number, rate: seg.source_timecode.rate as number } : null,
   };
 }
 
@@ -550,6 +559,7 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     kept: num(first.kept_seconds),
     truncated: false,
     missing: cut!.missing,
+    timecode: cut!.timecode,
   };
   if (state === "completed") announce(`Cut loaded: ${segments.length} kept segments, ${words.length} words.`);
   draw();
