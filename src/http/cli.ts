@@ -68,6 +68,8 @@ export async function runHttpCli(values: HttpCliValues, env: NodeJS.ProcessEnv =
       port: 0,
       dataDir: env.ROUGHY_SANDBOX_DIR?.trim() || undefined,
       apiKey: env.ROUGHY_SANDBOX_API_KEY?.trim() || undefined,
+      // Remote callers hold no key: the transfer URL upload_media hands them must carry its own authorisation.
+      signedUploadUrls: true,
     });
     closeSandbox = () => sandbox.close();
     options.baseUrl = sandbox.baseUrl;

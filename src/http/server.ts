@@ -18,6 +18,7 @@ import { TOOL_LIST } from "../tools/index.js";
 import { BodyStalled, BodyTooLarge, HTTP_LIMITS, SERVER_OPTIONS, applyServerLimits, readBody } from "./limits.js";
 import { AuthorizationServer } from "./auth/authorization-server.js";
 import { TokenSealer } from "./auth/tokens.js";
+import { JobSealer } from "../jobs/sealed-job.js";
 import { RedisSpentIds, StoreUnavailable, connectRedis, type RedisConnection } from "./store.js";
 import { RateLimits, clientIp, opaqueKey, type Limit, type LimitName } from "./rate-limits.js";
 import { bearerKey, defaultAllowedHosts, defaultAllowedOrigins, hostAllowed, originAllowed } from "./guard.js";
@@ -107,6 +108,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   let allowedOrigins: string[] = [];
   let oauth: AuthorizationServer | null = null;
   const oauthSecret = options.oauth === false ? null : (options.oauth?.secret ?? TokenSealer.generateSecret());
+  // Remote cut_to_script jobs live in their sealed ids: under the same secret, any replica answers for any job.
+  const jobSealer = new JobSealer(oauthSecret ?? TokenSealer.generateSecret());
   // Connected before listening: a store that cannot be reached stops the start rather than every sign-in.
   const redis: RedisConnection | null = options.redisUrl ? await connectRedis(options.redisUrl, logger) : null;
   const limits = new RateLimits(options.rateLimits, redis);
@@ -204,7 +207,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       // against local services. Callers who bring the sandbox's key may still register webhooks.
       const anonymous = ctx.authInfo?.clientId === ANONYMOUS_CLIENT;
       const tools = anonymous ? (options.serverOptions?.tools ?? TOOL_LIST).filter((t) => t.name !== "create_webhook") : options.serverOptions?.tools;
-      return createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files } }).factory(ctx);
+      const jobs = { sealer: jobSealer, owner: jobSealer.ownerOf(ctx.authInfo?.token ?? "") };
+      return createServer({ ...options.serverOptions, ...(tools ? { tools } : {}), logger, remote: { backend, files, jobs } }).factory(ctx);
     },
     { onerror: (error) => logger(`http: ${error.message}`) },
   );
@@ -267,13 +271,21 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     throw error;
   });
   const port = (httpServer.address() as AddressInfo).port;
-  allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : defaultAllowedHosts(host, port);
+  // The public URL's host is the name clients use behind a proxy: allowed by default, like the loopback names,
+  // on any port (a proxy forwards the name without the port it listened on).
+  const publicHost = options.oauth && options.oauth.publicUrl ? new URL(options.oauth.publicUrl).hostname : null;
+  allowedHosts =
+    options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : [...defaultAllowedHosts(host, port), ...(publicHost ? [publicHost] : [])];
   allowedOrigins = options.allowedOrigins && options.allowedOrigins.length > 0 ? options.allowedOrigins : defaultAllowedOrigins(allowedHosts);
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   if (oauthSecret) {
-    const publicUrl = options.oauth ? options.oauth.publicUrl : undefined;
+    const issuer = (options.oauth ? options.oauth.publicUrl : undefined) ?? `http://${urlHost}:${port}`;
+    // The consent page is served from the public origin and its form posts back to it: a browser sends that
+    // Origin, which must pass even when it is not one of the defaults (https, a proxy's port).
+    const own = new URL(issuer).origin;
+    if (!allowedOrigins.includes(own)) allowedOrigins = [...allowedOrigins, own];
     oauth = new AuthorizationServer({
-      issuer: publicUrl ?? `http://${urlHost}:${port}`,
+      issuer,
       mcpPath: MCP_PATH,
       secret: oauthSecret,
       baseUrl: options.baseUrl,

@@ -6,7 +6,7 @@
 
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { Asset, Cut, Render, RoughyClient } from "../client/index.js";
+import type { Asset, Cut, Render, RenderOutput, RoughyClient } from "../client/index.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 import { follow } from "../progress/follow.js";
 import { phaseScale } from "../progress/sink.js";
@@ -16,6 +16,7 @@ import { createCutWhenCuttable, fetchCutFile, summarizeOtio, type SegmentSummary
 import { downloadRenderTo, freeName, saveUnderFreeName } from "../operations/save-file.js";
 import { JobStepError, type JobContext } from "./manager.js";
 import { linkExport, rememberMediaPath } from "../exports/link-media.js";
+import { uploadsFor } from "../operations/upload.js";
 
 export type { SegmentSummary };
 
@@ -73,10 +74,13 @@ export type CutJobDetail = {
   cut_state: string | null;
   cut_created: boolean | null;
   segments: SegmentSummary | null;
-  exports: { format: CutJobExport; path: string; bytes: number }[];
+  /** Remote jobs: `path` is the roughy:// resource, and `text` the file itself when small. */
+  exports: { format: CutJobExport; path: string; bytes: number; text?: string | null }[];
   render_id: string | null;
   render_state: string | null;
   render_path: string | null;
+  /** Remote jobs: the finished render's signed download URL (no key needed). */
+  render_url: string | null;
   render_bytes: number | null;
   notes: string[];
 };
@@ -96,6 +100,7 @@ export function emptyDetail(): CutJobDetail {
     render_id: null,
     render_state: null,
     render_path: null,
+    render_url: null,
     render_bytes: null,
     notes: [],
   };
@@ -160,27 +165,34 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
       const readPath = input.sourceReadPath ?? sourcePath;
       const stat = await fs.stat(readPath);
       const total = stat.size;
+      // The same background transfer as upload_media's (src/operations/upload.ts), followed to its end here.
+      const uploads = uploadsFor(client);
+      const source = { readPath, identity: sourcePath, size: total, mtimeMs: stat.mtimeMs, filename: path.basename(sourcePath) };
+      const onBytes = (sent: number, bytesTotal: number) => {
+        const t = bytesTotal || total;
+        uploadSink.report(`Uploading ${formatBytes(sent)} of ${formatBytes(t)} (${Math.floor((sent / Math.max(1, t)) * 100)}%)`, sent, t);
+        record({ upload: { bytes_sent: sent, bytes_total: t, resumed: ctx.detail().upload?.resumed ?? false, bytes_skipped: ctx.detail().upload?.bytes_skipped ?? 0 } });
+      };
       const upload = await step(
         "upload",
         (code) =>
           code === "payload_too_large"
             ? "The file is too large for the API: trim it first."
             : "Call cut_to_script again with the same file: the upload resumes where it stopped.",
-        () =>
-          client.uploads.uploadFile({
-            path: readPath,
-            identity: sourcePath,
-            projectId: projectId as string,
-            filename: path.basename(sourcePath),
-            ...(input.language ? { language: input.language } : {}),
-            signal,
-            onAssetCreated: (created: Asset) => record({ asset_id: created.id, asset_state: created.state }),
-            onProgress: (sent: number, bytesTotal: number) => {
-              const t = bytesTotal || total;
-              uploadSink.report(`Uploading ${formatBytes(sent)} of ${formatBytes(t)} (${Math.floor((sent / Math.max(1, t)) * 100)}%)`, sent, t);
-              record({ upload: { bytes_sent: sent, bytes_total: t, resumed: ctx.detail().upload?.resumed ?? false, bytes_skipped: ctx.detail().upload?.bytes_skipped ?? 0 } });
-            },
-          }),
+        async () => {
+          const started = await uploads.start(source, { projectId: projectId as string, ...(input.language ? { language: input.language } : {}) }, signal);
+          record({ asset_id: started.assetId, asset_state: "pending_upload" });
+          let ended;
+          try {
+            ended = await uploads.follow(started.assetId, { signal, timeoutMs: Infinity, sink: { report: (_m, sent, t) => sent !== undefined && onBytes(sent, t ?? total) } });
+          } catch (error) {
+            // A canceled job stops its transfer; the bytes sent stay on the service, and a rerun resumes them.
+            if (signal.aborted) await uploads.stop(started.assetId);
+            throw error;
+          }
+          if (!ended || !ended.asset) throw ended?.error ?? new Error(`the upload of asset ${started.assetId} ended without its asset`);
+          return { asset: ended.asset, resumed: ended.resumed, bytesSkipped: ended.bytesSkipped ?? 0 };
+        },
         signal,
       );
       asset = upload.asset;
@@ -206,160 +218,222 @@ export async function runCutToScript(client: RoughyClient, input: CutJobInput, c
       }
     }
 
-    // 2. Wait until the asset is cuttable (prepared and paid).
-    record({}, "prepare");
-    const prepared = await follow(client, "asset", asset.id, { signal, sink: scale.phase("prepare") });
-    asset = prepared.resource;
-    record({ asset_state: asset.state });
-    if (asset.state === "pending_payment") {
-      throw new JobStepError(
-        "prepare",
-        "asset_payment_required",
-        `Asset ${asset.id} is prepared but the credit balance does not cover its charge.`,
-        `Top up credits (check with get_credits), then call cut_to_script with asset_id=${asset.id}.`,
-      );
-    }
-    if (asset.state === "failed") {
-      throw new JobStepError(
-        "prepare",
-        asset.error_code ?? "asset_failed",
-        asset.error_message ?? `Asset ${asset.id} failed to prepare.`,
-        "Check that the file is a playable video or audio file, then upload it again.",
-      );
-    }
-
-    // 3. The cut. POST /v1/cuts is idempotent on (asset, script): a rerun reuses a finished cut for free.
-    abortIfNeeded(signal);
-    record({}, "cut");
-    const cutSink = scale.phase("cut");
-    cutSink.report(input.script ? "Starting the cut to your script" : "Starting a scriptless cut");
-    const created = await step(
-      "cut",
-      (code) =>
-        code === "asset_processing"
-          ? `The asset is still preparing: call cut_to_script again with asset_id=${asset.id} in a minute.`
-          : code === "asset_payment_required"
-            ? `Top up credits, then call cut_to_script with asset_id=${asset.id}.`
-            : `Retry with cut_to_script asset_id=${asset.id}.`,
-      () => createCutWhenCuttable(client, asset.id, input.script ?? null, { signal }),
-      signal,
-    );
-    let cut: Cut = created.cut;
-    record({ cut_id: cut.id, cut_state: cut.state, cut_created: created.created });
-    if (cut.state !== "completed") {
-      cleanup = async () => {
-        // The user canceled before the cut finished: do not leave an unfinished cut behind.
-        await client.cuts.delete(cut.id).catch(() => {});
-        note(`Deleted the unfinished cut ${cut.id}.`);
-      };
-    }
-    const followed = await follow(client, "cut", cut.id, { signal, sink: cutSink });
-    cut = followed.resource;
-    cleanup = undefined;
-    record({ cut_state: cut.state });
-    if (cut.state === "completed") input.onCutCompleted?.(cut.id);
-    if (cut.state === "failed") {
-      throw new JobStepError(
-        "cut",
-        cut.error_code ?? "cut_failed",
-        cut.error_message ?? `Cut ${cut.id} failed.`,
-        `Call cut_to_script again with asset_id=${asset.id} to start a fresh attempt${input.script ? ", or try without a script" : ""}.`,
-      );
-    }
-
-    // 4. Exports, saved as files. The OTIO export is also the segment list, so it is read even when not asked for.
-    record({}, "exports");
-    const exportSink = scale.phase("exports");
-    const isAudio = asset.media_type === "audio";
-    const frameRate = input.frameRate ?? (isAudio ? AUDIO_FRAME_RATE : undefined);
-    const wanted = [...new Set(input.exports)];
-    const otio = await step(
-      "exports",
-      () => `Fetch it with export_cut cut_id=${cut.id} format=otio.`,
-      () => fetchCutFile(client, cut.id, "otio", { signal }),
-      signal,
-    );
-    record({ segments: summarizeOtio(otio.content, asset.duration_seconds ?? null) });
-    if (isAudio && !input.frameRate && wanted.some((f) => f === "edl" || f === "xmeml" || f === "fcpxml")) {
-      note(`The source is audio only: frame-based exports use ${AUDIO_FRAME_RATE} fps (pass frame_rate to change).`);
-    }
-    const saved: CutJobDetail["exports"] = [];
-    for (const [i, format] of wanted.entries()) {
-      abortIfNeeded(signal);
-      exportSink.report(`Saving the ${format} export`, i, wanted.length);
-      const file =
-        format === "otio"
-          ? otio
-          : await step(
-              "exports",
-              () => `Fetch it later with export_cut cut_id=${cut.id} format=${format}.`,
-              () => fetchCutFile(client, cut.id, format, { signal, ...(frameRate ? { frameRate } : {}) }),
-              signal,
-            );
-      let content = file.content;
-      if (format !== "srt" && format !== "vtt") {
-        // Saved next to the source, so it points at the source; an asset uploaded elsewhere gets the note.
-        const linked = await linkExport({ format, body: content, assetId: asset.id, mediaPath: input.sourcePath });
-        content = linked.body;
-        if (!linked.media.linked && linked.media.note && format !== "edl") note(`${format}: ${linked.media.note}`);
+    // 2..5: the steps that follow, each over the operations, in order.
+    const run: Run = { client, input, ctx, signal, scale, record, note, asset, cut: null, render: null, cleanup: undefined };
+    try {
+      for (const next of STEPS_AFTER_UPLOAD) {
+        abortIfNeeded(signal);
+        if (!(await next(run))) return;
       }
-      const target = await saveUnderFreeName(input.files, input.outputDir, input.baseName, `rough-cut.${EXPORT_EXTENSIONS[format]}`, content, "output_dir");
-      saved.push({ format, path: target, bytes: Buffer.byteLength(content) });
-      record({ exports: [...saved] });
+    } finally {
+      cleanup = run.cleanup;
     }
-    exportSink.report(wanted.length ? `Saved ${wanted.length} export file(s)` : "No exports asked for", 1, 1);
-
-    // 5. Render and download.
-    if (input.output === "none") return;
-    abortIfNeeded(signal);
-    record({}, "render");
-    const renderSink = scale.phase("render");
-    const output = input.output;
-    let render: Render = await step(
-      "render",
-      () => `Start it by hand with create_render asset_id=${asset.id} cut_id=${cut.id} output=${output}.`,
-      () => client.renders.create({ asset_id: asset.id, cut_id: cut.id, output }, { signal }),
-      signal,
-    );
-    record({ render_id: render.id, render_state: render.state });
-    const renderId = render.id;
-    cleanup = async () => {
-      // Canceled mid-render: stop the render on the service too (it may already be terminal: ignore 409).
-      await client.renders.cancel(renderId).catch(() => {});
-      note(`Canceled the render ${renderId}.`);
-    };
-    const rendered = await follow(client, "render", render.id, { signal, sink: renderSink });
-    render = rendered.resource;
-    cleanup = undefined;
-    record({ render_state: render.state });
-    if (render.state !== "completed") {
-      throw new JobStepError(
-        "render",
-        render.error_code ?? (render.state === "canceled" ? "render_canceled" : "render_failed"),
-        render.error_message ?? `Render ${render.id} ended ${render.state}.`,
-        `Start a new render with create_render asset_id=${asset.id} cut_id=${cut.id} output=${output}.`,
-      );
-    }
-
-    record({}, "download");
-    const downloadSink = scale.phase("download");
-    const target = await freeName(input.files, input.outputDir, input.baseName, `rough-cut.${output}`, "output_dir");
-    const { bytes } = await step(
-      "download",
-      () => `Download it with download_render render_id=${render.id} (the signed URL is refreshed on each read).`,
-      () =>
-        downloadRenderTo(client, input.files, render, target, {
-          overwrite: false,
-          signal,
-          onProgress: (received, totalBytes) => downloadSink.report(`Downloading ${formatBytes(received)}`, received, totalBytes || undefined),
-        }),
-      signal,
-    );
-    record({ render_path: target, render_bytes: bytes });
   } catch (error) {
     if (signal.aborted && cleanup) await cleanup();
     throw error;
   }
+}
+
+type Phase = keyof typeof WEIGHTS_WITH_UPLOAD;
+
+/** What the steps after the upload share: the job's context, and what each step made for the next. */
+type Run = {
+  client: RoughyClient;
+  input: CutJobInput;
+  ctx: JobContext<CutJobDetail>;
+  signal: AbortSignal;
+  scale: ReturnType<typeof phaseScale<Phase>>;
+  record: (detail: Partial<CutJobDetail>, stepName?: string) => void;
+  note: (text: string) => void;
+  asset: Asset;
+  cut: Cut | null;
+  render: Render | null;
+  /** Undoes what the running step half-made on the service, if the job is canceled now. */
+  cleanup: (() => Promise<void>) | undefined;
+};
+
+/** A step answers whether the job goes on (false: it is done early, e.g. no render asked for). */
+type Step = (run: Run) => Promise<boolean>;
+
+const STEPS_AFTER_UPLOAD: readonly Step[] = [prepareStep, cutStep, exportsStep, renderStep, downloadStep];
+
+/** Why a prepared asset cannot be cut, as the job's failure (null when it can): shared with the remote job. */
+export function notCuttable(asset: Asset): JobStepError | null {
+  if (asset.state === "pending_payment") {
+    return new JobStepError(
+      "prepare",
+      "asset_payment_required",
+      `Asset ${asset.id} is prepared but the credit balance does not cover its charge.`,
+      `Top up credits (check with get_credits), then call cut_to_script with asset_id=${asset.id}.`,
+    );
+  }
+  if (asset.state === "failed") {
+    return new JobStepError(
+      "prepare",
+      asset.error_code ?? "asset_failed",
+      asset.error_message ?? `Asset ${asset.id} failed to prepare.`,
+      "Check that the file is a playable video or audio file, then upload it again.",
+    );
+  }
+  return null;
+}
+
+/** A failed cut as the job's failure: shared with the remote job. */
+export function cutFailure(cut: Cut, withScript: boolean): JobStepError {
+  return new JobStepError(
+    "cut",
+    cut.error_code ?? "cut_failed",
+    cut.error_message ?? `Cut ${cut.id} failed.`,
+    `Call cut_to_script again with asset_id=${cut.asset_id} to start a fresh attempt${withScript ? ", or try without a script" : ""}.`,
+  );
+}
+
+/** 2. Wait until the asset is cuttable (prepared and paid). */
+async function prepareStep(run: Run): Promise<boolean> {
+  run.record({}, "prepare");
+  run.asset = (await follow(run.client, "asset", run.asset.id, { signal: run.signal, sink: run.scale.phase("prepare") })).resource;
+  run.record({ asset_state: run.asset.state });
+  const refusal = notCuttable(run.asset);
+  if (refusal) throw refusal;
+  return true;
+}
+
+/** 3. The cut. POST /v1/cuts is idempotent on (asset, script): a rerun reuses a finished cut for free. */
+async function cutStep(run: Run): Promise<boolean> {
+  const { client, input, signal, asset } = run;
+  run.record({}, "cut");
+  const cutSink = run.scale.phase("cut");
+  cutSink.report(input.script ? "Starting the cut to your script" : "Starting a scriptless cut");
+  const created = await step(
+    "cut",
+    (code) =>
+      code === "asset_processing"
+        ? `The asset is still preparing: call cut_to_script again with asset_id=${asset.id} in a minute.`
+        : code === "asset_payment_required"
+          ? `Top up credits, then call cut_to_script with asset_id=${asset.id}.`
+          : `Retry with cut_to_script asset_id=${asset.id}.`,
+    () => createCutWhenCuttable(client, asset.id, input.script ?? null, { signal }),
+    signal,
+  );
+  const made = created.cut;
+  run.record({ cut_id: made.id, cut_state: made.state, cut_created: created.created });
+  if (made.state !== "completed") {
+    run.cleanup = async () => {
+      // The user canceled before the cut finished: do not leave an unfinished cut behind.
+      await client.cuts.delete(made.id).catch(() => {});
+      run.note(`Deleted the unfinished cut ${made.id}.`);
+    };
+  }
+  const cut = (await follow(client, "cut", made.id, { signal, sink: cutSink })).resource;
+  run.cleanup = undefined;
+  run.cut = cut;
+  run.record({ cut_state: cut.state });
+  if (cut.state === "completed") input.onCutCompleted?.(cut.id);
+  if (cut.state === "failed") throw cutFailure(cut, Boolean(input.script));
+  return true;
+}
+
+/** 4. Exports, saved as files. The OTIO export is also the segment list, so it is read even when not asked for. */
+async function exportsStep(run: Run): Promise<boolean> {
+  const { client, input, signal, asset } = run;
+  const cut = run.cut as Cut;
+  run.record({}, "exports");
+  const exportSink = run.scale.phase("exports");
+  const isAudio = asset.media_type === "audio";
+  const frameRate = input.frameRate ?? (isAudio ? AUDIO_FRAME_RATE : undefined);
+  const wanted = [...new Set(input.exports)];
+  const otio = await step(
+    "exports",
+    () => `Fetch it with export_cut cut_id=${cut.id} format=otio.`,
+    () => fetchCutFile(client, cut.id, "otio", { signal }),
+    signal,
+  );
+  run.record({ segments: summarizeOtio(otio.content, asset.duration_seconds ?? null) });
+  if (isAudio && !input.frameRate && wanted.some((f) => f === "edl" || f === "xmeml" || f === "fcpxml")) {
+    run.note(`The source is audio only: frame-based exports use ${AUDIO_FRAME_RATE} fps (pass frame_rate to change).`);
+  }
+  const saved: CutJobDetail["exports"] = [];
+  for (const [i, format] of wanted.entries()) {
+    abortIfNeeded(signal);
+    exportSink.report(`Saving the ${format} export`, i, wanted.length);
+    const file =
+      format === "otio"
+        ? otio
+        : await step(
+            "exports",
+            () => `Fetch it later with export_cut cut_id=${cut.id} format=${format}.`,
+            () => fetchCutFile(client, cut.id, format, { signal, ...(frameRate ? { frameRate } : {}) }),
+            signal,
+          );
+    let content = file.content;
+    if (format !== "srt" && format !== "vtt") {
+      // Saved next to the source, so it points at the source; an asset uploaded elsewhere gets the note.
+      const linked = await linkExport({ format, body: content, assetId: asset.id, mediaPath: input.sourcePath });
+      content = linked.body;
+      if (!linked.media.linked && linked.media.note && format !== "edl") run.note(`${format}: ${linked.media.note}`);
+    }
+    const target = await saveUnderFreeName(input.files, input.outputDir, input.baseName, `rough-cut.${EXPORT_EXTENSIONS[format]}`, content, "output_dir");
+    saved.push({ format, path: target, bytes: Buffer.byteLength(content) });
+    run.record({ exports: [...saved] });
+  }
+  exportSink.report(wanted.length ? `Saved ${wanted.length} export file(s)` : "No exports asked for", 1, 1);
+  return run.input.output !== "none";
+}
+
+/** 5a. The render, followed to its end; a cancel meanwhile cancels it on the service too. */
+async function renderStep(run: Run): Promise<boolean> {
+  const { client, signal, asset } = run;
+  const cut = run.cut as Cut;
+  const output = run.input.output as RenderOutput;
+  run.record({}, "render");
+  const renderSink = run.scale.phase("render");
+  const started: Render = await step(
+    "render",
+    () => `Start it by hand with create_render asset_id=${asset.id} cut_id=${cut.id} output=${output}.`,
+    () => client.renders.create({ asset_id: asset.id, cut_id: cut.id, output }, { signal }),
+    signal,
+  );
+  run.record({ render_id: started.id, render_state: started.state });
+  run.cleanup = async () => {
+    // Canceled mid-render: stop the render on the service too (it may already be terminal: ignore 409).
+    await client.renders.cancel(started.id).catch(() => {});
+    run.note(`Canceled the render ${started.id}.`);
+  };
+  const render = (await follow(client, "render", started.id, { signal, sink: renderSink })).resource;
+  run.cleanup = undefined;
+  run.render = render;
+  run.record({ render_state: render.state });
+  if (render.state !== "completed") {
+    throw new JobStepError(
+      "render",
+      render.error_code ?? (render.state === "canceled" ? "render_canceled" : "render_failed"),
+      render.error_message ?? `Render ${render.id} ended ${render.state}.`,
+      `Start a new render with create_render asset_id=${asset.id} cut_id=${cut.id} output=${output}.`,
+    );
+  }
+  return true;
+}
+
+/** 5b. The render's file, beside the exports under a free name. */
+async function downloadStep(run: Run): Promise<boolean> {
+  const { input, signal } = run;
+  const render = run.render as Render;
+  run.record({}, "download");
+  const downloadSink = run.scale.phase("download");
+  const target = await freeName(input.files, input.outputDir, input.baseName, `rough-cut.${render.output}`, "output_dir");
+  const { bytes } = await step(
+    "download",
+    () => `Download it with download_render render_id=${render.id} (the signed URL is refreshed on each read).`,
+    () =>
+      downloadRenderTo(run.client, input.files, render, target, {
+        overwrite: false,
+        signal,
+        onProgress: (received, totalBytes) => downloadSink.report(`Downloading ${formatBytes(received)}`, received, totalBytes || undefined),
+      }),
+    signal,
+  );
+  run.record({ render_path: target, render_bytes: bytes });
+  return true;
 }
 
 export function formatBytes(n: number): string {

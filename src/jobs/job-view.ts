@@ -32,10 +32,11 @@ export const jobOutput = z.object({
       first: z.array(segment),
     })
     .nullable(),
-  exports: z.array(z.object({ format: z.string(), path: z.string(), bytes: z.number() })),
+  exports: z.array(z.object({ format: z.string(), path: z.string(), bytes: z.number(), text: z.string().nullable().optional() })),
   render_id: z.string().nullable(),
   render_state: z.string().nullable(),
   render_path: z.string().nullable(),
+  render_url: z.string().nullable(),
   render_bytes: z.number().nullable(),
   notes: z.array(z.string()),
   created_at: z.string(),
@@ -63,6 +64,7 @@ export function jobToOutput(job: JobSnapshot<CutJobDetail>): JobOutput {
     render_id: d.render_id,
     render_state: d.render_state,
     render_path: d.render_path,
+    render_url: d.render_url,
     render_bytes: d.render_bytes,
     notes: d.notes,
     created_at: job.created_at,
@@ -87,6 +89,9 @@ export function jobNextStep(job: JobSnapshot<CutJobDetail>): string {
     case "running":
       return `call roughy_wait with kind=job, id=${job.id}.`;
     case "completed":
+      if (d.render_url || d.exports.some((e) => e.text !== undefined)) {
+        return `save the inline exports (read larger ones by their roughy:// uri) and download render_url${d.render_url ? " (the curl line above)" : ""}, or call create_cut with asset_id=${d.asset_id} and a different script.`;
+      }
       return `open the files in an editor, or call create_cut with asset_id=${d.asset_id} and a different script to try another cut.`;
     case "failed":
       return job.error?.next_step ?? "retry";
@@ -107,7 +112,9 @@ export function jobSummary(job: JobSnapshot<CutJobDetail>): string {
         ? `The cut keeps ${seg.count} segment(s), ${seg.kept_seconds.toFixed(1)} s${seg.source_seconds ? ` of ${seg.source_seconds.toFixed(1)} s` : ""}.`
         : "The cut is done.";
       const files = [...d.exports.map((e) => e.path), ...(d.render_path ? [d.render_path] : [])];
-      const saved = files.length ? ` Saved: ${files.join(", ")}.` : "";
+      // A remote job saves nothing: its exports are resources (inline in the data when small).
+      const remote = d.render_url !== null || d.exports.some((e) => e.text !== undefined);
+      const saved = files.length ? ` ${remote ? "Exports" : "Saved"}: ${files.join(", ")}.` : "";
       const notes = d.notes.length ? ` ${d.notes.join(" ")}` : "";
       return `Job ${job.id} completed${ids(d)}. ${cut}${saved}${notes} ${next}`;
     }
@@ -125,4 +132,9 @@ export function jobSummary(job: JobSnapshot<CutJobDetail>): string {
       return `Job ${job.id} was canceled at ${job.step}${ids(d)}.${notes}${resume} ${next}`;
     }
   }
+}
+
+/** A remote job's inline exports as text blocks after the summary: some hosts pass the model only the text. */
+export function jobContent(job: JobSnapshot<CutJobDetail>): { type: "text"; text: string }[] {
+  return job.detail.exports.filter((e) => typeof e.text === "string").map((e) => ({ type: "text" as const, text: `${e.format} (${e.path}):\n${e.text}` }));
 }

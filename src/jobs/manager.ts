@@ -149,6 +149,11 @@ export class JobManager {
     return snapshot;
   }
 
+  /** The server-side log for a failure the agent cannot fix, for work that runs outside start() (remote jobs). */
+  logInternal(message: string, error: unknown): void {
+    this.options.logInternal?.(message, error);
+  }
+
   get<D = unknown>(id: string): JobSnapshot<D> | undefined {
     return this.jobs.get(id)?.snapshot as JobSnapshot<D> | undefined;
   }

@@ -61,7 +61,7 @@ export function fetchCutFile(
   client: RoughyClient,
   cutId: string,
   format: CutFileFormat,
-  options: { signal?: AbortSignal; frameRate?: number } = {},
+  options: { signal?: AbortSignal; frameRate?: number; deadline?: number } = {},
 ): Promise<ExportFile> {
   const { signal } = options;
   if (!isSubtitleFormat(format)) return client.cuts.export(cutId, format, { signal, ...(options.frameRate ? { frameRate: options.frameRate } : {}) });
@@ -71,6 +71,7 @@ export function fetchCutFile(
     minSeconds: 0.5,
     maxSeconds: 10,
     defaultSeconds: 1,
+    ...(options.deadline ? { deadline: options.deadline } : {}),
   });
 }
 

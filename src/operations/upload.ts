@@ -57,6 +57,8 @@ class Transfer {
   readonly listeners = new Set<ProgressSink>();
   /** Settles when the transfer ends, whatever the outcome (it never rejects). */
   ended!: Promise<void>;
+  /** Resolves once the asset is known; rejects when the transfer failed before that. */
+  assetKnown!: Promise<void>;
 
   constructor(source: UploadSource) {
     this.status = {
@@ -91,10 +93,10 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
 }
 
-/** Resolves after ms, or at once on abort (never rejects: the caller looks at the signal). */
+/** Resolves after ms (never, for Infinity), when the transfer ends, or at once on abort (never rejects). */
 function pause(ms: number, signal: AbortSignal | undefined, ended: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(done, Math.max(0, ms));
+    const timer = Number.isFinite(ms) ? setTimeout(done, Math.max(0, ms)) : undefined;
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);
@@ -123,6 +125,7 @@ export class UploadOperations {
     const running = this.byFile.get(fileKey);
     if (running) {
       await source.close?.();
+      await running.assetKnown;
       return running.status;
     }
     // The client's own default store, read at the first upload (ROUGHY_UPLOAD_STORE may be set late).
@@ -136,6 +139,9 @@ export class UploadOperations {
       known = resolve;
       failedEarly = reject;
     });
+    t.assetKnown = assetKnown;
+    // A caller that joined and the starter both see an early failure; neither leaves it unhandled.
+    assetKnown.catch(() => {});
     const learn = (assetId: string) => {
       if (t.status.assetId) return;
       t.status.assetId = assetId;

@@ -34,12 +34,16 @@ export interface App {
   keepAliveMs: number;
   /** How long signed download URLs live, seconds. */
   downloadTtlSeconds: number;
+  /** How long signed transfer URLs live, seconds; null: transfer URLs take the bearer key only. */
+  uploadUrlTtlSeconds: number | null;
   logger: Logger;
   bus: EventBus;
   jobs: JobQueue;
   faults: Faults;
   /** Holds processing renders unfinished until released (a sandbox control, for tests). */
   renderHold: Hold;
+  /** The same for cuts. */
+  cutHold: Hold;
   webhooks: WebhookDelivery;
   sseStreams: Set<ServerResponse>;
   closing: boolean;

@@ -48,9 +48,9 @@ export class Faults {
 }
 
 /**
- * A gate renders wait at once they are processing (POST /sandbox/holds {renders: true}): a test gets a render
- * that is certainly unfinished, whatever the machine's speed, and lets it go on (DELETE /sandbox/holds).
- * A cancel, a delete or a shutdown aborts the wait like any other render work.
+ * A gate renders (or cuts) wait at once they are processing (POST /sandbox/holds {renders: true}): a test gets
+ * one that is certainly unfinished, whatever the machine's speed, and lets it go on (DELETE /sandbox/holds).
+ * A cancel, a delete or a shutdown aborts the wait like any other work of the job.
  */
 export class Hold {
   private on = false;

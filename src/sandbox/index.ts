@@ -27,6 +27,9 @@ import { Store, nowIso } from "./store/db.js";
 import { WebhookDelivery, buildWebhookEvent } from "./webhook-delivery.js";
 
 
+/** How long a signed transfer URL may start requests: one sitting's upload, resumes included. */
+const UPLOAD_URL_TTL_SECONDS = 60 * 60;
+
 /** The longest one request may take to arrive (an upload PATCH included). */
 export const SANDBOX_REQUEST_TIMEOUT_MS = 60 * 60_000;
 export type { Logger } from "./app.js";
@@ -47,6 +50,11 @@ export interface SandboxOptions {
   concurrency?: number;
   /** Webhook retry schedule, for tests (defaults per webhook-delivery.ts). */
   webhookRetry?: { maxAttempts?: number; baseDelayMs?: number; timeoutMs?: number };
+  /**
+   * Hand out transfer URLs that carry their own authorisation (README "Signed upload URLs"): for the
+   * `--http --sandbox` demo, whose remote callers hold no key. Default off: the contract's bearer-only URL.
+   */
+  signedUploadUrls?: boolean;
 }
 
 export interface Sandbox {
@@ -110,9 +118,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     baseUrl: "",
     keepAliveMs: opts.keepAliveMs ?? 15_000,
     downloadTtlSeconds: 15 * 60,
+    uploadUrlTtlSeconds: opts.signedUploadUrls ? UPLOAD_URL_TTL_SECONDS : null,
     logger,
     faults: new Faults(),
     renderHold: new Hold(),
+    cutHold: new Hold(),
     sseStreams: new Set(),
     closing: false,
   } as Omit<App, "bus" | "jobs" | "webhooks"> as App;

@@ -141,6 +141,7 @@ async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<voi
   if (!asset?.info_json) return;
   app.store.updateCut(cutId, { state: "processing", started_at: nowIso() });
   publishCut(app, cutId);
+  await app.cutHold.pass(signal);
   let plan: { segments: Segment[]; words: Word[]; warnings?: Array<{ code: string; message: string }> };
   try {
     plan = await computeCut({

@@ -9,9 +9,14 @@ export function projectView(p: ProjectRow) {
   return { id: p.id, name: p.name, description: p.description, created_at: p.created_at };
 }
 
-/** The TUS transfer URL of an asset (absolute). */
+/**
+ * The TUS transfer URL of an asset (absolute). Signed when the sandbox is told to (the keyless demo): the
+ * signature covers this one asset's path and expires, so the URL lets its holder send this file and nothing else.
+ */
 export function uploadUrl(app: App, assetId: string): string {
-  return `${app.baseUrl}/v1/uploads/${assetId}`;
+  const path = `/v1/uploads/${assetId}`;
+  if (app.uploadUrlTtlSeconds === null) return `${app.baseUrl}${path}`;
+  return app.baseUrl + signPath(path, app.signingSecret, new Date(Date.now() + app.uploadUrlTtlSeconds * 1000));
 }
 
 export function signedUrl(app: App, path: string): { url: string; expiresAt: string } {

@@ -6,6 +6,7 @@ import type { App } from "./app.js";
 import { ApiError, codeForStatus } from "./errors.js";
 import { type RequestContext, type Router, sendError, sendReply } from "./http.js";
 import { setUploadFault } from "./routes/uploads.js";
+import { verifySignedPath } from "./signing.js";
 
 function digest(s: string): Buffer {
   return createHash("sha256").update(s).digest();
@@ -23,6 +24,18 @@ function isPublic(method: string, pathname: string): boolean {
   if (pathname === "/health" || pathname === "/health/ready") return true;
   if (method === "OPTIONS" && (pathname === "/v1/uploads" || pathname.startsWith("/v1/uploads/"))) return true;
   return pathname.startsWith("/downloads/");
+}
+
+/**
+ * A HEAD or PATCH on a signed transfer URL (only handed out with signedUploadUrls): the signature is the
+ * credential, for that asset's bytes only. Ending the upload (DELETE) removes the asset and still needs the key.
+ */
+function signedTransfer(app: App, method: string, url: URL, rawUrl: string): boolean {
+  if (app.uploadUrlTtlSeconds === null || (method !== "HEAD" && method !== "PATCH") || !/^\/v1\/uploads\/[^/]+$/.test(url.pathname)) return false;
+  if (!url.searchParams.has("signature")) return false;
+  const check = verifySignedPath(rawUrl, app.signingSecret);
+  if (check === "expired") throw new ApiError("gone", "This upload link has expired: read the asset again (GET /v1/assets/{id}) for a fresh upload_url.");
+  return check === "ok";
 }
 
 export function newRequestId(): string {
@@ -67,7 +80,7 @@ export function createHandler(app: App, router: Router) {
           });
         }
       }
-      if (!isPublic(method, url.pathname) && !keyMatches(req.headers.authorization, app.apiKey)) {
+      if (!isPublic(method, url.pathname) && !keyMatches(req.headers.authorization, app.apiKey) && !signedTransfer(app, method, url, req.url ?? "")) {
         throw new ApiError("unauthenticated", "Missing or invalid API key: send Authorization: Bearer <your sk_ key>.", {
           headers: { "WWW-Authenticate": 'Bearer realm="roughy"' },
         });

@@ -13,8 +13,11 @@ import { createFileAccess, parseAllowedDirsEnv, type FileAccess, type RootsAnswe
 import { redactingLogger } from "../secrets.js";
 import { JobManager } from "../jobs/manager.js";
 import { JobTaskStore } from "../jobs/task-store.js";
+import type { RemoteJobs } from "../jobs/sealed-job.js";
 import { backendConfigFromEnv, createBackend, type Backend, type BackendConfig } from "./backend.js";
 import { registerTools } from "./register-tools.js";
+import { uploadsFor } from "../operations/upload.js";
+import type { RoughyClient } from "../client/index.js";
 import { processBudget, SpendPolicy } from "../tools/spend-budget.js";
 import { trackClientInterest, type ClientInterest } from "./client-interest.js";
 import { registerResources } from "../resources/register-resources.js";
@@ -43,7 +46,7 @@ export type CreateServerOptions = {
    * Remote HTTP mode (src/http): the caller's own backend (their key), file access that refuses (their files
    * are on another machine), and no elicitation (a stateless server never receives the answer).
    */
-  remote?: { backend: Backend; files: FileAccess };
+  remote?: { backend: Backend; files: FileAccess; jobs?: RemoteJobs };
   /** Toolsets to expose (--toolsets); default: ROUGHY_TOOLSETS, else all. An unknown name throws. */
   toolsets?: string | readonly string[];
   /** Only tools with readOnlyHint, and refuse the rest (--read-only); default: ROUGHY_READ_ONLY. */
@@ -75,7 +78,7 @@ function instructions(mode: Backend["mode"], remoteCaller: boolean, limitedTo: r
     backend,
     // With --toolsets / --read-only the flow above is partly unavailable: say what is there.
     ...(limitedTo ? [`This server is limited (--toolsets / --read-only) to: ${limitedTo.join(", ")}.`] : []),
-    ...(remoteCaller ? ["This server runs remotely: it cannot read or write your files. upload_media returns a command that uploads the file from your machine; exports come back inline."] : []),
+    ...(remoteCaller ? ["This server runs remotely: it cannot read or write your files. upload_media returns a command that uploads the file from your machine; exports come back inline. cut_to_script then takes the asset_id and answers exports inline (or as roughy:// resources) and the render as a download URL; continue it with roughy_wait kind=job."] : []),
   ].join("\n");
 }
 
@@ -125,6 +128,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
   const configuredDirs = options.allowDirs && options.allowDirs.length > 0 ? options.allowDirs : parseAllowedDirsEnv(env.ROUGHY_ALLOWED_DIRS);
   const appResource = cutTimelineResource();
   const closers = new Set<() => void>();
+  /** The backend's client once a tool has used it: its background uploads end when the server closes. */
+  let toolClient: RoughyClient | undefined;
   // One for every instance: ajv loads on the first elicitation answer to check, not at start-up or per request.
   const jsonSchemaValidator = new LazyJsonSchemaValidator();
 
@@ -188,7 +193,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
     registerTools(mcp, allTools, {
       makeContext(extra, parts): ToolContext {
         const ctx: ToolContext = {
-          client: () => backend.client(),
+          client: () => backend.client().then((client) => (toolClient = client)),
           signal: parts.signal,
           progress: parts.progress,
           progressToken: parts.progressToken,
@@ -198,7 +203,7 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
           mode: backend.mode,
           cutCompleted,
           // A budget is the operator's for this process: never shared with remote callers.
-          ...(options.remote ? { remoteCaller: true } : { budget }),
+          ...(options.remote ? { remoteCaller: true, ...(options.remote.jobs ? { remoteJobs: options.remote.jobs } : {}) } : { budget }),
         };
         // Form elicitation: declared as `form`, or as an empty object (the pre-2025-11-25 meaning).
         const elicitation = mcp.getClientCapabilities()?.elicitation;
@@ -247,6 +252,8 @@ export function createServer(options: CreateServerOptions = {}): RoughyServer {
       closing = (async () => {
         for (const stop of closers) stop();
         await jobs.closeAll().catch(() => {});
+        // Background uploads stop with the server; each stays resumable from the service's offset.
+        if (toolClient) await uploadsFor(toolClient).close();
         await Promise.all([...instances].map((mcp) => mcp.close().catch(() => {})));
         await backend.close().catch((error: unknown) => logger(`closing the sandbox failed: ${String(error)}`));
       })();

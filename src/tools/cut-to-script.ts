@@ -21,8 +21,10 @@ import {
   type CutJobExport,
   type CutJobOutput,
 } from "../jobs/cut-to-script.js";
-import { jobOutput, jobNextStep, jobSummary, jobToOutput } from "../jobs/job-view.js";
+import { jobContent, jobOutput, jobNextStep, jobSummary, jobToOutput } from "../jobs/job-view.js";
 import type { JobSnapshot } from "../jobs/manager.js";
+import { MAX_SEALED_JOB_ID, type RemoteJobs, type SealedJobState } from "../jobs/sealed-job.js";
+import { advanceRemoteJob, cancelRemoteJob } from "../jobs/remote-cut-to-script.js";
 
 const DEFAULT_WAIT_SECONDS = 45;
 const MAX_SCRIPT_CHARS = 100_000;
@@ -47,31 +49,31 @@ async function resolveOutputDir(ctx: ToolContext, outputDir: string | undefined,
 }
 
 function toAnswer(job: JobSnapshot<CutJobDetail>, timedOut: boolean) {
-  return { data: { ...jobToOutput(job), timed_out: timedOut, next_step: jobNextStep(job) }, summary: jobSummary(job) };
+  return { data: { ...jobToOutput(job), timed_out: timedOut, next_step: jobNextStep(job) }, summary: jobSummary(job), content: jobContent(job) };
 }
 
 const inputSchema = {
   file_path: z.string().min(1).optional().describe("local media file (or asset_id)"),
   asset_id: assetId.optional(),
   project_id: projectId.optional(),
-  project_name: z.string().min(1).max(200).optional().describe("project to use or create (default: the file name)"),
-  script: z.string().max(MAX_SCRIPT_CHARS).optional().describe("the intended message; omit for a scriptless cut"),
+  project_name: z.string().min(1).max(200).optional().describe("project to use or create (default: file name)"),
+  script: z.string().max(MAX_SCRIPT_CHARS).optional().describe("intended message; omit for a scriptless cut"),
   script_path: z.string().min(1).optional().describe("a text file with the script"),
-  exports: z.array(z.enum(ALL_EXPORT_FORMATS)).max(6).optional().describe("files to save (default xmeml, srt): edl, xmeml, fcpxml, otio, srt, vtt"),
+  exports: z.array(z.enum(ALL_EXPORT_FORMATS)).max(6).optional().describe("default xmeml, srt: edl, xmeml, fcpxml, otio, srt, vtt"),
   render: z.enum([...RENDER_OUTPUTS, "none"]).optional().describe("mp4, mov, m4a, mp3 or none (default mp4)"),
-  output_dir: z.string().min(1).optional().describe("folder for the files (default: the source's)"),
+  output_dir: z.string().min(1).optional().describe("folder for files (default: source's)"),
   frame_rate: z.number().positive().max(120).optional().describe("fps for audio-only media (default 25)"),
   language: z.string().min(2).max(16).optional().describe("spoken language, e.g. en"),
   confirm_cost: z.boolean().optional().describe("true = the user agreed to the cost"),
   wait_seconds: z.number().min(0).max(MAX_WAIT_SECONDS).optional().describe(`seconds to wait (default ${DEFAULT_WAIT_SECONDS})`),
-  cancel_job_id: z.string().min(1).max(100).optional().describe("stop this job instead"),
+  cancel_job_id: z.string().min(1).max(MAX_SEALED_JOB_ID).optional().describe("stop this job instead"),
 };
 
 export const cutToScript = defineTool({
   name: "cut_to_script",
   title: "Cut a file to a script",
   description:
-    "One background job: uploads file_path (or takes asset_id), cuts it to the script, saves exports and a render next to the source. Costs 1 credit per source minute (confirmed first). Then roughy_wait kind=job.",
+    "One background job: uploads file_path (or takes asset_id), cuts it to the script, saves exports and a render beside the source. 1 credit per source minute, confirmed first. Then roughy_wait kind=job.",
   inputSchema,
   outputSchema: { ...jobOutput.shape, timed_out: z.boolean(), next_step: z.string() },
   toolsets: ["jobs"],
@@ -79,6 +81,7 @@ export const cutToScript = defineTool({
   // things (a cancel removes only the unfinished cut or render this job started).
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   async handler(args, ctx) {
+    if (ctx.remoteJobs) return remoteCutToScript(args, ctx, ctx.remoteJobs);
     const jobs = jobManagerFor(ctx.jobs);
 
     if (args.cancel_job_id) {
@@ -111,6 +114,42 @@ export const cutToScript = defineTool({
 });
 
 type CutToScriptArgs = z.output<z.ZodObject<typeof inputSchema>>;
+
+/**
+ * Remote HTTP mode: no job can outlive the request, so the call carries the job as far as wait_seconds allows
+ * and answers an id that holds it; roughy_wait kind=job continues from there (jobs/remote-cut-to-script.ts).
+ */
+async function remoteCutToScript(args: CutToScriptArgs, ctx: ToolContext, remote: RemoteJobs) {
+  const client = await ctx.client();
+  if (args.cancel_job_id) {
+    const state = await remote.sealer.open(args.cancel_job_id, remote.owner);
+    return toAnswer(await cancelRemoteJob(client, remote, state, ctx.signal), false);
+  }
+  const local = args.file_path ? "file_path" : args.script_path ? "script_path" : args.output_dir ? "output_dir" : null;
+  if (local) {
+    throw new ToolError(
+      `${local}: this roughy-mcp server runs remotely and cannot read or write files on your machine. Upload with upload_media (path, size_bytes, duration_seconds) and run its upload_command, then call cut_to_script with asset_id and the script as text: exports come back inline or as roughy:// resources, the render as a download URL.`,
+    );
+  }
+  if (!args.asset_id) throw new ToolError("asset_id: give the asset to cut (from upload_media or roughy_list kind=assets).");
+  // The asset must exist and be this key's: a wrong id is refused before a job id is made for it.
+  await client.assets.get(args.asset_id, { signal: ctx.signal });
+  const state: SealedJobState = {
+    asset_id: args.asset_id,
+    cut_id: null,
+    render_id: null,
+    step: "prepare",
+    exports: [...new Set(args.exports ?? DEFAULT_EXPORTS)],
+    output: args.render ?? DEFAULT_OUTPUT,
+    frame_rate: args.frame_rate ?? null,
+    script: args.script?.trim() ? args.script : null,
+    created_at: new Date().toISOString(),
+  };
+  const deadline = Date.now() + (args.wait_seconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+  const jobs = jobManagerFor(ctx.jobs);
+  const job = await advanceRemoteJob(client, remote, state, { signal: ctx.signal, sink: ctx.progress, deadline }, (m, e) => jobs.logInternal(m, e));
+  return toAnswer(job, job.status === "running");
+}
 
 /** Everything up to the job's start: argument checks, the cost (confirmed), the output folder. */
 async function startJob(args: CutToScriptArgs, ctx: ToolContext): Promise<JobSnapshot<CutJobDetail>> {

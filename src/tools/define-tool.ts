@@ -8,6 +8,7 @@ import type { RoughyClient } from "../client/index.js";
 import type { ProgressSink } from "../progress/sink.js";
 import type { FileAccess } from "../files/allowed-dirs.js";
 import type { JobManager, JobSnapshot } from "../jobs/manager.js";
+import type { RemoteJobs } from "../jobs/sealed-job.js";
 import { TOOLSETS, type Toolset } from "../vocabulary/kinds.js";
 import type { SpendPolicy } from "./spend-budget.js";
 
@@ -45,6 +46,8 @@ export interface ToolContext {
   mode: BackendMode;
   /** Remote HTTP mode: the caller is on another machine, so a local path names nothing this server can read. */
   remoteCaller?: boolean;
+  /** Remote HTTP mode: seals cut_to_script jobs into their ids, bound to the caller's key (no job lives here). */
+  remoteJobs?: RemoteJobs;
   /** A cut reached completed in this call: its exports join resources/list (list_changed, once per cut). */
   cutCompleted?: (cutId: string) => void;
   /** The operator's spending budget (ROUGHY_SPEND_BUDGET) and this session's declined spends. */

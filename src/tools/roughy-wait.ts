@@ -3,14 +3,16 @@
 // fails for a timeout, and answers the state plus what to call next.
 
 import { z } from "zod";
-import { defineTool } from "./define-tool.js";
+import { defineTool, type ToolContext } from "./define-tool.js";
 import { ToolError } from "../vocabulary/errors.js";
 import { MAX_WAIT_SECONDS } from "./shared-params.js";
 import { follow, describeState, type Followable, type FollowKind } from "../progress/follow.js";
 import { isTerminal, nextStep as kindNextStep } from "../vocabulary/kinds.js";
 import { jobManagerFor } from "../jobs/index.js";
-import { jobNextStep, jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
+import { jobContent, jobNextStep, jobOutput, jobSummary, jobToOutput } from "../jobs/job-view.js";
 import type { CutJobDetail } from "../jobs/cut-to-script.js";
+import { MAX_SEALED_JOB_ID, isSealedJobId } from "../jobs/sealed-job.js";
+import { advanceRemoteJob } from "../jobs/remote-cut-to-script.js";
 import { describeSending, uploadsFor, type UploadStatus } from "../operations/upload.js";
 import { describeError } from "../operations/describe-error.js";
 import { sendingNextStep } from "./upload-media.js";
@@ -57,6 +59,17 @@ export function nextStep(kind: FollowKind, r: Resource, timedOut: boolean): stri
   return kindNextStep(kind, r);
 }
 
+/** A remote server's job, carried forward until `deadline` (its id holds it: any replica can answer). */
+async function continueRemoteJob(id: string, ctx: ToolContext, deadline: number) {
+  if (!ctx.remoteJobs) {
+    throw new ToolError(`Job ${id.slice(0, 16)}... was started by a remote (HTTP) roughy-mcp server: continue it there, or use the asset_id, cut_id or render_id it reported with kind=asset|cut|render.`);
+  }
+  const state = await ctx.remoteJobs.sealer.open(id, ctx.remoteJobs.owner);
+  const jobs = jobManagerFor(ctx.jobs);
+  const job = await advanceRemoteJob(await ctx.client(), ctx.remoteJobs, state, { signal: ctx.signal, sink: ctx.progress, deadline }, (m, e) => jobs.logInternal(m, e));
+  return { job, timedOut: job.status === "running" };
+}
+
 /**
  * An asset whose bytes this server has not finished sending: still going (wait again), or stopped by a failure
  * or a cancel, told with the describer's message and the call that resumes it.
@@ -85,7 +98,7 @@ export const roughyWait = defineTool({
     "Waits up to 50 s for a Roughy asset, cut, render or cut_to_script job to finish, with progress; answers state and next step. Free.",
   inputSchema: {
     kind: z.enum(["asset", "cut", "render", "job"]).describe("asset, cut, render or job"),
-    id: z.string().min(1).max(100).describe("its id"),
+    id: z.string().min(1).max(MAX_SEALED_JOB_ID).describe("its id"),
     wait_seconds: z
       .number()
       .min(0)
@@ -116,7 +129,9 @@ export const roughyWait = defineTool({
 
     if (args.kind === "job") {
       const jobs = jobManagerFor(ctx.jobs);
-      const waited = await jobs.wait<CutJobDetail>(args.id, { signal: ctx.signal, timeoutMs, sink: ctx.progress });
+      const waited = isSealedJobId(args.id)
+        ? await continueRemoteJob(args.id, ctx, Date.now() + timeoutMs)
+        : await jobs.wait<CutJobDetail>(args.id, { signal: ctx.signal, timeoutMs, sink: ctx.progress });
       if (!waited) {
         throw new ToolError(
           `No job with id "${args.id}" on this server (jobs live until the server restarts). Start one with cut_to_script, or use the asset/cut/render ids it reported with kind=asset|cut|render.`,
@@ -136,6 +151,7 @@ export const roughyWait = defineTool({
           next_step: jobNextStep(job),
         },
         summary,
+        content: jobContent(job),
       };
     }
 
@@ -154,7 +170,10 @@ export const roughyWait = defineTool({
     const result = await follow(client, kind, args.id, { signal: ctx.signal, sink: ctx.progress, timeoutMs: Math.max(0, timeoutMs - (Date.now() - started)) });
     const r = result.resource as Resource;
     if (kind === "cut" && r.state === "completed") ctx.cutCompleted?.(r.id);
-    const step = nextStep(kind, r, result.timedOut);
+    // Bytes no transfer of this server is sending will not arrive by waiting (a restart, another process
+    // died): the upload resumes by calling upload_media again. A remote caller's own command may still run.
+    const orphanUpload = kind === "asset" && r.state === "pending_upload" && !upload && !ctx.remoteCaller;
+    const step = orphanUpload ? kindNextStep("asset", r) : nextStep(kind, r, result.timedOut);
     const done = isTerminal(kind, r.state);
     const waitedFor = result.timedOut ? ` after ${args.wait_seconds ?? DEFAULT_WAIT_SECONDS} s` : "";
     return {

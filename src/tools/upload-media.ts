@@ -32,10 +32,12 @@ function shellQuote(value: string): string {
 /**
  * The command that moves the bytes from the caller's machine (remote HTTP mode). It asks the transfer URL
  * for its offset first (HEAD) and sends only the rest, so the same line starts an upload or resumes one.
- * The key stays in the caller's environment ($ROUGHY_API_KEY): it is never part of an answer.
+ * Against Roughy the key stays in the caller's environment ($ROUGHY_API_KEY): it is never part of an answer.
+ * The --http --sandbox demo hands out signed transfer URLs (scoped to the asset, expiring): the URL is the
+ * credential, and its callers, who hold no key, run the command as it is.
  */
-export function tusUploadCommand(localPath: string, uploadUrl: string): string {
-  const auth = `-H "Authorization: Bearer $ROUGHY_API_KEY" -H 'Tus-Resumable: 1.0.0'`;
+export function tusUploadCommand(localPath: string, uploadUrl: string, options: { signedUrl?: boolean } = {}): string {
+  const auth = `${options.signedUrl ? "" : `-H "Authorization: Bearer $ROUGHY_API_KEY" `}-H 'Tus-Resumable: 1.0.0'`;
   const offset = `o=$(curl -fsSI ${auth} "$u" | tr -d '\\r' | awk -F': *' 'tolower($1)=="upload-offset"{print $2}')`;
   const send = `tail -c +$((o+1)) "$f" | curl -fsS -X PATCH ${auth} -H 'Content-Type: application/offset+octet-stream' -H "Upload-Offset: $o" -T - "$u"`;
   // No offset (a wrong key, an expired URL): stop rather than send the whole file at a wrong offset.
@@ -182,7 +184,8 @@ async function remoteUpload(args: UploadArgs, ctx: ToolContext) {
   );
   const uploadUrl = asset.upload_url;
   if (!uploadUrl) throw new Error("the API created an asset without an upload_url");
-  const command = tusUploadCommand(args.path, uploadUrl);
+  const signedUrl = ctx.mode === "sandbox";
+  const command = tusUploadCommand(args.path, uploadUrl, { signedUrl });
   const view = viewAsset(asset);
   return {
     data: {
@@ -199,7 +202,7 @@ async function remoteUpload(args: UploadArgs, ctx: ToolContext) {
     },
     summary:
       `Created asset ${asset.id} for ${filename} (${mb(args.size_bytes)}); this server is remote, so the bytes go from your machine. ` +
-      `Run in a shell where ROUGHY_API_KEY is set (run it again to resume after an interruption):\n${command}\n` +
+      `Run ${signedUrl ? "it as is (the URL is this asset's upload credential, valid for an hour)" : "it in a shell where ROUGHY_API_KEY is set"} (run it again to resume after an interruption):\n${command}\n` +
       `Or use any TUS 1.0 client with the transfer URL ${uploadUrl}. Next: roughy_wait kind=asset id=${asset.id} until it is ready, then create_cut.`,
   };
 }

@@ -33,6 +33,18 @@ describe("parseRoughyUri", () => {
       parseRoughyUri(uri);
     } catch (e) {
       expect((e as ProtocolError).code).toBe(-32602);
+      // The 2026-07-28 spec: a missing resource's error names the URI in data.uri.
+      expect((e as ProtocolError).data).toEqual({ uri });
+    }
+  });
+
+  it("leaves a huge URI out of the error's data", () => {
+    const uri = `roughy://cuts/${"x".repeat(5000)}`;
+    expect(() => parseRoughyUri(uri)).toThrow(ProtocolError);
+    try {
+      parseRoughyUri(uri);
+    } catch (e) {
+      expect((e as ProtocolError).data).toBeUndefined();
     }
   });
 });

@@ -42,8 +42,11 @@ export function quoteUri(uri: string): string {
   return uri.length > 200 ? `${JSON.stringify(uri.slice(0, 120))}… (${uri.length} characters)` : JSON.stringify(uri);
 }
 
+/** Longest URI echoed back as the error's `data.uri` (the 2026-07-28 spec asks for it; a huge one is left out). */
+const MAX_ECHOED_URI = 2048;
+
 function invalid(uri: string, why: string): ProtocolError {
-  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource URI ${quoteUri(uri)}: ${why}.`);
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown resource URI ${quoteUri(uri)}: ${why}.`, uri.length <= MAX_ECHOED_URI ? { uri } : undefined);
 }
 
 export function exportUri(cutId: string, format: ResourceExportFormat): string {

@@ -58,7 +58,7 @@ beforeAll(async () => {
   const content = read.contents[0] as { text?: string; mimeType?: string };
   html = content.text ?? "";
   await mkdir(ARTIFACTS, { recursive: true });
-}, 120_000);
+});
 
 afterAll(async () => {
   await context?.close().catch(() => {});
@@ -156,7 +156,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     hostServer = await serveHost(html);
     profile = await mkdtemp(path.join(tmpdir(), "roughy-mcp-chromium-"));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 760, height: 900 } });
-  }, 60_000);
+  });
 
   it("handshakes, draws every kept span to scale with the right totals, and lists the kept words", async () => {
     await openHost(720, "light");
@@ -223,7 +223,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     bridge.setHostContext({ theme: "dark", containerDimensions: { width: 520, maxHeight: 6000 } });
     await page.evaluate(`document.getElementById("view").width = "520"`);
     await view.locator("#render-status").waitFor();
-    await view.locator("#player-note").waitFor({ timeout: 60_000 });
+    await view.locator("#player-note").waitFor({ timeout: 0 });
     expect(appCalls.filter((n) => n === "create_render").length - renders).toBe(1);
     // The selects and the export answer outlived the redraws too.
     expect(await view.locator("#render-output").inputValue()).toBe("m4a");
@@ -233,7 +233,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.locator("#player-note").textContent()).toContain("not over https");
     expect(await view.locator("#player").count()).toBe(0);
     expect(appCalls).toContain("create_render");
-  }, 90_000);
+  });
 
   it("is one tab stop for the bar, with arrow keys, buttons in time order and a status region outside the view", async () => {
     const spans = view.locator(".bar .span");

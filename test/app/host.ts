@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import type { BrowserContext, Frame, Page } from "playwright-core";
 import { AppBridge } from "@modelcontextprotocol/ext-apps/app-bridge";
 import type { CallToolResult, Client, JSONRPCMessage, Tool, Transport } from "@modelcontextprotocol/client";
+import { CALL_TIMEOUT_MS } from "../helpers/mcp-harness.js";
 
 /**
  * Builds the view with the package's vite config (ui/vite.config.ts), so a test always sees the current page;
@@ -163,7 +164,7 @@ export async function openView(options: {
     if (!tool || (visibility && !visibility.includes("app"))) throw new Error(`tool ${params.name} is not available to apps`);
     log.appCalls.push(params.name);
     const call = { name: params.name, arguments: (params.arguments ?? {}) as Record<string, unknown> };
-    const answer = (options.client.callTool(params, { timeout: 120_000 }) as Promise<CallToolResult>).then(async (r) => {
+    const answer = (options.client.callTool(params, { timeout: CALL_TIMEOUT_MS }) as Promise<CallToolResult>).then(async (r) => {
       await options.hold?.(call);
       return r;
     });

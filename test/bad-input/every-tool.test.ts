@@ -185,5 +185,5 @@ describe("bad input to every tool", () => {
     // Nothing bad input did cost anything: no asset was created, no credit spent.
     const assets = await conn.call("roughy_list", { kind: "assets" });
     expect((assets.structuredContent as { total: number }).total).toBe(0);
-  }, 240_000);
+  });
 });

@@ -38,7 +38,7 @@ async function completed(cut: Cut): Promise<Cut> {
     const c = await h.client.cuts.get(cut.id);
     if (c.state === "failed") throw new Error(`cut failed: ${c.error_code} ${c.error_message}`);
     return c.state === "completed" ? c : undefined;
-  }, 120_000, 300);
+  }, 300);
 }
 
 beforeAll(async () => {
@@ -50,7 +50,7 @@ beforeAll(async () => {
   const sub = await h.client.events.subscribe(video.id, { signal: liveAbort.signal, onEvent: (e) => liveEvents.push(e) });
   expect(sub.supported).toBe(true);
   audio = await uploadFixture("interview.m4a", project.id);
-}, 120_000);
+});
 
 afterAll(async () => {
   liveAbort.abort();
@@ -98,7 +98,7 @@ describe("cuts", () => {
     const listed = await h.client.cuts.list({ asset_id: video.id });
     expect(listed.total).toBe(2);
     expect(listed.items[0]!.id).toBe(scriptless.cut.id); // newest first
-  }, 180_000);
+  });
 
   it("exports every edit-decision format with its content type and filename", async () => {
     const otio = await h.client.cuts.export(cut.id, "otio");
@@ -140,7 +140,7 @@ describe("cuts", () => {
     expect((await h.client.cuts.export(done.id, "edl", { frameRate: 25 })).content).toMatch(/TITLE:/);
     const bad = await failure(h.client.cuts.export(done.id, "avid" as never));
     expect(bad.code).toBe("unsupported_format");
-  }, 180_000);
+  });
 
   it("renders the cut to mp4 and downloads it without the key; cancel of a finished render is a conflict", async () => {
     const r = await h.client.renders.create({ asset_id: video.id, cut_id: cut.id, output: "mp4" });
@@ -149,7 +149,7 @@ describe("cuts", () => {
       const g = await h.client.renders.get(r.id);
       if (g.state === "failed") throw new Error(`render failed: ${g.error_message}`);
       return g.state === "completed" ? g : undefined;
-    }, 120_000, 300);
+    }, 300);
     expect(done.progress).toBe(100);
     expect((await h.client.renders.list({ cut_id: cut.id })).items.map((x) => x.id)).toContain(r.id);
     expect(done.download_url).toBeTruthy();
@@ -163,7 +163,7 @@ describe("cuts", () => {
     const err = await failure(h.client.renders.cancel(done.id));
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.code).toBe("conflict");
-  }, 180_000);
+  });
 
   it("deleting a cut removes its renders", async () => {
     // A script the recording carries (a script it does not carry fails with script_not_spoken), and one no
@@ -174,7 +174,7 @@ describe("cuts", () => {
     await h.client.cuts.delete(done.id);
     expect(await failure(h.client.cuts.get(done.id))).toBeInstanceOf(NotFoundError);
     expect(await failure(h.client.renders.get(r.id))).toBeInstanceOf(NotFoundError);
-  }, 180_000);
+  });
 
   it("streamed live events for the asset's cuts", () => {
     const cutEvents = liveEvents.filter((e) => e.type === "cut.updated");
@@ -192,7 +192,7 @@ describe("live events", () => {
     const replayed: LiveEvent[] = [];
     const sub = await h.client.events.subscribe(video.id, { signal: ac.signal, lastEventId: ids[0], onEvent: (e) => replayed.push(e) });
     expect(sub.supported).toBe(true);
-    await eventually(async () => (replayed.length >= ids.length - 1 ? true : undefined), 10_000, 50);
+    await eventually(async () => (replayed.length >= ids.length - 1 ? true : undefined), 50);
     ac.abort();
     expect((await sub.done)?.reason).toBe("aborted");
     expect(replayed.map((e) => e.id).slice(0, ids.length - 1)).toEqual(ids.slice(1));
@@ -215,5 +215,5 @@ describe("payment", () => {
     } finally {
       await poor.stop();
     }
-  }, 120_000);
+  });
 });

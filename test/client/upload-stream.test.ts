@@ -76,7 +76,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 120_000);
+});
 
 afterAll(async () => {
   server.closeAllConnections();
@@ -118,4 +118,4 @@ it("uploads a 256 MiB file with flat memory, the key on every TUS request, and p
   // Holding the file would cost 256 MiB; a streaming upload holds a few chunk buffers and GC slack.
   expect(grewMiB).toBeLessThan(128);
   console.log(`upload of ${SIZE / 1024 / 1024} MiB: peak RSS growth ${grewMiB.toFixed(1)} MiB`);
-}, 120_000);
+});

@@ -26,7 +26,7 @@ describe.skipIf(!ready)("real recorded speech (skipped: needs pocketsphinx, pock
         scripted.set(c.name, await computeCut({ mediaPath: c.mediaPath, info: c.info, script: c.script, transcript: null, transcriber: ps }));
       }));
     }
-  }, 600_000);
+  });
 
   it("builds clips whose truth has script, a restart, an aside and long pauses, including an 8 kHz one", () => {
     expect(clips.map((c) => c.name)).toEqual(expect.arrayContaining(["austen-a", "austen-a-phone", "austen-b", "cards"]));
@@ -73,7 +73,7 @@ describe.skipIf(!ready)("real recorded speech (skipped: needs pocketsphinx, pock
     const c = clips.find((x) => x.name === "cards")!;
     const script = "Our quarterly revenue exceeded analyst expectations, driven by strong demand for the new platform. We expect growth to continue next year as more teams adopt it.";
     await expect(computeCut({ mediaPath: c.mediaPath, info: c.info, script, transcript: null, transcriber: ps })).rejects.toMatchObject({ code: "script_not_spoken" });
-  }, 300_000);
+  });
 
   it("falls back to pauses, with a warning, for a language the recogniser does not know", async () => {
     const c = clips.find((x) => x.name === "austen-a")!;
@@ -95,7 +95,7 @@ describe.skipIf(!ready)("real recorded speech (skipped: needs pocketsphinx, pock
     expect(q.scriptWordsKept).toBeGreaterThanOrEqual(0.99);
     expect(q.insideWord).toEqual([]);
     expect(q.longestPauseKept).toBeLessThanOrEqual(0.6);
-  }, 300_000);
+  });
 });
 
 describe.skipIf(!ready)("sound without words", () => {
@@ -113,5 +113,5 @@ describe.skipIf(!ready)("sound without words", () => {
       expect(s.start).toBeLessThanOrEqual(3 * k + 0.01);
       expect(s.end).toBeGreaterThanOrEqual(3 * k + 0.99);
     }
-  }, 300_000);
+  });
 });

@@ -67,7 +67,7 @@ beforeAll(async () => {
   const portrait = join(dir, "portrait.mp4");
   ffmpeg(["-i", made.get("stereo")!.file, "-c", "copy", "-metadata:s:v:0", "rotate=90", portrait]);
   made.set("portrait", { file: portrait, info: await probeMedia(portrait), channels: probedChannels(portrait) });
-}, 120_000);
+});
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

@@ -20,8 +20,8 @@ beforeAll(async () => {
   await h.client.waitForCuttable(up.asset.id, { timeoutMs: 60_000 });
   const created = await h.client.cuts.create({ asset_id: up.asset.id });
   cutId = created.cut.id;
-  await eventually(async () => ((await h.client.cuts.get(cutId)).state === "completed" ? true : undefined), 120_000, 200);
-}, 180_000);
+  await eventually(async () => ((await h.client.cuts.get(cutId)).state === "completed" ? true : undefined), 200);
+});
 
 afterAll(async () => {
   await h?.stop();

@@ -49,7 +49,7 @@ beforeAll(async () => {
     const { cutId, assetId } = await uploadAndCut(conn, sb, media);
     cuts[day] = { cutId, assetId, media: await realpath(media) };
   }
-}, 240_000);
+});
 
 afterAll(async () => {
   await conn?.close();
@@ -112,7 +112,7 @@ describe("cut_to_script's saved files", () => {
     for (const e of saved) {
       for (const u of urlsOf(e.format, await readFile(e.path, "utf8"))) expect(fileURLToPath(u)).toBe(cuts.day2.media);
     }
-  }, 120_000);
+  });
 });
 
 describe("a file the server did not upload", () => {
@@ -130,7 +130,7 @@ describe("a file the server did not upload", () => {
       process.env.ROUGHY_UPLOAD_STORE = store;
       await other.close();
     }
-  }, 120_000);
+  });
 
   it("says the media will need relinking and how", async () => {
     const { body, media } = await exported(cutId, "xmeml");

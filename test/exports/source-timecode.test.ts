@@ -36,7 +36,7 @@ beforeAll(async () => {
     ffmpeg([...args, file]);
     info.set(name, await probeMedia(file));
   }
-}, 120_000);
+});
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });

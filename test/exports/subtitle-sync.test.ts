@@ -137,7 +137,7 @@ async function scriptedCut(fixture: string): Promise<Cut> {
     const c = await client.cuts.get(created.cut.id);
     if (c.state === "failed") throw new Error(`cut failed: ${c.error_code} ${c.error_message}`);
     return c.state === "completed" ? c : undefined;
-  }, 120_000, 200);
+  }, 200);
 }
 
 /** The kept spans as the EDL states them: non-drop timecode counting `timebase` labels a second, frames of 1/fps s. */
@@ -157,7 +157,7 @@ async function rendered(cut: Cut, output: "m4a" | "mp3"): Promise<string> {
     const r = await client.renders.get(created.id);
     if (r.state === "failed") throw new Error(`render failed: ${r.error_code} ${r.error_message}`);
     return r.state === "completed" ? r : undefined;
-  }, 120_000, 200);
+  }, 200);
   const dest = join(dir, `${cut.id}.${output}`);
   await client.renders.download(done, dest);
   return dest;
@@ -167,7 +167,7 @@ beforeAll(async () => {
   h = await startHarness();
   dir = await mkdtemp(join(tmpdir(), "roughy-sync-"));
   truth = loadTruth();
-}, 60_000);
+});
 
 afterAll(async () => {
   await h?.stop();
@@ -250,5 +250,5 @@ describe.each([
     });
     // The last cue ends by the end of the render.
     expect(parsed.cues.at(-1)!.endTime).toBeLessThanOrEqual(render.length / RATE + 0.001);
-  }, 240_000);
+  });
 });

@@ -65,6 +65,13 @@ export type Connected = {
   close(): Promise<void>;
 };
 
+/**
+ * How long a test's MCP request may take: the same 10-minute safety net as vitest's testTimeout (the SDK's
+ * default, 60 s, would be a deadline a loaded machine could hit). Tests get slowness from the sandbox's fault
+ * controls and holds, never from racing a clock.
+ */
+export const CALL_TIMEOUT_MS = 10 * 60_000;
+
 export function textOf(result: CallToolResult): string {
   return result.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 }
@@ -114,7 +121,7 @@ export async function connect(options: ConnectOptions = {}): Promise<Connected> 
       return (await client.callTool({ name, arguments: args }, {
         ...(opts.progress ? { onprogress: (p: Progress) => void opts.progress!.push(p) } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
-        timeout: 120_000,
+        timeout: CALL_TIMEOUT_MS,
       })) as CallToolResult;
     },
     async close() {

@@ -53,7 +53,7 @@ describe("prompts", () => {
     expect((refused as Error).message).toMatch(/needs script/);
   });
 
-  it("completes cut ids from recent cuts, and the expanded subtitles prompt leads to a working export", { timeout: 240_000 }, async () => {
+  it("completes cut ids from recent cuts, and the expanded subtitles prompt leads to a working export", async () => {
     const { cutId } = await uploadAndCut(conn, sb, ws.media);
     const completed = await conn.client.complete({
       ref: { type: "ref/prompt", name: "subtitles_for_cut" },

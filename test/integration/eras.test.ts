@@ -68,7 +68,7 @@ beforeAll(async () => {
   const api = new RoughyClient({ apiKey: sb.sandbox.apiKey, baseUrl: sb.sandbox.baseUrl });
   projectId = (await api.projects.create({ name: "eras" })).id;
   for (const open of [openStdio, openHttp]) for (const era of ["legacy", "modern"] as const) opened.push(await open(era));
-}, 120_000);
+});
 
 afterAll(async () => {
   await Promise.all(opened.map((o) => o.client.close().catch(() => {})));

@@ -3,44 +3,31 @@
 // text (LangChain, Mastra) both learn it. Nothing parses it back out of the text any more, so a tool that
 // forgot it would fail here (and its output schema check would refuse the answer).
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { TOOL_LIST } from "../../src/tools/index.js";
 import { APP_TOOLS } from "../../src/app/register-app.js";
-import { FIXTURE_SCRIPT, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
-import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
+import { FIXTURE_SCRIPT, textOf } from "../helpers/mcp-harness.js";
+import { uploadAndCut } from "../helpers/workspace.js";
+import { useToolHarness, whileHeld } from "../helpers/tool-harness.js";
 
-let sb: TestSandbox;
-let ws: Workspace;
-let conn: Connected;
-
-beforeAll(async () => {
-  sb = await startTestSandbox();
-  ws = await startWorkspace("roughy-mcp-next-step-");
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
-});
-
-afterAll(async () => {
-  await conn?.close();
-  await sb?.close();
-  await ws?.close();
-});
+const h = useToolHarness("roughy-mcp-next-step-");
 
 it("every tool's answer carries next_step as a field, and its text ends with the same step", async () => {
   const answers = new Map<string, CallToolResult>();
   const call = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
-    const r = await conn.call(name, args);
+    const r = await h.conn.call(name, args);
     expect(r.isError, `${name}: ${textOf(r)}`).toBeFalsy();
     answers.set(name, r);
     return r.structuredContent as Record<string, unknown>;
   };
 
   await call("get_credits", {});
-  await call("estimate_cost", { path: ws.media });
+  await call("estimate_cost", { path: h.ws.media });
   const project = (await call("create_project", { name: "next steps" })).project as { id: string };
-  const { assetId, cutId, cut } = await uploadAndCut(conn, sb, ws.media);
+  const { assetId, cutId, cut } = await uploadAndCut(h.conn, h.sb, h.ws.media);
   answers.set("create_cut", cut);
-  await call("upload_media", { path: ws.media, project_id: project.id, confirm_cost: true, wait_seconds: 50 });
+  await call("upload_media", { path: h.ws.media, project_id: project.id, confirm_cost: true, wait_seconds: 50 });
   await call("export_cut", { cut_id: cutId, format: "edl" });
   const render = (await call("create_render", { asset_id: assetId, cut_id: cutId, output: "m4a", wait_seconds: 50 })).render as { id: string };
   await call("download_render", { render_id: render.id });
@@ -51,11 +38,11 @@ it("every tool's answer carries next_step as a field, and its text ends with the
   const hook = (await call("create_webhook", { url: "http://127.0.0.1:9/hook", events: ["cut.completed"] })).webhook as { id: string };
   await call("roughy_delete", { kind: "webhook", id: hook.id });
   // A held render is certainly still running when it is canceled.
-  expect((await sb.control("POST", "/sandbox/holds", { renders: true })).status).toBe(200);
-  const held = (await call("create_render", { asset_id: assetId, output: "mp3" })).render as { id: string };
-  await call("cancel_render", { render_id: held.id });
-  await sb.control("DELETE", "/sandbox/holds");
-  await call("cut_to_script", { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), render: "none", exports: ["srt"], output_dir: ws.dir, wait_seconds: 50 });
+  await whileHeld(h, { renders: true }, async () => {
+    const held = (await call("create_render", { asset_id: assetId, output: "mp3" })).render as { id: string };
+    await call("cancel_render", { render_id: held.id });
+  });
+  await call("cut_to_script", { asset_id: assetId, script: await readFile(FIXTURE_SCRIPT, "utf8"), render: "none", exports: ["srt"], output_dir: h.ws.dir, wait_seconds: 50 });
 
   // Every tool the server has, the app-only ones included, answered above.
   expect([...answers.keys()].sort()).toEqual([...TOOL_LIST, ...APP_TOOLS].map((t) => t.name).sort());

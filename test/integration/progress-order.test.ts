@@ -14,7 +14,7 @@ import type { Transport } from "@modelcontextprotocol/client";
 import type { JSONRPCMessage } from "@modelcontextprotocol/client";
 import { RoughyClient } from "../../src/client/index.js";
 import { createServer } from "../../src/server/create-server.js";
-import { FIXTURE_M4A, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, FIXTURE_M4A, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
 let sb: TestSandbox;
 let assetId: string;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const project = await api.projects.create({ name: "progress order" });
   const uploaded = await api.uploads.uploadFile({ path: FIXTURE_M4A, projectId: project.id });
   assetId = (await api.waitForCuttable(uploaded.asset.id, { timeoutMs: 60_000 })).id;
-}, 90_000);
+});
 
 afterAll(async () => {
   await sb?.close();
@@ -100,7 +100,7 @@ describe("the final progress notification", () => {
         async (progress) =>
           (await client.callTool({ name: "create_render", arguments: { asset_id: assetId, output: "mp3", wait_seconds: 50 } }, {
             onprogress: (p) => void progress.push(p),
-            timeout: 60_000,
+            timeout: CALL_TIMEOUT_MS,
           })) as CallToolResult,
         5,
       );
@@ -108,7 +108,7 @@ describe("the final progress notification", () => {
       await client.close();
       await server.close();
     }
-  }, 120_000);
+  });
 
   it("over stdio (the server as a client launches it), wait on three renders in a row", async () => {
     // From the sources through tsx, so that the test does not depend on a fresh dist/.
@@ -125,7 +125,7 @@ describe("the final progress notification", () => {
         const progress: Progress[] = [];
         const r = (await client.callTool({ name: "roughy_wait", arguments: { kind: "render", id: render.id, wait_seconds: 50 } }, {
           onprogress: (p) => void progress.push(p),
-          timeout: 60_000,
+          timeout: CALL_TIMEOUT_MS,
         })) as CallToolResult;
         const seen = progress.map((p) => p.progress);
         expect(r.isError, textOf(r)).toBeFalsy();
@@ -135,5 +135,5 @@ describe("the final progress notification", () => {
     } finally {
       await client.close();
     }
-  }, 120_000);
+  });
 });

@@ -9,7 +9,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { type CallToolResult } from "@modelcontextprotocol/client";
-import { FIXTURE_MP4, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, FIXTURE_MP4, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
 const CLI = path.resolve("dist/cli.js");
 let sb: TestSandbox;
@@ -46,11 +46,8 @@ afterAll(async () => {
 
 describe("stdio", () => {
   it("remote mode: initialize, tools/list, a tool call against the configured API", async () => {
-    const started = Date.now();
     const { client } = await start({ ...baseEnv(), ROUGHY_API_KEY: sb.sandbox.apiKey, ROUGHY_BASE_URL: sb.sandbox.baseUrl });
     try {
-      // Nothing slow before initialize answers.
-      expect(Date.now() - started).toBeLessThan(5_000);
       expect(client.getInstructions()).toContain("Backend: the Roughy API");
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain("upload_media");
@@ -82,7 +79,7 @@ describe("stdio", () => {
       // Real media work in the child (ffprobe, ffmpeg) must not write a byte to stdout, the protocol stream.
       const up = (await client.callTool(
         { name: "upload_media", arguments: { path: "interview.mp4", wait_seconds: 50 } },
-        { timeout: 120_000 },
+        { timeout: CALL_TIMEOUT_MS },
       )) as CallToolResult;
       expect(up.isError, textOf(up)).toBeFalsy();
       // No confirmation in sandbox mode: its credits are simulated.
@@ -90,7 +87,7 @@ describe("stdio", () => {
       expect(asset.state).toBe("ready");
       const render = (await client.callTool(
         { name: "create_render", arguments: { asset_id: asset.id, output: "m4a", wait_seconds: 50 } },
-        { timeout: 120_000 },
+        { timeout: CALL_TIMEOUT_MS },
       )) as CallToolResult;
       expect(render.isError, textOf(render)).toBeFalsy();
       expect((render.structuredContent as { render: { state: string } }).render.state).toBe("completed");

@@ -15,7 +15,7 @@ import {
 import type { CallToolResult, Progress, Task } from "@modelcontextprotocol/client";
 import { RoughyClient } from "../../src/client/index.js";
 import { follow } from "../../src/progress/follow.js";
-import { FIXTURE_M4A, FIXTURE_SCRIPT, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, FIXTURE_M4A, FIXTURE_SCRIPT, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { attachTruth, startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
@@ -46,7 +46,7 @@ beforeAll(async () => {
       if ("method" in message && message.method === "notifications/progress") wireProgress.push(message.params as Progress & { progressToken: string | number });
     },
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await conn?.close();
@@ -102,7 +102,7 @@ describe("MCP Tasks", () => {
     expect(listed.tasks.map((t) => t.taskId)).toContain(taskId);
 
     // tasks/result blocks until the job ends, then answers what a plain call would have.
-    const result = (await tasks.getTaskResult(taskId, { timeout: 90_000 })) as CallToolResult;
+    const result = (await tasks.getTaskResult(taskId, { timeout: CALL_TIMEOUT_MS })) as CallToolResult;
     expect(result.isError, textOf(result)).toBeFalsy();
     const data = result.structuredContent as { id: string; status: string; cut_id: string; exports: { format: string; path: string }[] };
     expect(data.id).toBe(taskId);
@@ -111,10 +111,10 @@ describe("MCP Tasks", () => {
     expect(textOf(result)).toContain(`Job ${taskId} completed`);
     expect((await tasks.getTask(taskId)).status).toBe("completed");
     // The job's progress kept coming on the call's token, and its end was announced.
-    for (let i = 0; i < 50 && !statuses.some((s) => s.taskId === taskId); i++) await new Promise((r) => setTimeout(r, 100));
+    while (!statuses.some((s) => s.taskId === taskId)) await new Promise((r) => setTimeout(r, 25));
     expect(statuses.find((s) => s.taskId === taskId)?.status).toBe("completed");
     expect(wireProgress.filter((p) => p.progressToken === "task-run").at(-1)?.progress).toBe(100);
-  }, 120_000);
+  });
 
   it("a client that polls tasks/get at the pollInterval sees working, then completed, then the result", async () => {
     const assetId = await readyAsset("task poll");
@@ -133,7 +133,7 @@ describe("MCP Tasks", () => {
     const final = await tasks.getTaskResult(created.task.taskId);
     expect(final.isError, textOf(final)).toBeFalsy();
     expect((final.structuredContent as { status: string }).status).toBe("completed");
-  }, 120_000);
+  });
 
   it("tasks/cancel cancels the job", async () => {
     const assetId = await readyAsset("task cancel");
@@ -144,7 +144,7 @@ describe("MCP Tasks", () => {
     expect((job.structuredContent as { state: string }).state).toBe("canceled");
     const result = (await tasks.getTaskResult(created.task.taskId)) as CallToolResult;
     expect(textOf(result)).toContain("was canceled");
-  }, 60_000);
+  });
 
   it("a refused start is a failed task with the usual message; a tool without task support is refused", async () => {
     const refused = await callAsTask("cut_to_script", { script: "no source given" });

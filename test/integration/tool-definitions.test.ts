@@ -1,23 +1,34 @@
 // The tool list as a client sees it: file, key and tool name agree (create-cut.ts -> create_cut), every
 // tool sets all four annotations and a short description, and the whole tools/list answer stays small
 // enough to leave an agent's context for the work (at most 14 KB with the output schemas, about 3,600 tokens),
-// with input schemas inside what every model provider accepts.
+// with input schemas inside what every model provider accepts. The app-only tools (cut_timeline, listed only to
+// hosts with MCP Apps and kept out of the model's list there) are held to the same rules.
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import { TOOLS } from "../../src/tools/index.js";
+import { APP_TOOLS } from "../../src/app/register-app.js";
 import { connect, type Connected } from "../helpers/mcp-harness.js";
 
 const MAX_DESCRIPTION = 600;
 const MAX_TOOLS_LIST_BYTES = 14 * 1024;
 
+const ALL = [...Object.values(TOOLS), ...APP_TOOLS];
+
 let conn: Connected;
+/** A host with MCP Apps: its tools/list also has the app-only tools. */
+let apps: Connected;
 beforeAll(async () => {
   conn = await connect();
+  apps = await connect({ capabilities: { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [RESOURCE_MIME_TYPE] } } } });
 });
 afterAll(async () => {
   await conn.close();
+  await apps.close();
 });
+
+const appOnly = (tool: { _meta?: Record<string, unknown> }): boolean => JSON.stringify((tool._meta?.ui as { visibility?: unknown } | undefined)?.visibility) === '["app"]';
 
 describe("tool definitions", () => {
   it("file, key and name agree, and the file exports the definition", async () => {
@@ -28,10 +39,17 @@ describe("tool definitions", () => {
       const mod = (await import(file)) as Record<string, unknown>;
       expect(Object.values(mod), `${file} exports ${key}`).toContain(def);
     }
+    // App tools live with their view in src/app, one file each: cut_timeline -> cut-timeline-tool.ts.
+    for (const def of APP_TOOLS) {
+      const file = path.resolve("src/app", `${def.name.replace(/_/g, "-")}-tool.ts`);
+      expect(existsSync(file), `${file} for ${def.name}`).toBe(true);
+      expect(Object.values((await import(file)) as Record<string, unknown>), `${file} exports ${def.name}`).toContain(def);
+      expect(Object.keys(TOOLS)).not.toContain(def.name);
+    }
   });
 
-  it("every tool sets all four annotations, a title and a short description", () => {
-    for (const def of Object.values(TOOLS)) {
+  it("every tool, app-only ones included, sets all four annotations, a title and a short description", () => {
+    for (const def of ALL) {
       for (const hint of ["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"] as const) {
         expect(typeof def.annotations[hint], `${def.name}.${hint}`).toBe("boolean");
       }
@@ -64,8 +82,26 @@ describe("tool definitions", () => {
     expect(bytes).toBeLessThanOrEqual(MAX_TOOLS_LIST_BYTES);
   });
 
+  it("a host with MCP Apps also lists the app-only tools, with schemas and visibility app; what its model sees stays in the budget", async () => {
+    const { tools } = await apps.client.listTools();
+    for (const def of APP_TOOLS) {
+      const listed = tools.find((t) => t.name === def.name);
+      expect(listed, def.name).toBeDefined();
+      expect(listed!.inputSchema.type).toBe("object");
+      expect(listed!.outputSchema?.type, def.name).toBe("object");
+      expect(appOnly(listed!), def.name).toBe(true);
+      expect((listed!._meta?.ui as { resourceUri?: string }).resourceUri).toMatch(/^ui:\/\//);
+    }
+    const forModel = tools.filter((t) => !appOnly(t));
+    expect(forModel.map((t) => t.name).sort()).toEqual(Object.keys(TOOLS).sort());
+    const bytes = Buffer.byteLength(JSON.stringify({ tools: forModel }), "utf8");
+    console.log(`tools/list with MCP Apps: ${tools.length} tools, ${Buffer.byteLength(JSON.stringify({ tools }), "utf8")} bytes (${bytes} for the model)`);
+    expect(bytes).toBeLessThanOrEqual(MAX_TOOLS_LIST_BYTES);
+  });
+
   it("input schemas stay inside every provider's subset, and each enum's values are also in its description", async () => {
-    const { tools } = await conn.client.listTools();
+    const { tools } = await apps.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(ALL.map((t) => t.name).sort());
     const problems: string[] = [];
     const walk = (node: unknown, where: string): void => {
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${where}[${i}]`));

@@ -45,5 +45,5 @@ describe("upload_media resume", () => {
     expect(textOf(resumed)).toContain("resumed");
     const assets = await conn.call("roughy_list", { kind: "assets" });
     expect((assets.structuredContent as { total: number }).total).toBe(1);
-  }, 60_000);
+  });
 });

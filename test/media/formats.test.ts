@@ -48,7 +48,7 @@ beforeAll(async () => {
   ws = await startWorkspace("roughy-media-formats-", { copyMedia: false });
   for (const name of Object.keys(CASES)) await copyFile(path.join(set.dir, name), path.join(ws.dir, name));
   conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
-}, 180_000);
+});
 
 afterAll(async () => {
   if (savedTranscriber === undefined) delete process.env.ROUGHY_SANDBOX_TRANSCRIBER;

@@ -46,7 +46,7 @@ beforeAll(async () => {
   attack = path.join(ws.dir, "interview.mp4");
   await writeFile(attack, Buffer.concat([Buffer.from(playlist), await readFile(mp3)]));
   conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
-}, 120_000);
+});
 
 afterAll(async () => {
   watcher?.kill("SIGKILL");

@@ -50,12 +50,12 @@ describe("bundled command", () => {
     expect(expected.length).toBeGreaterThan(10);
     expect(listing((await legacy.listTools()).tools)).toEqual(expected);
     expect(listing((await modern.listTools()).tools)).toEqual(expected);
-  }, 120_000);
+  });
 
   it("serves the built cut-timeline view from dist/app", async () => {
     const client = await open([CLI], "legacy");
     const { contents } = await client.readResource({ uri: CUT_TIMELINE_URI });
     expect(contents).toHaveLength(1);
     expect((contents[0] as { text?: string }).text).toBe(readFileSync(VIEW, "utf8"));
-  }, 60_000);
+  });
 });

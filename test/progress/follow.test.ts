@@ -109,21 +109,19 @@ describe("follow()", () => {
   });
 
   it("returns timedOut with the latest resource instead of throwing", async () => {
-    const started = Date.now();
     const result = await follow(client, "asset", asset.id, { timeoutMs: 300, until: () => false });
     expect(result.timedOut).toBe(true);
     expect(result.resource.id).toBe(asset.id);
     expect(result.resource.state).toBe("ready");
-    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("stops on abort and rejects", async () => {
     const controller = new AbortController();
     const pending = follow(client, "asset", asset.id, { signal: controller.signal, until: () => false });
     setTimeout(() => controller.abort(new Error("stop")), 200);
-    const started = Date.now();
+    // `until` never holds, so only the abort can end this follow: the rejection with its reason is the proof
+    // (no clock: a loaded machine may take longer to get there).
     await expect(pending).rejects.toThrow("stop");
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 
   it("says a processing cut matches a script only when it has one (issue 11, item 10)", async () => {

@@ -41,7 +41,7 @@ describe("roughy-mcp --http", () => {
   beforeAll(async () => {
     sb = await startTestSandbox();
     work = await mkdtemp(path.join(tmpdir(), "roughy-http-cli-"));
-  }, 60_000);
+  });
   afterAll(async () => {
     await sb?.close();
     await rm(work, { recursive: true, force: true });
@@ -62,7 +62,7 @@ describe("roughy-mcp --http", () => {
     } finally {
       await stop(child);
     }
-  }, 60_000);
+  });
 
   it("--sandbox serves its own sandbox, keyless callers included", async () => {
     const { child, url } = await start(["--sandbox"], { PATH: process.env.PATH, ROUGHY_SANDBOX_DIR: path.join(work, "sb"), HOME: work });
@@ -78,5 +78,5 @@ describe("roughy-mcp --http", () => {
     } finally {
       await stop(child);
     }
-  }, 60_000);
+  });
 });

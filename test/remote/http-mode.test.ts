@@ -20,7 +20,7 @@ describe("remote mode: the HTTP gate", () => {
   beforeAll(async () => {
     sb = await startTestSandbox();
     server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl });
-  }, 60_000);
+  });
   afterAll(async () => {
     await server?.close();
     await sb?.close();
@@ -144,7 +144,7 @@ describe("remote mode: the HTTP gate", () => {
     } finally {
       await c.close();
     }
-  }, 120_000);
+  });
 });
 
 describe("remote mode: read-only", () => {
@@ -167,7 +167,7 @@ describe("remote mode: read-only", () => {
       await server.close();
       await sb.close();
     }
-  }, 60_000);
+  });
 });
 
 describe("remote mode: two users, two keys", () => {
@@ -183,7 +183,7 @@ describe("remote mode: two users, two keys", () => {
       { key: b.sandbox.apiKey, baseUrl: b.sandbox.baseUrl },
     ]);
     server = await startHttpServer({ port: 0, baseUrl: router.baseUrl });
-  }, 60_000);
+  });
   afterAll(async () => {
     await server?.close();
     await router?.close();
@@ -218,5 +218,5 @@ describe("remote mode: two users, two keys", () => {
     } finally {
       await Promise.all([ua.close(), ub.close()]);
     }
-  }, 60_000);
+  });
 });

@@ -26,7 +26,7 @@ describe("remote mode under load", () => {
   beforeAll(async () => {
     sb = await startTestSandbox();
     server = await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl });
-  }, 60_000);
+  });
   afterAll(async () => {
     await server?.close();
     await sb?.close();
@@ -79,5 +79,5 @@ describe("remote mode under load", () => {
 
     const rssAfter = process.memoryUsage().rss;
     console.log(`remote load: 50 concurrent + 10 clients x 7 requests; RSS ${mb(rssBefore)} -> ${mb(rssAfter)} (test process, sandbox included)`);
-  }, 120_000);
+  });
 });

@@ -43,8 +43,9 @@ export async function consent(url: URL, key: string, postOrigin?: string): Promi
   const page = await rawRequest(url.toString(), { method: "GET" });
   expect(page.status).toBe(200);
   const origin = postOrigin ?? `${url.protocol}//${url.host}`;
+  // A browser names the page's origin on a form post.
   const res = await rawRequest(`${origin}/authorize`, {
-    headers: { "content-type": "application/x-www-form-urlencoded" },
+    headers: { "content-type": "application/x-www-form-urlencoded", origin: `${url.protocol}//${url.host}` },
     body: new URLSearchParams({ request: requestField(page.body), roughy_key: key }).toString(),
   });
   return { status: res.status, location: res.headers.location, body: res.body, headers: res.headers };

@@ -4,8 +4,10 @@
 // Each cross-instance check addresses instance A and B directly, so which one answers is not left to the
 // proxy's turn. Without the store (each instance in memory), every one of these checks would pass on B.
 
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer, type HttpServerHandle } from "../../src/http/server.js";
 import { startTestSandbox, type TestSandbox } from "../helpers/mcp-harness.js";
 import { REDIRECT, SECRET, callCredits, consent, form, initWith, register, signIn, startRoundRobin } from "./oauth-helpers.js";
@@ -18,7 +20,7 @@ type Instance = { server: HttpServerHandle; origin: string; logs: string[] };
 
 async function startInstance(sandboxUrl: string, publicUrl: string, redisUrl: string, extra: Parameters<typeof startHttpServer>[0] = {}): Promise<Instance> {
   const logs: string[] = [];
-  const server = await startHttpServer({ port: 0, baseUrl: sandboxUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl }, redisUrl, logger: (line) => logs.push(line), ...extra });
+  const server = await startHttpServer({ port: 0, baseUrl: sandboxUrl, oauth: { secret: SECRET, publicUrl }, redisUrl, logger: (line) => logs.push(line), ...extra });
   return { server, origin: `http://127.0.0.1:${server.port}`, logs };
 }
 
@@ -30,9 +32,9 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   let b: Instance;
   let clientId: string;
 
-  /** A fresh code from the consent on `at`, for this suite's client and verifier. */
-  async function codeFrom(at: Instance): Promise<string> {
-    const url = new URL(`${at.origin}/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: CHALLENGE, code_challenge_method: "S256", resource: `${proxy.publicUrl}/mcp` })}`);
+  /** A fresh code from the consent (through the proxy, as a browser reaches it), for this suite's client. */
+  async function freshCode(): Promise<string> {
+    const url = new URL(`${proxy.publicUrl}/authorize?${new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: CHALLENGE, code_challenge_method: "S256", resource: `${proxy.publicUrl}/mcp` })}`);
     const answer = await consent(url, sb.sandbox.apiKey);
     expect(answer.status).toBe(302);
     return new URL(answer.location!).searchParams.get("code")!;
@@ -67,14 +69,14 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   });
 
   it("refuses on B a code already redeemed on A (invalid_grant)", async () => {
-    const code = await codeFrom(a);
+    const code = await freshCode();
     expect((await redeem(a, code)).status).toBe(200);
     const replay = await redeem(b, code);
     expect(replay).toMatchObject({ status: 400, json: { error: "invalid_grant", error_description: expect.stringMatching(/already used/) } });
   });
 
   it("applies the reuse rule across instances: a refresh token used on A and presented again on B ends the grant everywhere", async () => {
-    const first = await redeem(b, await codeFrom(b));
+    const first = await redeem(b, await freshCode());
     expect(first.status).toBe(200);
     const rotated = await refresh(a, String(first.json.refresh_token));
     expect(rotated.status).toBe(200);
@@ -92,7 +94,7 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   });
 
   it("refuses on B a token revoked on A", async () => {
-    const tokens = await redeem(a, await codeFrom(a));
+    const tokens = await redeem(a, await freshCode());
     const access = String(tokens.json.access_token);
     expect((await initWith(mcpAt(b), access)).status).toBe(200);
     expect((await form(`${a.origin}/revoke`, { token: access, client_id: clientId })).status).toBe(200);
@@ -128,8 +130,8 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
   });
 
   it("fails closed while Redis is down, with a clear log line and no secret in it, and spends nothing", async () => {
-    const code = await codeFrom(a);
-    const tokens = await redeem(a, await codeFrom(a));
+    const code = await freshCode();
+    const tokens = await redeem(a, await freshCode());
     const access = String(tokens.json.access_token);
     await redis.stop();
     try {
@@ -168,5 +170,46 @@ describe.skipIf(!HAVE_REDIS)("OAuth replicas sharing Redis (skipped: redis-serve
     );
     expect(error?.message).toMatch(/Could not connect to the store at redis:\/\/:\*\*\*@127\.0\.0\.1:1/);
     expect(error?.message).not.toContain(password);
+  });
+});
+
+describe.skipIf(!HAVE_REDIS)("roughy-mcp --http --redis-url (the built CLI)", () => {
+  const password = "cli-store-password-0123456789abcdef";
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis(password);
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  /** Runs the CLI until it prints its URL (then stops it) or exits; returns what it wrote. */
+  function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, [path.resolve("dist/cli.js"), "--http", "--port", "0", ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      stdout += c.toString("utf8");
+      if (stdout.includes("\n")) child.kill("SIGTERM");
+    });
+    child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+  }
+
+  it("starts with the shared store, says so, and never writes the store's password", async () => {
+    const out = await run(["--redis-url", redis.url], { ROUGHY_OAUTH_SECRET: SECRET });
+    expect(out.stdout).toMatch(/"url":"http:\/\/127\.0\.0\.1:\d+\/mcp"/);
+    expect(out.stderr).toContain("Shared store: Redis");
+    expect(out.stdout + out.stderr).not.toContain(password);
+  });
+
+  it("stops the start on a wrong password or a bad ROUGHY_RATE_LIMITS, saying what to fix", async () => {
+    const wrong = await run([], { ROUGHY_REDIS_URL: redis.url.replace(password, "not-the-password-0123456789abcdef") });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/Could not connect to the store at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+.*--redis-url/);
+    expect(wrong.stderr).not.toContain("not-the-password-0123456789abcdef");
+    const limits = await run([], { ROUGHY_RATE_LIMITS: "token=5" });
+    expect(limits.code).not.toBe(0);
+    expect(limits.stderr).toMatch(/ROUGHY_RATE_LIMITS: "token=5" is not name=points\/seconds/);
   });
 });

@@ -216,7 +216,7 @@ describe("OAuth across two instances behind a round-robin proxy", () => {
     // The proxy's port is the public one; the instances must know it before they start (issuer, resource).
     proxy = await startRoundRobin();
     for (let i = 0; i < 2; i++) {
-      servers.push(await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, allowedHosts: ["127.0.0.1"], oauth: { secret: SECRET, publicUrl: proxy.publicUrl } }));
+      servers.push(await startHttpServer({ port: 0, baseUrl: sb.sandbox.baseUrl, oauth: { secret: SECRET, publicUrl: proxy.publicUrl } }));
     }
     proxy.route(servers.map((s) => s.port));
   });

@@ -25,8 +25,9 @@ function freePort(): Promise<number> {
 }
 
 /** Resolves once the server says it accepts connections; rejects with its output when it exits first. */
-function launch(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--protected-mode", "yes"], { stdio: ["ignore", "pipe", "pipe"] });
+function launch(port: number, dir: string, password: string | undefined): Promise<ChildProcess> {
+  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no", "--protected-mode", "yes"];
+  const child = spawn("redis-server", password ? [...args, "--requirepass", password] : args, { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let output = "";
     const onData = (chunk: Buffer) => {
@@ -52,27 +53,28 @@ function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+/** With `password`, clients must authenticate and `url` carries it. */
+export async function startTestRedis(password?: string): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "roughy-redis-"));
   let port = 0;
   let child: ChildProcess | null = null;
   // Another process may take the probed port before redis binds it: try a few.
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
-    child = await launch(port, dir).catch((error: unknown) => {
+    child = await launch(port, dir, password).catch((error: unknown) => {
       if (attempt === 4) throw error;
       return null;
     });
   }
   const handle: TestRedis = {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${password ? `:${password}@` : ""}127.0.0.1:${port}`,
     port,
     async stop() {
       if (child) await stopProcess(child);
       child = null;
     },
     async start() {
-      if (!child) child = await launch(port, dir);
+      if (!child) child = await launch(port, dir, password);
     },
     async close() {
       await handle.stop();

@@ -33,8 +33,16 @@ describe("sandbox lifecycle", () => {
     const dataDir = `${tempDir()}/data`;
     const first = await start({ dataDir });
     const asset = await uploadAsset(first, makeMedia("av"));
+    // Held in processing, so the close certainly interrupts it (unheld, a fast machine could finish it first).
+    expect((await first.req("POST", "/sandbox/holds", { renders: true })).status).toBe(200);
     const render = (await first.req("POST", "/v1/renders", { asset_id: asset.id, output: "m4a" })).json;
-    await first.sb.close(); // aborts the render job before or while it runs
+    await until(async () => ((await first.req("GET", `/v1/renders/${render.id}`)).json.state === "processing" ? true : undefined));
+    const last = (await first.req("GET", `/v1/renders/${render.id}`)).json;
+    expect(last).toMatchObject({ state: "processing", download_url: null });
+    expect(last.progress).toBeLessThan(100);
+    await first.sb.close();
+    // Unfinished when the sandbox closed: no output file was written.
+    expect(fs.readdirSync(path.join(dataDir, "renders")).filter((name) => name.startsWith(render.id))).toEqual([]);
     const second = await start({ dataDir });
     open.push(second);
     await second.sb.idle();
@@ -58,7 +66,7 @@ describe("sandbox lifecycle", () => {
     });
     let out = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (out += c));
-    const line = await until(async () => (out.includes("\n") ? out.split("\n")[0] : undefined), 30_000);
+    const line = await until(async () => (out.includes("\n") ? out.split("\n")[0] : undefined));
     const info = JSON.parse(line as string) as { base_url: string; api_key: string };
     expect(info.api_key).toBe("sk_sandbox_cli");
     const credits = await fetch(`${info.base_url}/v1/credits`, { headers: { authorization: `Bearer ${info.api_key}` } });

@@ -252,5 +252,5 @@ describe("check-then-use races", () => {
     expect((await readdir(outside)).sort()).toEqual(outsideBefore);
     expect((await readdir(race)).filter((n) => n.endsWith(".part"))).toEqual([]);
     // Generous: about a hundred tool calls against a machine busy with the swaps.
-  }, 300_000);
+  });
 });

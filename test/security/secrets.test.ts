@@ -13,7 +13,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import type { Transport } from "@modelcontextprotocol/client";
 import { type CallToolResult } from "@modelcontextprotocol/client";
 import { createServer } from "../../src/server/create-server.js";
-import { FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, FIXTURE_MP4, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
 const CLI = path.resolve("dist/cli.js");
 const WRONG_KEY = "sk_live_wrongwrongwrongwrong0123456789";
@@ -47,7 +47,7 @@ async function session(apiKey: string): Promise<Session> {
     client,
     wire,
     logs,
-    call: async (name, args) => (await client.callTool({ name, arguments: args }, { timeout: 120_000 })) as CallToolResult,
+    call: async (name, args) => (await client.callTool({ name, arguments: args }, { timeout: CALL_TIMEOUT_MS })) as CallToolResult,
     async close() {
       await client.close();
       await server.close();

@@ -13,7 +13,7 @@ import path from "node:path";
 import { Agent } from "undici";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { MemoryResumeStore, RoughyClient, RoughyError, TimeoutError, ValidationError } from "../../src/client/index.js";
-import { FIXTURE_MP4, connect, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, FIXTURE_MP4, connect, startTestSandbox, textOf, type TestSandbox } from "../helpers/mcp-harness.js";
 
 let sb: TestSandbox;
 let work: string;
@@ -56,7 +56,7 @@ describe("uploads that cannot finish", () => {
         const before = (await listAssets()).length;
         let truncated = false;
         const r = (await conn.client.callTool({ name: "upload_media", arguments: { path: file, confirm_cost: true } }, {
-          timeout: 300_000,
+          timeout: CALL_TIMEOUT_MS,
           onprogress: (p) => {
             if (!truncated && p.progress > 0 && p.total !== undefined && p.progress < p.total) {
               truncated = true;

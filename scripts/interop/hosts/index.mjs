@@ -8,5 +8,6 @@ import { genaiHost } from "./genai.mjs";
 import { claudeCodeHost } from "./claude-code.mjs";
 import { codexHost } from "./codex.mjs";
 import { geminiCliHost } from "./gemini-cli.mjs";
+import { slowUploadHost } from "./slow-upload.mjs";
 
-export const HOSTS = [inspectorHost, aiSdkHost, langchainHost, mastraHost, openaiAgentsHost, genaiHost, claudeCodeHost, codexHost, geminiCliHost];
+export const HOSTS = [inspectorHost, aiSdkHost, langchainHost, mastraHost, openaiAgentsHost, genaiHost, slowUploadHost, claudeCodeHost, codexHost, geminiCliHost];

@@ -8,7 +8,9 @@ import { TranscriptParseError, parseTranscript } from "../engine/transcript-pars
 import { body, readBody, type Router } from "../http.js";
 import { settlePending } from "../lifecycle.js";
 
-const SetHolds = z.object({ renders: z.boolean() });
+const SetHolds = z
+  .object({ renders: z.boolean().optional(), cuts: z.boolean().optional() })
+  .refine((h) => h.renders !== undefined || h.cuts !== undefined, { message: "give renders or cuts", path: ["renders"] });
 
 const SetCredits = z.object({ balance: z.number().int("must be an integer").min(0).max(1_000_000_000) });
 
@@ -63,12 +65,14 @@ export function registerControls(router: Router, app: App): void {
 
   router.add("POST", "/sandbox/holds", async (ctx) => {
     const b = await body(ctx, SetHolds);
-    app.renderHold.set(b.renders);
-    return { status: 200, json: { renders: app.renderHold.held } };
+    if (b.renders !== undefined) app.renderHold.set(b.renders);
+    if (b.cuts !== undefined) app.cutHold.set(b.cuts);
+    return { status: 200, json: { renders: app.renderHold.held, cuts: app.cutHold.held } };
   });
 
   router.add("DELETE", "/sandbox/holds", () => {
     app.renderHold.set(false);
+    app.cutHold.set(false);
     return { status: 204 };
   });
 

@@ -132,7 +132,8 @@ async function forward(app: App, tus: Tus, ctx: RequestContext): Promise<Reply> 
     init.body = requestBody(req, fault?.afterBytes, fault?.bytesPerSecond);
     init.duplex = "half";
   }
-  const response = await tus.server.handleWeb(new Request(new URL(req.url ?? "/", app.baseUrl), init));
+  // The path alone: a signed transfer URL's query is the pipeline's credential, not part of the upload's id.
+  const response = await tus.server.handleWeb(new Request(new URL(ctx.url.pathname, app.baseUrl), init));
   if (fault?.stall) {
     // The bytes so far are stored; the client waits for an answer that never comes, until it gives up or dies.
     if (!req.socket.destroyed) await new Promise((resolve) => req.socket.once("close", resolve));
