@@ -24,11 +24,11 @@ function targets(client: BenchClient, ids: { cut?: string; asset?: string }): Ta
   if (ids.cut) {
     const id = ids.cut;
     // A completed cut's view also carries its kept segments, read from the OTIO export.
-    list.push({ tool: "get", args: { kind: "cut", id }, what: "get kind=cut", direct: async () => { await client.cuts.get(id); await client.cuts.export(id, "otio"); } });
+    list.push({ tool: "roughy_get", args: { kind: "cut", id }, what: "roughy_get kind=cut", direct: async () => { await client.cuts.get(id); await client.cuts.export(id, "otio"); } });
   }
   if (ids.asset) {
     const id = ids.asset;
-    list.push({ tool: "get", args: { kind: "asset", id }, what: "get kind=asset", direct: () => client.assets.get(id) });
+    list.push({ tool: "roughy_get", args: { kind: "asset", id }, what: "roughy_get kind=asset", direct: () => client.assets.get(id) });
   }
   return list;
 }

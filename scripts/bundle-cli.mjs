@@ -104,6 +104,36 @@ const precomputedListing = {
   },
 };
 
+/**
+ * Code on the start-up path (the operations under the tools) imports an error class, a helper or a resume store
+ * through the client's barrel (src/client/index.ts), and the bundle would then load the whole client there
+ * (undici, tus-js-client, eventsource: about 1 MB) for them. Those static imports get the barrel without the
+ * modules that bring those in (the RoughyClient class and its transports); the client itself still arrives, whole, through the backend's lazy import on the first
+ * tool call. The HTTP mode (loaded only with --http) builds clients and keeps the full barrel. Should start-up
+ * code ever need one of the left-out exports, the build stops with esbuild's "No matching export" instead of going quiet.
+ */
+const CLIENT_BARREL = path.join(ROOT, "src", "client", "index.ts");
+/** The client's modules that import undici, tus-js-client or eventsource (directly or through each other). */
+const HEAVY_CLIENT_MODULES = ["client.js", "http.js", "uploads.js", "events.js"];
+const clientWithoutClass = {
+  name: "roughy-client-barrel-without-class",
+  setup(b) {
+    b.onResolve({ filter: /[\\/]client[\\/]index\.js$/ }, (args) => {
+      if (args.kind !== "import-statement" || !/[\\/]src[\\/]/.test(args.importer) || /[\\/]src[\\/](client|http)[\\/]/.test(args.importer)) return undefined;
+      if (path.resolve(args.resolveDir, args.path.replace(/\.js$/, ".ts")) !== CLIENT_BARREL) return undefined;
+      return { path: CLIENT_BARREL, namespace: "roughy-client-light" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "roughy-client-light" }, async () => ({
+      contents: (await readFile(CLIENT_BARREL, "utf8"))
+        .split("\n")
+        .filter((line) => !HEAVY_CLIENT_MODULES.some((module) => line.includes(`from "./${module}"`)))
+        .join("\n"),
+      resolveDir: path.dirname(CLIENT_BARREL),
+      loader: "ts",
+    }));
+  },
+};
+
 for (const name of (await import("node:fs")).readdirSync(DIST)) {
   if (name.startsWith(CHUNK_PREFIX)) await rm(path.join(DIST, name));
 }
@@ -119,7 +149,7 @@ await build({
   platform: "node",
   target: "node20.19",
   external: EXTERNAL,
-  plugins: [precomputedListing, keepModuleUrls, englishOnlyZod, lazyJsonSchemaValidator],
+  plugins: [precomputedListing, keepModuleUrls, englishOnlyZod, lazyJsonSchemaValidator, clientWithoutClass],
   // CommonJS dependencies inside an ES module bundle still call require() for Node's built-ins.
   banner: { js: `import { createRequire as __roughyRequire } from "node:module"; const require = __roughyRequire(import.meta.url);` },
   legalComments: "none",

@@ -94,6 +94,11 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
 
+  // zod compiles a parser for each object schema (new Function) on its first parse. A stdio session answers
+  // its opening requests once, right after start-up, and that compiling was about a tenth of a host's wait for
+  // the server/discover answer; zod's interpreted parsing reads the protocol's small messages just as well.
+  // Set before the SDK and the tools build their schemas, which read the setting as they are made.
+  (await import("zod")).config({ jitless: true });
   const [{ serveStdio, StdioServerTransport }, { createServer }] = await Promise.all([
     import("@modelcontextprotocol/server/stdio"),
     import("./server/create-server.js"),

@@ -86,3 +86,8 @@ export function machine(): Record<string, string> {
     os: `${os.type()} ${os.release()} ${os.arch()}`,
   };
 }
+
+/** The 1, 5 and 15 minute load averages, e.g. "3.10 / 2.75 / 2.40" (all zero where the OS has none). */
+export function loadAverage(): string {
+  return os.loadavg().map((v) => v.toFixed(2)).join(" / ");
+}

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { defineTool } from "../tools/define-tool.js";
 import { uuid } from "../tools/shared-params.js";
 import { segmentsFromOtio, type KeptSegment } from "../operations/segments.js";
-import { parseVttWords, toSourceTime, type SpanWord } from "./vtt-words.js";
+import { parseVttWords, toSourceTime, type SpanWord } from "../operations/vtt-words.js";
 import { CUT_TIMELINE_URI } from "../vocabulary/uris.js";
 import { nextStep } from "../vocabulary/kinds.js";
 import type { RoughyClient } from "../client/index.js";

@@ -1,6 +1,7 @@
 // Uploading a local file as an asset: create the asset (which opens a TUS upload), stream the bytes with
 // tus-js-client from disk, and make an interrupted upload resumable, across a restart too, through the
-// resume store. The bytes are read range by range from the file, so memory stays flat whatever the size.
+// resume store. The bytes are read range by range from the file into a few reused buffers
+// (tus-file-stack.ts), so memory stays flat whatever the size.
 import { createReadStream, type Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { basename, resolve as resolvePath } from "node:path";
@@ -17,6 +18,7 @@ import {
 import { TUS_VERSION } from "./endpoints.js";
 import { abortReason, type HttpCore } from "./http.js";
 import { parseRetryAfter } from "./retry.js";
+import { FileRangeHttpStack, type FileRange } from "./tus-file-stack.js";
 import { FileResumeStore, resumeKey, type ResumeStore } from "./resume-store.js";
 import type { Asset } from "./schemas.js";
 
@@ -33,29 +35,18 @@ export const MIN_UPLOAD_BYTES = 64;
  */
 export const UPLOAD_CHUNK_BYTES = 1024 * 1024 * 1024;
 /**
- * Bytes per read from the file. tus-js-client's own reader takes fs's 64 KiB default; reading 256 KiB at a time
- * passes a quarter as many chunks through the progress counter and the request stream to the socket, which
- * cut the uploader's CPU time by about a third (bench/upload.ts). Larger reads saved little more CPU and left
- * the process's peak RSS higher.
+ * Each PATCH's byte range of the file, sent by FileRangeHttpStack straight from disk through a few reused
+ * buffers: flat memory, whatever the range.
  */
-const READ_BYTES = 256 * 1024;
-
-/** Reads each PATCH's byte range from the file as a stream: flat memory, whatever the range. */
 function fileRanges(path: string, size: number): FileReader {
-  let current: ReturnType<typeof createReadStream> | null = null;
   const source: FileSource = {
     size,
     slice(start, end) {
       const stop = Math.min(end, size);
-      current?.destroy();
-      current = createReadStream(path, { start, end: stop - 1, highWaterMark: READ_BYTES });
-      // The request's Content-Length comes from the stream's size.
-      return Promise.resolve({ value: Object.assign(current, { size: stop - start }), done: stop >= size });
+      const range: FileRange = { path, start, end: stop, size: stop - start };
+      return Promise.resolve({ value: range, done: stop >= size });
     },
-    close() {
-      current?.destroy();
-      current = null;
-    },
+    close() {},
   };
   return { openFile: () => Promise.resolve(source) };
 }
@@ -257,6 +248,7 @@ export class Uploads {
         uploadSize: size,
         chunkSize: UPLOAD_CHUNK_BYTES,
         fileReader: fileRanges(path, size),
+        httpStack: new FileRangeHttpStack(),
         headers,
         retryDelays: this.deps.retryDelays ?? [0, 1000, 3000, 5000],
         storeFingerprintForResuming: false,

@@ -96,6 +96,19 @@ function jsonSchemasOf(tool: AnyToolDefinition): ListedSchemas {
   return schemas;
 }
 
+// The zod objects a call is checked with, built on a tool's first call rather than for every tool at start-up
+// (and for every request in the HTTP mode), then kept for the process.
+const callSchemaCache = new WeakMap<AnyToolDefinition, { input: z.ZodObject; output: z.ZodObject }>();
+
+function callSchemasOf(tool: AnyToolDefinition): { input: z.ZodObject; output: z.ZodObject } {
+  let schemas = callSchemaCache.get(tool);
+  if (!schemas) {
+    schemas = { input: z.object(tool.inputSchema).strict(), output: z.object(withNextStep(tool.outputSchema)) };
+    callSchemaCache.set(tool, schemas);
+  }
+  return schemas;
+}
+
 /**
  * The hints that differ from the spec's defaults (readOnly false, destructive true, idempotent false, openWorld
  * true): a client reads a missing hint as its default, so the meaning is the same in a fifth of the bytes.
@@ -142,12 +155,11 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
   // Hidden tools are still known by name, so that a call to one is refused with the reason, not "unknown".
   const hidden = new Map(allTools.filter((tool) => !tools.includes(tool)).map((tool) => [tool.name, tool]));
   const byName = new Map<string, AnyToolDefinition>();
-  const schemas = new Map<string, { input: z.ZodObject; output: z.ZodObject }>();
 
   /** A handler's output as the call's result: checked against the output schema, capped. */
   const toResult = (tool: AnyToolDefinition, output: ToolOutput<unknown>): CallToolResult => {
     const data = output.data as Record<string, unknown>;
-    const checked = schemas.get(tool.name)?.output.safeParse(data);
+    const checked = callSchemasOf(tool).output.safeParse(data);
     if (checked && !checked.success) {
       // A tool bug, not the agent's: answer generically rather than send a result the client would reject.
       options.logInternal?.(`tool ${tool.name} returned data that does not match its output schema`, checked.error);
@@ -261,7 +273,6 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
 
   for (const tool of tools) {
     byName.set(tool.name, tool);
-    schemas.set(tool.name, { input: z.object(tool.inputSchema).strict(), output: z.object(withNextStep(tool.outputSchema)) });
   }
 
   // Built on the first tools/list, not at start-up: initialize should not wait for schema conversion.
@@ -288,7 +299,7 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
       throw new ProtocolError(ProtocolErrorCode.MethodNotFound, `${tool.name} does not run as a task (only tools listed with execution.taskSupport do); call it without task.`);
     }
     const { args: input } = lenientArgs(request.params.arguments ?? {}, tool.inputSchema);
-    const parsed = schemas.get(tool.name)!.input.safeParse(input);
+    const parsed = callSchemasOf(tool).input.safeParse(input);
     if (!parsed.success) {
       const invalid = errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);
       if (taskParams) return taskAnswer(options.tasks!.finished(invalid, { ttl: taskParams.ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }));

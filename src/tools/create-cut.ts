@@ -9,12 +9,28 @@ import { assetId, waitSeconds } from "./shared-params.js";
 import { cutView, viewCut } from "./views.js";
 import { waitAfterCreate } from "./wait-after-create.js";
 import { segmentsFromOtio, type CutSegments } from "../operations/segments.js";
+import { scriptCoverage, type ScriptCoverage } from "../operations/coverage.js";
+import { parseVttWords } from "../operations/vtt-words.js";
 import type { Cut, RoughyClient } from "../client/index.js";
 import { createCutWhenCuttable, normalizeScript } from "../operations/cuts.js";
 import { CUT_TIMELINE_META } from "../vocabulary/uris.js";
 
 /** Segments shown in an answer; the count and totals always cover all of them. */
 const MAX_LISTED_SEGMENTS = 100;
+
+const sentenceList = z.array(z.object({ n: z.number(), text: z.string() }));
+
+// Inside the segments summary: it costs the tool listing nothing there, and exists exactly when segments do.
+const coverageOutput = z
+  .object({
+    sentences: z.number(),
+    carried: z.number(),
+    partial: sentenceList,
+    missing: sentenceList,
+    word_share: z.number(),
+    warning: z.string().nullable(),
+  })
+  .nullable();
 
 export const segmentsOutput = z
   .object({
@@ -24,10 +40,11 @@ export const segmentsOutput = z
     segments: z.array(z.object({ start: z.number(), end: z.number() })),
     source_timecode: z.object({ seconds: z.number(), frames: z.number(), rate: z.number() }).nullable(),
     truncated: z.boolean(),
+    coverage: coverageOutput,
   })
   .nullable();
 
-/** Reads a completed cut's segments; null (not an error) when the export cannot be read. */
+/** Reads a completed cut's segments and script coverage; null (not an error) when the export cannot be read. */
 export async function readSegments(client: RoughyClient, cut: Cut, signal: AbortSignal): Promise<z.infer<typeof segmentsOutput>> {
   if (cut.state !== "completed") return null;
   let parsed: CutSegments;
@@ -37,17 +54,46 @@ export async function readSegments(client: RoughyClient, cut: Cut, signal: Abort
   } catch {
     return null;
   }
-  return { ...parsed, segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS), truncated: parsed.segments.length > MAX_LISTED_SEGMENTS };
+  const removed = parsed.source_seconds ? 1 - parsed.kept_seconds / parsed.source_seconds : null;
+  const coverage = await readCoverage(client, cut, removed, signal);
+  return { ...parsed, segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS), truncated: parsed.segments.length > MAX_LISTED_SEGMENTS, coverage };
+}
+
+/**
+ * Which script sentences a completed scripted cut carries, from its subtitle's words (what any backend gives);
+ * null for a scriptless or unfinished cut, or when the subtitle cannot be read yet.
+ */
+async function readCoverage(client: RoughyClient, cut: Cut, removedShare: number | null, signal: AbortSignal): Promise<ScriptCoverage | null> {
+  if (cut.state !== "completed" || !cut.script?.trim()) return null;
+  let vtt: string;
+  try {
+    vtt = (await client.cuts.exportSubtitle(cut.id, "vtt", { signal })).content;
+  } catch {
+    return null;
+  }
+  return scriptCoverage(cut.script, parseVttWords(vtt).map((w) => w.text), removedShare);
+}
+
+/** The coverage in a sentence for the text summary: the figures, the first missing sentences, the warning. */
+export function coverageSummary(segments: z.infer<typeof segmentsOutput>): string {
+  const c = segments?.coverage;
+  if (!c) {
+    // A scriptless cut has no coverage, but removing nearly everything still deserves a word.
+    const removed = segments?.source_seconds ? 1 - segments.kept_seconds / segments.source_seconds : 0;
+    return removed > 0.9 ? ` It removed ${Math.round(removed * 100)}% of the source: check it before exporting.` : "";
+  }
+  const missing = c.missing.length > 0 ? `; missing ${c.missing.slice(0, 5).map((m) => m.n).join(", ")}` : "";
+  return ` Script: ${c.carried} of ${c.sentences} sentence(s) carried${missing}.${c.warning ? ` ${c.warning}` : ""}`;
 }
 
 export const createCut = defineTool({
   name: "create_cut",
   title: "Create a cut",
   description:
-    "Rough cut of a ready asset (asset_id from upload_media): drops filler, restarts and asides; with a script, keeps what matches it. Free; same asset+script returns the existing cut. Next: export_cut or create_render.",
+    "Rough cut of a ready asset (upload_media): drops filler, restarts, asides; with a script, keeps what matches it (segments.coverage: sentences carried, missing). Free; same asset+script, same cut. Next: export_cut or create_render.",
   inputSchema: {
     asset_id: assetId,
-    script: z.string().max(100_000).optional().describe("the intended message (plain text); omit for a scriptless cut"),
+    script: z.string().max(100_000).optional().describe("intended message, plain text; omit for scriptless"),
     wait_seconds: waitSeconds,
   },
   outputSchema: {
@@ -74,7 +120,7 @@ export const createCut = defineTool({
     const next = nextStep("cut", view);
     return {
       data: { cut: view, created: created.created, timed_out: timedOut, segments, next_step: next },
-      summary: `${which} ${cut.id}, ${view.state}${error}${kept}. Next: ${next}`,
+      summary: `${which} ${cut.id}, ${view.state}${error}${kept}.${coverageSummary(segments)} Next: ${next}`,
     };
   },
 });

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { defineTool } from "./define-tool.js";
 import { uuid } from "./shared-params.js";
 import { viewAsset, viewCut, viewProject, viewRender } from "./views.js";
-import { readSegments, segmentsOutput } from "./create-cut.js";
+import { coverageSummary, readSegments, segmentsOutput } from "./create-cut.js";
 import { KINDS as KIND_TABLE, kindsWhere, nextStep, toolsetsOf } from "../vocabulary/kinds.js";
 import { CUT_TIMELINE_META } from "../vocabulary/uris.js";
 import { uploadsFor } from "../operations/upload.js";
@@ -18,7 +18,7 @@ export const roughyGet = defineTool({
   name: "roughy_get",
   title: "Get one item",
   description:
-    "Reads one Roughy project, asset, cut or render: state, error, next step; a completed cut with its kept segments. Free.",
+    "One project, asset, cut or render: state, error, next step; a completed cut's segments and script coverage. Free.",
   inputSchema: {
     kind: z.enum(KINDS).describe("project, asset, cut or render"),
     id: uuid("must be a UUID as returned by the tool that created the item or by roughy_list").describe("its id"),
@@ -78,7 +78,7 @@ export const roughyGet = defineTool({
         const next = nextStep("cut", item);
         return {
           data: { kind: args.kind, item, segments, uri, next_step: next },
-          summary: `Cut ${item.id} of asset ${item.asset_id} is ${item.state}${item.error ? ` (${item.error})` : ""}${kept}. Next: ${next}`,
+          summary: `Cut ${item.id} of asset ${item.asset_id} is ${item.state}${item.error ? ` (${item.error})` : ""}${kept}.${coverageSummary(segments)} Next: ${next}`,
         };
       }
       case "render": {

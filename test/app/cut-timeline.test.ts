@@ -10,11 +10,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
-import { AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
+import { type AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
 import { type CallToolResult, type Tool } from "@modelcontextprotocol/client";
-import { CALL_TIMEOUT_MS, connect, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
-import { PageRelayTransport, serveHost, type TestHostServer } from "./host.js";
+import { buildView, newHostLog, openView, serveHost, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
 import { normalizeWord } from "../../src/sandbox/engine/normalize.js";
 
@@ -41,12 +41,6 @@ let cutId = "";
 let assetId = "";
 let segments: Segment[] = [];
 let sourceSeconds = 0;
-
-/** The build the package runs (vite, ui/vite.config.ts), so the test always sees the current page. */
-async function buildView(): Promise<void> {
-  const { build } = await import("vite");
-  await build({ configFile: path.resolve("ui/vite.config.ts"), logLevel: "silent" });
-}
 
 beforeAll(async () => {
   await buildView();
@@ -151,48 +145,11 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
   let page: Page;
   let view: Frame;
   let bridge: AppBridge;
-  const consoleErrors: string[] = [];
-  const appCalls: string[] = [];
-  const heights: number[] = [];
+  const log = newHostLog();
+  const { appCalls, consoleErrors, heights } = log;
 
   async function openHost(width: number, theme: "light" | "dark", serverTools = true): Promise<void> {
-    page = await context!.newPage();
-    page.on("console", (m) => {
-      if (m.type() === "error") consoleErrors.push(m.text());
-    });
-    page.on("pageerror", (e) => consoleErrors.push(String(e)));
-    const transport = new PageRelayTransport();
-    await transport.attach(page);
-    // No client given: the bridge then leaves tools/call to us, and we forward it as a host does.
-    bridge = new AppBridge(null, { name: "roughy-test-host", version: "0.0.0" }, serverTools ? { serverTools: {}, logging: {} } : { logging: {} }, {
-      hostContext: {
-        theme,
-        displayMode: "inline",
-        platform: "web",
-        containerDimensions: { width, maxHeight: 6000 },
-        styles: { variables: { "--color-background-primary": theme === "dark" ? "rgb(20, 22, 30)" : "rgb(255, 255, 255)" } as never },
-      },
-    });
-    const initialized = new Promise<void>((resolve) => (bridge.oninitialized = () => resolve()));
-    bridge.onsizechange = ({ height }) => {
-      if (height !== undefined) {
-        heights.push(height);
-        void page.evaluate(`window.__resize(${Number(height)})`).catch(() => {});
-      }
-    };
-    // A host rejects app calls to tools whose visibility leaves out "app" (none here); record the rest.
-    bridge.oncalltool = async (params) => {
-      const tool = tools.find((t) => t.name === params.name);
-      const visibility = (tool?._meta as { ui?: { visibility?: string[] } } | undefined)?.ui?.visibility;
-      if (!tool || (visibility && !visibility.includes("app"))) throw new Error(`tool ${params.name} is not available to apps`);
-      appCalls.push(params.name);
-      return (await conn.client.callTool(params, { timeout: CALL_TIMEOUT_MS })) as CallToolResult;
-    };
-    await bridge.connect(transport);
-    await page.goto(hostServer!.hostUrl(width));
-    await initialized;
-    view = page.frames().find((f) => f.url().endsWith("/view.html"))!;
-    expect(view).toBeTruthy();
+    ({ page, view, bridge } = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width, theme, serverTools, log }));
   }
 
   beforeAll(async () => {

@@ -3,11 +3,24 @@
 // page in headless Chromium. The host page only relays postMessage traffic; the ext-apps AppBridge runs
 // here in Node, connected to the real server through the SDK Client, as a host's bridge would be.
 
+import { readFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import path from "node:path";
 import type { AddressInfo } from "node:net";
-import type { Page } from "playwright-core";
-import type { Transport } from "@modelcontextprotocol/client";
-import type { JSONRPCMessage } from "@modelcontextprotocol/client";
+import type { BrowserContext, Frame, Page } from "playwright-core";
+import { AppBridge } from "@modelcontextprotocol/ext-apps/app-bridge";
+import type { CallToolResult, Client, JSONRPCMessage, Tool, Transport } from "@modelcontextprotocol/client";
+import { CALL_TIMEOUT_MS } from "../helpers/mcp-harness.js";
+
+/**
+ * Builds the view with the package's vite config (ui/vite.config.ts), so a test always sees the current page;
+ * `outDir` keeps one test file's build from racing another's, and the built HTML is returned.
+ */
+export async function buildView(outDir?: string): Promise<string> {
+  const { build } = await import("vite");
+  await build({ configFile: path.resolve("ui/vite.config.ts"), logLevel: "silent", ...(outDir ? { build: { outDir } } : {}) });
+  return outDir ? readFile(path.join(outDir, "cut-timeline.html"), "utf8") : "";
+}
 
 /** The CSP a host must apply when a UI resource declares none (SEP-1865, "Restrictive Default"). */
 export const DEFAULT_APP_CSP = [
@@ -83,4 +96,85 @@ export class PageRelayTransport implements Transport {
   async close(): Promise<void> {
     this.onclose?.();
   }
+}
+
+/** What a test sees of the host while a view is open: the app's tool calls, console errors, size requests. */
+export type HostLog = {
+  appCalls: string[];
+  /** Each call the view made, with its arguments and a promise settled when its answer went back. */
+  calls: { name: string; arguments: Record<string, unknown>; answered: Promise<unknown> }[];
+  consoleErrors: string[];
+  heights: number[];
+};
+
+export const newHostLog = (): HostLog => ({ appCalls: [], calls: [], consoleErrors: [], heights: [] });
+
+export type OpenedView = { page: Page; view: Frame; bridge: AppBridge };
+
+/**
+ * Opens the host page with the view in its iframe and an AppBridge relaying to the real server through
+ * `client`, as a host does: tools/call only for tools whose visibility includes the app.
+ */
+export async function openView(options: {
+  context: BrowserContext;
+  host: TestHostServer;
+  client: Client;
+  tools: Tool[];
+  width: number;
+  theme: "light" | "dark";
+  serverTools?: boolean;
+  log: HostLog;
+  /** Awaited before a tool call's answer goes back to the view: lets a test hold answers back, as a slow network does. */
+  hold?: (call: { name: string; arguments: Record<string, unknown> }) => Promise<void>;
+  /** Host capabilities beyond tool calls and logging (for example message, updateModelContext). */
+  hostCapabilities?: Record<string, unknown>;
+  /** Host context beyond theme and size (for example availableDisplayModes). */
+  hostContext?: Record<string, unknown>;
+}): Promise<OpenedView> {
+  const { log, width, theme } = options;
+  const page = await options.context.newPage();
+  page.on("console", (m) => {
+    if (m.type() === "error") log.consoleErrors.push(m.text());
+  });
+  page.on("pageerror", (e) => log.consoleErrors.push(String(e)));
+  const transport = new PageRelayTransport();
+  await transport.attach(page);
+  const serverTools = options.serverTools ?? true;
+  // No client given: the bridge then leaves tools/call to us, and we forward it as a host does.
+  const bridge = new AppBridge(null, { name: "roughy-test-host", version: "0.0.0" }, { ...(serverTools ? { serverTools: {} } : {}), logging: {}, ...options.hostCapabilities }, {
+    hostContext: {
+      theme,
+      displayMode: "inline",
+      platform: "web",
+      containerDimensions: { width, maxHeight: 6000 },
+      styles: { variables: { "--color-background-primary": theme === "dark" ? "rgb(20, 22, 30)" : "rgb(255, 255, 255)" } as never },
+      ...options.hostContext,
+    },
+  });
+  const initialized = new Promise<void>((resolve) => (bridge.oninitialized = () => resolve()));
+  bridge.onsizechange = ({ height }) => {
+    if (height !== undefined) {
+      log.heights.push(height);
+      void page.evaluate(`window.__resize(${Number(height)})`).catch(() => {});
+    }
+  };
+  bridge.oncalltool = async (params) => {
+    const tool = options.tools.find((t) => t.name === params.name);
+    const visibility = (tool?._meta as { ui?: { visibility?: string[] } } | undefined)?.ui?.visibility;
+    if (!tool || (visibility && !visibility.includes("app"))) throw new Error(`tool ${params.name} is not available to apps`);
+    log.appCalls.push(params.name);
+    const call = { name: params.name, arguments: (params.arguments ?? {}) as Record<string, unknown> };
+    const answer = (options.client.callTool(params, { timeout: CALL_TIMEOUT_MS }) as Promise<CallToolResult>).then(async (r) => {
+      await options.hold?.(call);
+      return r;
+    });
+    log.calls.push({ ...call, answered: answer.catch(() => {}) });
+    return await answer;
+  };
+  await bridge.connect(transport);
+  await page.goto(options.host.hostUrl(width));
+  await initialized;
+  const view = page.frames().find((f) => f.url().endsWith("/view.html"));
+  if (!view) throw new Error("the view's frame did not load");
+  return { page, view, bridge };
 }

@@ -1,6 +1,6 @@
 // The timeline's arithmetic (ui/src/model.ts): what the page prints and where it draws.
 import { describe, expect, it } from "vitest";
-import { clock, drawnLength, duration, gaps, playableUrl, ticks, totals, wordsBySpan } from "../../ui/src/model.js";
+import { clock, drawnLength, duration, gaps, playableUrl, recordStart, ticks, timecode, totals, wordsBySpan } from "../../ui/src/model.js";
 
 const SEGS = [
   { start: 1, end: 4 },
@@ -52,5 +52,15 @@ describe("timeline model", () => {
     expect(playableUrl("http://127.0.0.1:4010/files/r.mp4")).toMatchObject({ ok: false });
     expect(playableUrl(null)).toMatchObject({ ok: false });
     expect(playableUrl("not a url")).toMatchObject({ ok: false });
+  });
+
+  it("timecode: whole frames, and the record timeline from 01:00:00:00", () => {
+    expect(timecode(0, 25)).toBe("00:00:00:00");
+    expect(timecode(3723.52, 25)).toBe("01:02:03:13");
+    expect(timecode(59.999, 30)).toBe("00:01:00:00");
+    // 29.97 counts 30 frames a second (non-drop-frame)
+    expect(timecode(1001 / 30000, 30000 / 1001)).toBe("00:00:00:01");
+    expect(recordStart(SEGS, 0)).toBe(3600);
+    expect(recordStart(SEGS, 1)).toBe(3603);
   });
 });

@@ -81,17 +81,14 @@ describe("client transport", () => {
 
   it("retries a connection refused before sending, even for a POST, then reports it", async () => {
     const { baseUrl } = await serve(() => undefined);
-    server!.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => server!.close(r));
     const c = new RoughyClient({ apiKey: KEY, baseUrl, maxRetries: 2 });
-    const t0 = Date.now();
     const err = await c.projects.create({ name: "x" }).catch((e: unknown) => e);
     await c.close();
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).maybeProcessed).toBe(false);
     expect((err as Error).message).toContain("ECONNREFUSED");
     expect((err as Error).message).not.toContain(KEY);
-    expect(Date.now() - t0).toBeLessThan(5000);
     server = undefined;
   });
 

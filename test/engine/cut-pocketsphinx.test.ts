@@ -53,9 +53,8 @@ describe.skipIf(!available)("pocketsphinx (skipped: pocketsphinx_continuous or i
 
   it("stops when aborted", async () => {
     const ctl = new AbortController();
-    const t0 = Date.now();
     setTimeout(() => ctl.abort(), 300);
+    // Free recognition of this clip takes seconds: only the abort can make it reject (no clock needed).
     await expect(ps.transcribe({ mediaPath, sentences: null, signal: ctl.signal })).rejects.toThrow();
-    expect(Date.now() - t0).toBeLessThan(3000);
   });
 });

@@ -46,11 +46,8 @@ afterAll(async () => {
 
 describe("stdio", () => {
   it("remote mode: initialize, tools/list, a tool call against the configured API", async () => {
-    const started = Date.now();
     const { client } = await start({ ...baseEnv(), ROUGHY_API_KEY: sb.sandbox.apiKey, ROUGHY_BASE_URL: sb.sandbox.baseUrl });
     try {
-      // Nothing slow before initialize answers.
-      expect(Date.now() - started).toBeLessThan(5_000);
       expect(client.getInstructions()).toContain("Backend: the Roughy API");
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name)).toContain("upload_media");

@@ -109,12 +109,10 @@ describe("follow()", () => {
   });
 
   it("returns timedOut with the latest resource instead of throwing", async () => {
-    const started = Date.now();
     const result = await follow(client, "asset", asset.id, { timeoutMs: 300, until: () => false });
     expect(result.timedOut).toBe(true);
     expect(result.resource.id).toBe(asset.id);
     expect(result.resource.state).toBe("ready");
-    expect(Date.now() - started).toBeLessThan(3_000);
   });
 
   it("stops on abort and rejects", async () => {

@@ -83,7 +83,8 @@ describe("createProgressSink", () => {
     sink.report("a", 1);
     controller.abort();
     sink.report("b", 2);
-    await new Promise((r) => setTimeout(r, 5));
+    // Settles the rejected send: a failing transport must not surface as an unhandled rejection.
+    await sink.flush();
     expect(calls).toBe(1);
   });
 });

@@ -29,7 +29,6 @@ async function readSse(url: string, headers: Record<string, string>, enough: (ev
   let buf = "";
   const decoder = new TextDecoder();
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const timer = setTimeout(() => ctrl.abort(), 15_000);
   try {
     while (!enough(events, comments)) {
       const { value, done } = await reader.read();
@@ -50,7 +49,6 @@ async function readSse(url: string, headers: Record<string, string>, enough: (ev
       }
     }
   } finally {
-    clearTimeout(timer);
     ctrl.abort();
   }
   return { events, comments };

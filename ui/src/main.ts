@@ -4,7 +4,7 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, playableUrl, ticks, totals, wordsBySpan, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, gaps, playableUrl, recordStart, ticks, timecode, totals, wordsBySpan, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -20,6 +20,10 @@ type CutState = {
   count: number | null;
   kept: number | null;
   truncated: boolean;
+  /** The source's frame rate and timecode origin (segments.source_timecode); null when the media has none. */
+  timecode: { seconds: number; rate: number } | null;
+  /** Script sentences the cut misses (create_cut/get's segments.coverage): n counts from 1. */
+  missing: { n: number; text: string }[];
 };
 
 const EXPORT_FORMATS = ["edl", "xmeml", "fcpxml", "otio", "srt", "vtt"];
@@ -67,6 +71,7 @@ function status(message: string): void {
 
 function applyContext(ctx: McpUiHostContext | undefined): void {
   if (!ctx) return;
+  if (ctx.displayMode) document.documentElement.dataset.display = ctx.displayMode;
   if (ctx.theme) applyDocumentTheme(ctx.theme);
   if (ctx.styles?.variables) applyHostStyleVariables(ctx.styles.variables);
   if (ctx.styles?.css?.fonts) applyHostFonts(ctx.styles.css.fonts);
@@ -138,7 +143,10 @@ function drawTimeline(c: CutState): HTMLElement {
 
 function showDetail(index: number | null, select: boolean): void {
   if (!cut) return;
-  if (select) selected = index;
+  if (select && selected !== index) {
+    selected = index;
+    void shareSelection(cut);
+  }
   for (const b of root.querySelectorAll<HTMLElement>(".span, .words p")) {
     b.classList.toggle("selected", b.dataset.index === String(selected));
     if (b.classList.contains("span")) b.setAttribute("aria-pressed", String(b.dataset.index === String(selected)));
@@ -151,9 +159,15 @@ function showDetail(index: number | null, select: boolean): void {
   }
   const s = cut.segments[index]!;
   const words = cut.words ? groupsOf(cut)[index]!.map((w) => w.text).join(" ") : null;
+  // Frames at the media's own rate and timecode; 25 fps from zero when the export names none.
+  const rate = cut.timecode?.rate ?? 25;
+  const origin = cut.timecode?.seconds ?? 0;
+  const rec = recordStart(cut.segments, index);
+  const tc = `Source ${timecode(origin + s.start, rate)}–${timecode(origin + s.end, rate)}, record ${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)} @ ${rate} fps`;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
     ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)})`,
+    el("span", { class: "tc", id: "timecode" }, tc),
     ...(words ? [el("span", { class: "quote" }, `“${words}”`)] : []),
   );
 }
@@ -207,12 +221,143 @@ function drawWords(c: CutState): HTMLElement {
     if (before) section.append(el("div", { class: "cutmark" }, `dropped ${duration(before.end - before.start)}`));
     const p = el("p", { "data-index": String(i), tabindex: "-1" }, el("span", { class: "time" }, clock(s.start)), " ", groups[i]!.map((w) => w.text).join(" ") || "(no words)");
     p.addEventListener("click", () => showDetail(i, true));
+    p.append(" ", reviewToggle(c, "span", i, `span ${i + 1}`, p));
     section.append(p);
   });
   const after = dropped.find((g) => c.segments.length > 0 && Math.abs(g.start - c.segments[c.segments.length - 1]!.end) < 0.002);
   if (after) section.append(el("div", { class: "cutmark" }, `dropped ${duration(after.end - after.start)}`));
   if (c.wordsNote) section.append(el("p", { class: "note" }, c.wordsNote));
   return section;
+}
+
+// ---- review: what the user leaves out or puts back, and the request to re-cut -------------------
+
+type Review = { cutId: string; leftOut: Set<number>; putBack: Set<number> };
+let review: Review | null = null;
+
+function reviewOf(c: CutState): Review {
+  if (review?.cutId !== c.id) review = { cutId: c.id, leftOut: new Set(), putBack: new Set() };
+  return review;
+}
+
+/** A real button per kept span or missing sentence; pressed = the user's change from what the cut did. */
+function reviewToggle(c: CutState, what: "span" | "sentence", index: number, name: string, row: HTMLElement): HTMLButtonElement {
+  const set = (): Set<number> => (what === "span" ? reviewOf(c).leftOut : reviewOf(c).putBack);
+  const labels = what === "span" ? ["Leave out", "Keep"] : ["Put back", "Leave missing"];
+  const b = el("button", { type: "button", class: "toggle", "data-review": `${what}-${index}` });
+  const show = (): void => {
+    const changed = set().has(index);
+    b.textContent = labels[changed ? 1 : 0]!;
+    b.setAttribute("aria-pressed", String(changed));
+    b.setAttribute("aria-label", `${changed ? labels[1] : labels[0]} ${name} in the re-cut`);
+    row.classList.toggle(what === "span" ? "left-out" : "put-back", changed);
+  };
+  b.addEventListener("click", (e) => {
+    e.stopPropagation();
+    if (!set().delete(index)) set().add(index);
+    show();
+    refreshRecut(c);
+  });
+  show();
+  return b;
+}
+
+function drawMissing(c: CutState): HTMLElement | null {
+  if (c.missing.length === 0) return null;
+  const list = el("ul", {});
+  for (const m of c.missing) {
+    const li = el("li", { "data-sentence": String(m.n) }, el("span", { class: "dropped-text" }, m.text), " ", el("span", { class: "reason" }, `sentence ${m.n}: not in the kept words`));
+    li.append(" ", reviewToggle(c, "sentence", m.n, `sentence ${m.n}`, li));
+    list.append(li);
+  }
+  return el("section", { class: "missing", "aria-label": "Script sentences the cut misses" }, el("h2", {}, "Missing from the script"), list);
+}
+
+const wordKey = (w: string): string => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+
+/**
+ * The script for a re-cut: the kept spans' words the user did not leave out, one span a line, with each
+ * sentence put back after the span holding the end of the sentence before it.
+ */
+function adjustedScript(c: CutState, r: Review): string {
+  const rows = groupsOf(c).map((g) => g.map((w) => w.text));
+  const sentences = (c.script ?? "").split(/(?<=[.!?…])\s+|\n+/u).map((x) => x.trim()).filter(Boolean);
+  const missing = new Set(c.missing.map((m) => m.n));
+  const after = new Map<number, string[]>();
+  let from = 0;
+  for (const n of [...r.putBack].sort((a, b) => a - b)) {
+    let k = n - 1;
+    while (k > 0 && missing.has(k)) k--;
+    const tail = (sentences[k - 1] ?? "").split(/\s+/).map(wordKey).filter(Boolean).slice(-2).join(" ");
+    let at = -1;
+    if (tail) for (let i = from; i < rows.length && at < 0; i++) if (` ${rows[i]!.map(wordKey).join(" ")} `.includes(` ${tail} `)) at = i;
+    if (k > 0 && at < 0) at = rows.length - 1;
+    from = Math.max(from, at);
+    after.set(at, [...(after.get(at) ?? []), c.missing.find((m) => m.n === n)!.text]);
+  }
+  const lines = [...(after.get(-1) ?? [])];
+  rows.forEach((words, i) => {
+    if (!r.leftOut.has(i) && words.length > 0) lines.push(words.join(" "));
+    lines.push(...(after.get(i) ?? []));
+  });
+  return lines.join("\n");
+}
+
+function drawRecut(c: CutState): HTMLElement {
+  const button = el("button", { type: "button", id: "recut" }, "Ask the assistant to re-cut");
+  const note = el("p", { class: "note", id: "recut-note" });
+  button.addEventListener("click", () => void askRecut(c, button, note));
+  const section = el("section", { class: "recut" }, button, note);
+  queueMicrotask(() => refreshRecut(c));
+  return section;
+}
+
+function refreshRecut(c: CutState): void {
+  const button = document.getElementById("recut");
+  const note = document.getElementById("recut-note");
+  if (!button || !note) return;
+  const r = reviewOf(c);
+  const changes = r.leftOut.size + r.putBack.size;
+  const canAsk = Boolean(app.getHostCapabilities()?.message);
+  button.toggleAttribute("disabled", changes === 0 || !canAsk);
+  note.textContent = !canAsk
+    ? "This host does not let views write to the chat; tell the assistant what to change."
+    : changes === 0
+      ? "Leave out kept spans or put back missing sentences, then ask for a re-cut."
+      : `${r.leftOut.size} span(s) left out, ${r.putBack.size} sentence(s) put back.`;
+}
+
+/** What the user chose, for the model: the changes and the selected span, in words. */
+function reviewContext(c: CutState, r: Review): string {
+  const groups = groupsOf(c);
+  const span = (i: number): string => `span ${i + 1} (${clock(c.segments[i]!.start)}–${clock(c.segments[i]!.end)}) "${groups[i]!.map((w) => w.text).join(" ")}"`;
+  const parts = [`Cut timeline of cut ${c.id} (asset ${c.assetId}).`];
+  if (r.leftOut.size) parts.push(`Left out: ${[...r.leftOut].sort((a, b) => a - b).map(span).join("; ")}.`);
+  if (r.putBack.size) parts.push(`Put back: ${[...r.putBack].sort((a, b) => a - b).map((n) => `sentence ${n} "${c.missing.find((m) => m.n === n)?.text ?? ""}"`).join("; ")}.`);
+  if (selected !== null && c.segments[selected]) parts.push(`Selected: ${span(selected)}.`);
+  return parts.join(" ");
+}
+
+async function shareSelection(c: CutState): Promise<void> {
+  if (!app.getHostCapabilities()?.updateModelContext) return;
+  await app.updateModelContext({ content: [{ type: "text", text: reviewContext(c, reviewOf(c)) }] }).catch(() => {});
+}
+
+async function askRecut(c: CutState, button: HTMLElement, note: HTMLElement): Promise<void> {
+  const r = reviewOf(c);
+  button.setAttribute("disabled", "");
+  try {
+    await shareSelection(c);
+    const script = adjustedScript(c, r);
+    const text = `Please re-cut asset ${c.assetId} (it replaces cut ${c.id}): in the timeline I left out ${r.leftOut.size} span(s) and put back ${r.putBack.size} script sentence(s). Call create_cut with asset_id=${c.assetId} and this script:\n\n${script}`;
+    const sent = await app.sendMessage({ role: "user", content: [{ type: "text", text }] });
+    note.textContent = sent.isError ? "The host did not take the message." : "Asked the assistant to re-cut.";
+    announce(note.textContent);
+  } catch (error) {
+    note.textContent = `Could not ask for a re-cut: ${error instanceof Error ? error.message : String(error)}`;
+  } finally {
+    button.removeAttribute("disabled");
+  }
 }
 
 function select(id: string, options: string[], label: string): HTMLSelectElement {
@@ -256,6 +401,25 @@ function drawActions(c: CutState): HTMLElement {
   return node;
 }
 
+/** Full screen for long cuts, where the host offers it; the words box then grows to the screen. */
+function fullscreenButton(): HTMLElement | null {
+  if (!app.getHostContext()?.availableDisplayModes?.includes("fullscreen")) return null;
+  const full = (): boolean => document.documentElement.dataset.display === "fullscreen";
+  const b = el("button", { type: "button", id: "fullscreen", "aria-pressed": String(full()) }, full() ? "Exit full screen" : "Full screen");
+  b.addEventListener("click", () => {
+    void app
+      .requestDisplayMode({ mode: full() ? "inline" : "fullscreen" })
+      .then(({ mode }) => {
+        document.documentElement.dataset.display = mode;
+        b.textContent = mode === "fullscreen" ? "Exit full screen" : "Full screen";
+        b.setAttribute("aria-pressed", String(mode === "fullscreen"));
+        announce(mode === "fullscreen" ? "Full screen." : "Inline.");
+      })
+      .catch(() => announce("The host kept the display mode."));
+  });
+  return b;
+}
+
 /** Announces a change once: the live region holds only the latest message, never the whole view. */
 function announce(message: string): void {
   const live = document.getElementById("live");
@@ -273,6 +437,7 @@ function draw(): void {
     el("h1", {}, "Rough cut"),
     el("span", { class: `badge ${c.state}` }, c.state),
     el("code", { class: "id", title: "cut id" }, c.id),
+    fullscreenButton(),
   );
   const parts: HTMLElement[] = [header];
   if (c.error) parts.push(el("p", { class: "error" }, c.error));
@@ -294,6 +459,9 @@ function draw(): void {
   }
   if (c.script) parts.push(el("details", { class: "script" }, el("summary", {}, "Script"), el("p", {}, c.script)));
   if (c.segments.length > 0) parts.push(drawWords(c));
+  const missing = drawMissing(c);
+  if (missing) parts.push(missing);
+  if (c.words && c.script) parts.push(drawRecut(c));
   parts.push(drawActions(c));
   // Focus inside the bar survives a redraw (a resize or theme change).
   const focused = document.activeElement instanceof HTMLElement && document.activeElement.classList.contains("span") ? document.activeElement.dataset.index : null;
@@ -329,7 +497,14 @@ function cutFromResult(result: CallToolResult): CutState | string {
     count: num(seg?.count),
     kept: num(seg?.kept_seconds),
     truncated: seg?.truncated === true,
+    missing: missingFrom(seg?.coverage),
+    timecode: isObj(seg?.source_timecode) && num(seg.source_timecode.rate) && num(seg.source_timecode.seconds) !== null ? { seconds: seg.source_timecode.seconds as number, rate: seg.source_timecode.rate as number } : null,
   };
+}
+
+function missingFrom(coverage: unknown): { n: number; text: string }[] {
+  if (!isObj(coverage) || !Array.isArray(coverage.missing)) return [];
+  return coverage.missing.filter((m): m is { n: number; text: string } => isObj(m) && num(m.n) !== null && str(m.text) !== null);
 }
 
 const PROCESSING = ["queued", "pending", "processing", "running", "created"];
@@ -383,6 +558,8 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     count: num(first.segment_count),
     kept: num(first.kept_seconds),
     truncated: false,
+    missing: cut!.missing,
+    timecode: cut!.timecode,
   };
   if (state === "completed") announce(`Cut loaded: ${segments.length} kept segments, ${words.length} words.`);
   draw();

@@ -91,3 +91,18 @@ export function playableUrl(url: string | null): { ok: true; url: string } | { o
   }
   return { ok: true, url: parsed.href };
 }
+
+/** Whole frames at `rate` as HH:MM:SS:FF (non-drop-frame: frames counted at the nominal rounded rate). */
+export function timecode(seconds: number, rate: number): string {
+  const fps = Math.round(rate);
+  const total = Math.round(seconds * rate);
+  const ff = total % fps;
+  const s = Math.floor(total / fps);
+  const two = (n: number): string => String(n).padStart(2, "0");
+  return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}:${two(ff)}`;
+}
+
+/** Where span `index` sits on the record timeline: the kept time before it, after the timeline's start. */
+export function recordStart(segments: readonly Span[], index: number, start = 3600): number {
+  return segments.slice(0, index).reduce((t, s) => t + s.end - s.start, start);
+}

@@ -6,14 +6,17 @@
 //                  sandbox's
 // Prints one JSON line: { ms, bytes, idleRss, peakRss, cpuMs, assetId? } (cpuMs: this process's CPU time while
 // uploading).
+// Plain JavaScript run by plain `node`, so that every mode is measured in the same bare process: under a
+// TypeScript loader (tsx) each process carried some 35-50 MiB of the loader's own, which the memory ratio
+// would have diluted.
 
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { request } from "undici";
-import { loadClientModule, type BenchClient, type ClientModule } from "./lib/backend.js";
 
-type ClientArgs = { baseUrl: string; apiKey: string; file: string; projectId: string; chunkBytes?: number };
-type PutArgs = { url: string; file: string };
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "dist");
 
 // maxRSS covers the whole life of the process; sampling as well shows where the peak came from.
 let sampledPeak = 0;
@@ -21,17 +24,15 @@ const sampler = setInterval(() => {
   sampledPeak = Math.max(sampledPeak, process.memoryUsage.rss());
 }, 25);
 
-type Timed = { ms: number; assetId?: string };
-
-async function viaClient(args: ClientArgs, { RoughyClient, MemoryResumeStore }: ClientModule): Promise<Timed> {
-  const client: BenchClient = new RoughyClient({ apiKey: args.apiKey, baseUrl: args.baseUrl, userAgent: "roughy-mcp-bench" });
+async function viaClient(args, { RoughyClient, MemoryResumeStore }) {
+  const client = new RoughyClient({ apiKey: args.apiKey, baseUrl: args.baseUrl, userAgent: "roughy-mcp-bench" });
   const resumeStore = MemoryResumeStore ? new MemoryResumeStore() : undefined;
   const t0 = performance.now();
   const { asset } = await client.uploads.uploadFile({ path: args.file, projectId: args.projectId, filename: "bench.bin", resumeStore });
   return { ms: performance.now() - t0, assetId: asset.id };
 }
 
-async function viaPut(args: PutArgs): Promise<Timed> {
+async function viaPut(args) {
   const { size } = await stat(args.file);
   const t0 = performance.now();
   const res = await request(args.url, {
@@ -44,7 +45,7 @@ async function viaPut(args: PutArgs): Promise<Timed> {
   return { ms: performance.now() - t0 };
 }
 
-async function viaRawTus(args: ClientArgs): Promise<Timed> {
+async function viaRawTus(args) {
   const { size } = await stat(args.file);
   const auth = { authorization: `Bearer ${args.apiKey}` };
   const t0 = performance.now();
@@ -53,7 +54,7 @@ async function viaRawTus(args: ClientArgs): Promise<Timed> {
     headers: { ...auth, "content-type": "application/json" },
     body: JSON.stringify({ project_id: args.projectId, size_bytes: size, filename: "bench-raw.bin" }),
   });
-  const asset = (await created.body.json()) as { id: string; upload_url?: string };
+  const asset = await created.body.json();
   if (created.statusCode !== 201 || !asset.upload_url) throw new Error(`asset create answered ${created.statusCode}`);
   const url = new URL(asset.upload_url, args.baseUrl);
   const chunk = args.chunkBytes ?? size;
@@ -76,12 +77,12 @@ async function viaRawTus(args: ClientArgs): Promise<Timed> {
   return { ms: performance.now() - t0, assetId: asset.id };
 }
 
-async function main(): Promise<void> {
+async function main() {
   const [mode, json] = process.argv.slice(2);
-  if (!json) throw new Error("usage: upload-worker client|put <json>");
-  const args = JSON.parse(json) as ClientArgs & PutArgs;
+  if (!json) throw new Error("usage: upload-worker.mjs client|put|tus <json>");
+  const args = JSON.parse(json);
   // Loaded before anything is measured: the idle figure and the CPU time are the upload's, not the import's.
-  const clientModule = mode === "client" ? await loadClientModule() : null;
+  const clientModule = mode === "client" ? await import(pathToFileURL(path.join(DIST, "client", "index.js")).href) : null;
   const idleRss = process.memoryUsage.rss();
   const cpu0 = process.cpuUsage();
   const timed = clientModule ? await viaClient(args, clientModule) : mode === "tus" ? await viaRawTus(args) : await viaPut(args);
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
 
 main().then(
   () => process.exit(0),
-  (error: unknown) => {
+  (error) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },

@@ -1,0 +1,327 @@
+// The cut timeline view at scale, in the test host (headless Chromium, CSP, second origin, AppBridge to the
+// real server): a real 447-segment cut of a 26-minute source made in the sandbox from a 20,000-character
+// script. Truth comes from outside the view: the segments from the OTIO export and the words from the VTT,
+// both read over the REST API and parsed here, and the words the plan put into the recording.
+
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type BrowserContext } from "playwright-core";
+import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/client";
+import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
+import { buildView, newHostLog, openView, serveHost, type HostLog, type TestHostServer } from "./host.js";
+import { makeLongCut, planLongCut, type LongCutPlan } from "./long-cut.js";
+import { clock } from "../../ui/src/model.js";
+
+const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+
+type Segment = { start: number; end: number };
+// The project compiles without DOM types; what the page callbacks touch is typed here.
+type DOMTokenListLike = { contains(name: string): boolean };
+type Made = { assetId: string; cutId: string; cut: CallToolResult };
+
+let sb: TestSandbox;
+let conn: Connected;
+let ws: Workspace;
+let outDir: string;
+let profile: string;
+let context: BrowserContext | null = null;
+let hostServer: TestHostServer | null = null;
+let tools: Tool[] = [];
+let plan: LongCutPlan;
+let long: Made;
+let short: Made;
+/** The long source cut to five of its sentences with an invented one third (made by the coverage test). */
+let gapped: { result: CallToolResult; said: string[]; invented: string } | null = null;
+
+/** Waits for something the host records (no time bound: the test's own timeout is the only one). */
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+/** A REST read of the sandbox, as any API user makes it: the export files are the truth the view is held to. */
+async function api(pathname: string): Promise<string> {
+  const r = await fetch(`${sb.sandbox.baseUrl}${pathname}`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } });
+  expect(r.status, pathname).toBe(200);
+  return r.text();
+}
+
+/** Kept segments from OTIO JSON: the clips of the first track, their source ranges in seconds. */
+function otioSegments(text: string): { segments: Segment[]; source: number } {
+  type Time = { value: number; rate: number };
+  type Range = { start_time: Time; duration: Time };
+  type Clip = { OTIO_SCHEMA: string; source_range: Range; media_references: Record<string, { available_range: Range }>; active_media_reference_key: string };
+  const doc = JSON.parse(text) as { tracks: { children: { children: Clip[] }[] } };
+  const clips = doc.tracks.children[0]!.children.filter((c) => c.OTIO_SCHEMA.startsWith("Clip."));
+  const sec = (t: Time): number => t.value / t.rate;
+  const available = clips[0]!.media_references[clips[0]!.active_media_reference_key]!.available_range;
+  const origin = sec(available.start_time);
+  return {
+    segments: clips.map((c) => ({ start: sec(c.source_range.start_time) - origin, end: sec(c.source_range.start_time) - origin + sec(c.source_range.duration) })),
+    source: sec(available.duration),
+  };
+}
+
+/** The words of a WebVTT file, cue by cue, without the karaoke stamps. */
+function vttWords(text: string): string[] {
+  const cues = text.replace(/\r\n?/g, "\n").split(/\n\n+/).filter((block) => block.includes("-->"));
+  return cues.flatMap((cue) => cue.split("\n").slice(cue.split("\n").findIndex((l) => l.includes("-->")) + 1).join(" ").replace(/<[^>]*>/g, " ").split(/\s+/).filter(Boolean));
+}
+
+beforeAll(async () => {
+  outDir = await mkdtemp(path.join(tmpdir(), "roughy-mcp-view-"));
+  sb = await startTestSandbox();
+  ws = await startWorkspace("roughy-mcp-long-");
+  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir], capabilities: { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [RESOURCE_MIME_TYPE] } } } });
+  plan = planLongCut(447);
+  long = await makeLongCut(conn, sb, ws.dir, plan);
+  short = await uploadAndCut(conn, sb, ws.media);
+  tools = (await conn.client.listTools()).tools;
+  if (HAVE_CHROMIUM) {
+    hostServer = await serveHost(await buildView(outDir));
+    profile = await mkdtemp(path.join(tmpdir(), "roughy-mcp-chromium-"));
+    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
+  }
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => {});
+  for (const open of [hostServer, conn, sb, ws]) await open?.close();
+  for (const dir of [outDir, profile]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("the long cut itself", () => {
+  it("is 447 segments from a script over 18,000 characters, and create_cut lists only a first page of them", async () => {
+    const otio = otioSegments(await api(`/v1/cuts/${long.cutId}/export?format=otio`));
+    expect(otio.segments).toHaveLength(447);
+    expect(plan.script.length).toBeGreaterThan(18_000);
+    const listed = (long.cut.structuredContent as { segments: { segments: unknown[]; truncated: boolean; count: number } }).segments;
+    expect(listed.count).toBe(447);
+    expect(listed.truncated).toBe(true);
+    expect(listed.segments.length).toBeLessThan(447);
+  });
+});
+
+describe("script coverage in create_cut and roughy_get", () => {
+  type Coverage = { sentences: number; carried: number; partial: { n: number; text: string }[]; missing: { n: number; text: string }[]; warning: string | null };
+  const coverageOf = (r: CallToolResult): Coverage => (r.structuredContent as { segments: { coverage: Coverage } }).segments.coverage;
+
+  it("carries every sentence of a script that was said in full", async () => {
+    expect(coverageOf(long.cut)).toMatchObject({ sentences: 447, carried: 447, partial: [], missing: [], warning: null });
+    const got = await conn.call("roughy_get", { kind: "cut", id: short.cutId });
+    const c = coverageOf(got);
+    expect(c.missing).toEqual([]);
+    expect(c.carried).toBe(c.sentences);
+  });
+
+  it("names the sentence nobody said and warns when the cut removed nearly everything", async () => {
+    // The first five sentences, with one never said put third: the cut keeps five sentences of 447.
+    const said = plan.sentenceStarts.slice(0, 5).map((from, i) => plan.script.split(" ").slice(from, plan.sentenceStarts[i + 1]).join(" "));
+    const invented = "Nobody in this recording ever talks about penguins.";
+    const script = [said[0], said[1], invented, said[2], said[3], said[4]].join(" ");
+    const made = await conn.call("create_cut", { asset_id: long.assetId, script, wait_seconds: 50 });
+    expect(made.isError).toBeFalsy();
+    const cutId = (made.structuredContent as { cut: { id: string } }).cut.id;
+    const got = await conn.call("roughy_wait", { kind: "cut", id: cutId, wait_seconds: 50 });
+    expect((got.structuredContent as { state: string }).state).toBe("completed");
+    const read = await conn.call("roughy_get", { kind: "cut", id: cutId });
+    const c = coverageOf(read);
+    expect(c).toMatchObject({ sentences: 6, carried: 5, partial: [], missing: [{ n: 3, text: invented }] });
+    expect(c.warning).toMatch(/removed 9\d% of the source/);
+    expect(textOf(read)).toContain("Script: 5 of 6 sentence(s) carried; missing 3.");
+    gapped = { result: read, said, invented };
+    // Scriptless cuts have no coverage.
+    const free = await conn.call("create_cut", { asset_id: short.assetId, wait_seconds: 50 });
+    expect((free.structuredContent as { segments: { coverage: unknown } | null }).segments?.coverage ?? null).toBeNull();
+  });
+});
+
+describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chromium)", () => {
+  /** The words of each row of the "What stays" list, without its time label and its button. */
+  const rows = async (view: import("playwright-core").Frame): Promise<string[][]> =>
+    view.locator(".words p").evaluateAll((ps) => ps.map((p) => [...p.childNodes].filter((n) => !["time", "toggle"].some((c) => (n as { classList?: DOMTokenListLike }).classList?.contains(c))).map((n) => n.textContent ?? "").join(" ").split(/\s+/).filter(Boolean)));
+  const words = async (view: import("playwright-core").Frame): Promise<string[]> => (await rows(view)).flat();
+
+  it("draws every span to scale with the whole cut's totals, and every word of the VTT in its span", async () => {
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 1200, theme: "light", log });
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+
+    const otio = otioSegments(await api(`/v1/cuts/${long.cutId}/export?format=otio`));
+    const kept = otio.segments.reduce((n, s) => n + s.end - s.start, 0);
+    const total = async (key: string): Promise<string> => (await view.locator(`[data-total="${key}"] dd`).textContent()) ?? "";
+    expect(await total("source")).toBe(clock(otio.source));
+    expect(await total("kept")).toBe(clock(kept));
+    expect(await total("removed")).toBe(`${Math.round((1 - kept / otio.source) * 100)}%`);
+    expect(await total("joins")).toBe("446");
+    expect(await view.locator("#partial").count()).toBe(0);
+
+    // Every span where the OTIO puts it, measured in the page in one pass.
+    const boxes = await view.locator(".bar .span").evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ x: r.x, width: r.width })));
+    const bar = await view.locator(".bar").evaluate((e) => ({ x: e.getBoundingClientRect().x, width: e.getBoundingClientRect().width }));
+    expect(boxes).toHaveLength(447);
+    let worst = 0;
+    otio.segments.forEach((s, i) => {
+      worst = Math.max(worst, Math.abs(boxes[i]!.x - bar.x - (s.start / otio.source) * bar.width), Math.abs(boxes[i]!.width - ((s.end - s.start) / otio.source) * bar.width));
+    });
+    expect(worst).toBeLessThan(0.5);
+
+    // Every kept word, in order: the VTT's, and the script as written (each sentence was said once, as written).
+    const vtt = vttWords(await api(`/v1/cuts/${long.cutId}/subtitle/export?format=vtt`));
+    const shown = await words(view);
+    expect(shown).toEqual(vtt);
+    expect(shown).toEqual(plan.keptWords);
+    expect(await view.locator(".words p", { hasText: "(no words)" }).count()).toBe(0);
+    // Each sentence is its own span: its first word opens a row.
+    expect((await rows(view)).map((r) => r[0])).toEqual(plan.sentenceStarts.map((i) => plan.keptWords[i]));
+
+    // A span's source and record timecode in frames (25 fps: this generated audio carries no rate of its own;
+    // the record timeline starts at 01:00:00:00), from the OTIO's seconds.
+    const tc = (sec: number): string => {
+      const f = Math.round(sec * 25);
+      return [Math.floor(f / 90000), Math.floor(f / 1500) % 60, Math.floor(f / 25) % 60, f % 25].map((n) => String(n).padStart(2, "0")).join(":");
+    };
+    const at = 300;
+    const seg = otio.segments[at]!;
+    const rec = 3600 + otio.segments.slice(0, at).reduce((n, x) => n + x.end - x.start, 0);
+    await view.locator(`.words p[data-index="${at}"] .time`).click();
+    expect(await view.locator("#timecode").textContent()).toBe(`Source ${tc(seg.start)}–${tc(seg.end)}, record ${tc(rec)}–${tc(rec + seg.end - seg.start)} @ 25 fps`);
+
+    // The whole script, though it came in pieces.
+    expect((await view.locator("details.script p").textContent())?.length).toBe(plan.script.length);
+    // Bounded: a few pages, each moving on (the old paging charged the script against every page: one word each).
+    const pages = log.calls.filter((c) => c.name === "cut_timeline" && c.arguments.cut_id === long.cutId);
+    expect(pages.length).toBeLessThan(15);
+    // Still one tab stop for all 447 spans.
+    expect(await view.locator('.bar [tabindex="0"]').count()).toBe(1);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the second of two results sent in quick succession, never the first one's words", async () => {
+    // A (the short cut) is sent, then B (the 447-segment cut) at once; A's answers are held back until B is
+    // drawn, so they arrive last, as they do when A's backend is the slower one.
+    let releaseA!: () => void;
+    const aHeld = new Promise<void>((resolve) => (releaseA = resolve));
+    const log: HostLog = newHostLog();
+    const { page, view, bridge } = await openView({
+      context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log,
+      hold: (call) => (call.arguments.cut_id === short.cutId ? aHeld : Promise.resolve()),
+    });
+    const aWords = vttWords(await api(`/v1/cuts/${short.cutId}/subtitle/export?format=vtt`));
+    const inB = new Set(plan.keptWords.map((w) => w.toLowerCase()));
+    // Words only A has, as whole words.
+    const aOnly = [...new Set(aWords.map((w) => w.toLowerCase().replace(/[^a-z']/g, "")))].filter((w) => w.length >= 5 && !inB.has(w));
+    expect(aOnly.length).toBeGreaterThan(10);
+    // From the moment the view shows B's id, no mutation may bring one of A's words into its words, script or detail.
+    await view.evaluate(`(() => {
+      const re = new RegExp("\\\\b(" + ${JSON.stringify(aOnly.join("|"))} + ")\\\\b", "i");
+      window.__leaks = [];
+      new MutationObserver(() => {
+        if (document.querySelector("code.id")?.textContent !== ${JSON.stringify(long.cutId)}) return;
+        const shown = [...document.querySelectorAll(".words, #detail, details.script")].map((e) => e.textContent).join(" ");
+        const hit = re.exec(shown);
+        if (hit) window.__leaks.push(hit[0]);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
+    await bridge.sendToolResult(short.cut as never);
+    await until(() => log.calls.some((c) => c.arguments.cut_id === short.cutId));
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    releaseA();
+    await Promise.all(log.calls.map((c) => c.answered));
+    // A's late answer has reached the view and been handled (one more round trip through the page).
+    await view.evaluate("0");
+    expect(await view.locator("code.id").textContent()).toBe(long.cutId);
+    expect(await words(view)).toEqual(plan.keptWords);
+    expect(await view.locator(".bar .span").count()).toBe(447);
+    expect(await view.evaluate("window.__leaks")).toEqual([]);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("lets the user leave a span out and put a missing sentence back, and asks the agent to re-cut with that script", async () => {
+    expect(gapped).not.toBeNull();
+    const { result, said, invented } = gapped!;
+    const log = newHostLog();
+    const messages: string[] = [];
+    const contexts: string[] = [];
+    const { page, view, bridge } = await openView({
+      context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log,
+      hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } },
+    });
+    const texts = (content: { type: string; text?: string }[] | undefined): string => (content ?? []).map((c) => c.text ?? "").join("\n");
+    bridge.onmessage = async (params) => {
+      messages.push(texts(params.content as never));
+      return {};
+    };
+    bridge.onupdatemodelcontext = async (params) => {
+      contexts.push(texts(params.content as never));
+      return {};
+    };
+    await bridge.sendToolResult(result as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    // The sentence nobody said is shown as missing, with its reason, and nothing is asked yet.
+    const missing = view.locator(".missing li");
+    expect(await missing.count()).toBe(1);
+    expect(await missing.textContent()).toContain(invented);
+    expect(await missing.textContent()).toContain("sentence 3: not in the kept words");
+    expect(await view.locator("#recut").isDisabled()).toBe(true);
+    // Selecting a span (its row: on a 26-minute bar the span is a pixel wide) tells the model which one.
+    await view.locator('.words p[data-index="0"] .time').click();
+    await until(() => (contexts.at(-1) ?? "").includes("Selected: span 1"));
+    // Leave the second span out (struck through), put sentence 3 back, ask.
+    await view.locator('[data-review="span-1"]').click();
+    expect(await view.evaluate(`getComputedStyle(document.querySelector('.words p[data-index="1"]')).textDecorationLine`)).toBe("line-through");
+    await view.locator('[data-review="sentence-3"]').click();
+    expect(await view.locator('[data-review="sentence-3"]').getAttribute("aria-pressed")).toBe("true");
+    await view.locator("#recut").click();
+    await until(() => messages.length > 0);
+    expect(messages).toHaveLength(1);
+    const message = messages[0]!;
+    expect(message).toContain(`asset_id=${long.assetId}`);
+    // The script asked for: sentence 1, the invented one, then sentences 3 to 5 (the second was left out).
+    const words = (text: string): string[] => text.split(/\s+/).map((w) => w.toLowerCase().replace(/[^a-z]/g, "")).filter(Boolean);
+    const script = message.slice(message.indexOf("this script:") + "this script:".length);
+    expect(words(script)).toEqual(words([said[0], invented, said[2], said[3], said[4]].join(" ")));
+    // The model context carries the choices made.
+    expect(contexts.at(-1)).toContain("Left out: span 2");
+    expect(contexts.at(-1)).toContain(`Put back: sentence 3 "${invented}"`);
+    expect(await view.locator("#recut-note").textContent()).toBe("Asked the assistant to re-cut.");
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("goes full screen where the host offers it, and the words box then grows instead of scrolling", async () => {
+    const log = newHostLog();
+    const modes: string[] = [];
+    const { page, view, bridge } = await openView({
+      context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log,
+      hostContext: { availableDisplayModes: ["inline", "fullscreen"] },
+    });
+    bridge.onrequestdisplaymode = async ({ mode }) => {
+      modes.push(mode);
+      bridge.setHostContext({ theme: "light", platform: "web", displayMode: mode, availableDisplayModes: ["inline", "fullscreen"], containerDimensions: { width: 720, maxHeight: 6000 } });
+      return { mode };
+    };
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    const box = (): Promise<{ client: number; scroll: number }> => view.locator(".words").evaluate((e) => ({ client: e.clientHeight, scroll: e.scrollHeight }));
+    const inline = await box();
+    expect(inline.scroll).toBeGreaterThan(inline.client);
+    await view.locator("#fullscreen").click();
+    await view.locator("#fullscreen", { hasText: "Exit full screen" }).waitFor();
+    expect(modes).toEqual(["fullscreen"]);
+    const full = await box();
+    expect(full.scroll).toBe(full.client);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
