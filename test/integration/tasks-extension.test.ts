@@ -157,6 +157,14 @@ describe("MCP Tasks extension (2026-07-28)", () => {
         if (renderId && (await api.renders.get(renderId)).state === "processing") break;
         await new Promise((r) => setTimeout(r, 25));
       }
+      // While it works: status and metadata, no result, error or requestState; it takes no input.
+      const working = (await client.request("tasks/get", { taskId }, { tasks: true })).result!;
+      expect(working.status).toBe("working");
+      expect(working.statusMessage).toBeTruthy();
+      for (const key of ["result", "error", "requestState"]) expect(working, key).not.toHaveProperty(key);
+      const update = await client.request("tasks/update", { taskId, inputResponses: {} }, { tasks: true });
+      expect(update.error?.code).toBe(-32602);
+      expect(update.error?.message).toContain("not input_required");
       const ack = await client.request("tasks/cancel", { taskId }, { tasks: true });
       expect(ack.error, JSON.stringify(ack.error)).toBeUndefined();
       expect(ack.result!.resultType).toBe("complete");
