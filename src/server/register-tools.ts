@@ -234,20 +234,16 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
     }
   };
 
-  /**
-   * A task-augmented call: the tool's `task.start` runs within the request (checks, cost confirmation),
-   * then the answer is the task; the result comes later from the job (tasks/result). A refusal is a task
-   * that failed at once, so the agent reads the same message it would have got without a task.
-   */
+  const taskScope = (extra: Extra, ttl: number | null | undefined) => ({ ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) });
+
+  /** Runs the tool's `task.start` within the request (checks, cost confirmation) and binds its job to a task. */
   const beginTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<{ task: Task } | { refused: CallToolResult }> => {
-    const store = options.tasks as JobTaskStore;
-    const scope = { ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) };
     const refused = refusedReadOnly(tool);
     if (refused) return { refused };
     const { sink, ctx } = contextFor(extra);
     try {
       const job = await tool.task!.start(args, ctx);
-      return { task: store.bindJob(job, { ...scope, answer: (done) => toResult(tool, tool.task!.answer(done)) }) };
+      return { task: (options.tasks as JobTaskStore).bindJob(job, { ...taskScope(extra, ttl), answer: (done) => toResult(tool, tool.task!.answer(done)) }) };
     } catch (error) {
       return { refused: await failure(tool, error, args, ctx) };
     } finally {
@@ -255,9 +251,14 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
     }
   };
 
+  /**
+   * A task-augmented call: the tool's `task.start` runs within the request (checks, cost confirmation),
+   * then the answer is the task; the result comes later from the job (tasks/result). A refusal is a task
+   * that failed at once, so the agent reads the same message it would have got without a task.
+   */
   const startTask = async (tool: AnyToolDefinition, args: Record<string, unknown>, extra: Extra, ttl: number | null | undefined): Promise<CallToolResult> => {
     const begun = await beginTask(tool, args, extra, ttl);
-    if ("refused" in begun) return taskAnswer((options.tasks as JobTaskStore).finished(begun.refused, { ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }));
+    if ("refused" in begun) return taskAnswer((options.tasks as JobTaskStore).finished(begun.refused, taskScope(extra, ttl)));
     void keepReporting(begun.task.taskId, extra);
     return taskAnswer(begun.task);
   };
@@ -302,7 +303,7 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
     const parsed = callSchemasOf(tool).input.safeParse(input);
     if (!parsed.success) {
       const invalid = errorResult(`${describeInputIssues(parsed.error.issues, input, Object.keys(tool.inputSchema))} See the ${tool.name} input schema.`);
-      if (taskParams) return taskAnswer(options.tasks!.finished(invalid, { ttl: taskParams.ttl, ...(extra.sessionId !== undefined ? { sessionId: extra.sessionId } : {}) }));
+      if (taskParams) return taskAnswer(options.tasks!.finished(invalid, taskScope(extra, taskParams.ttl)));
       return invalid;
     }
     const kindOff = whyKindHidden(tool, parsed.data as Record<string, unknown>, selection);
