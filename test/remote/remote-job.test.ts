@@ -98,9 +98,10 @@ describe("cut_to_script over HTTP, across two instances", () => {
     console.log(`remote cut_to_script: ${calls} calls, final job id ${job.id.length} characters, hits ${proxy.hits.join("/")}`);
     // The id moved on with the job (it carries the cut and render ids once they exist).
     expect(ids.size).toBeGreaterThanOrEqual(2);
-    // Both instances answered MCP requests of this job.
-    expect(proxy.hits[0]! - hitsBefore[0]!).toBeGreaterThanOrEqual(2);
-    expect(proxy.hits[1]! - hitsBefore[1]!).toBeGreaterThanOrEqual(2);
+    // Both instances answered MCP requests of this job: each carried on what the other started. (At least two
+    // calls through a round-robin proxy give each instance one; a fast machine may need no more than three.)
+    expect(proxy.hits[0]! - hitsBefore[0]!).toBeGreaterThanOrEqual(1);
+    expect(proxy.hits[1]! - hitsBefore[1]!).toBeGreaterThanOrEqual(1);
     expect(job.cut_id).toBeTruthy();
     expect(job.render_id).toBeTruthy();
     expect(job.segments!.count).toBeGreaterThan(1);
