@@ -196,13 +196,13 @@ async function remoteUpload(args: UploadArgs, ctx: ToolContext) {
       resumed: false,
       bytes_skipped: 0,
       timed_out: false,
-      next_step: `run upload_command, then call roughy_wait with kind=asset, id=${asset.id} until it is ready, then create_cut.`,
+      next_step: `run upload_command, then call roughy_wait with kind=asset, id=${asset.id} until it is ready, then create_cut (or cut_to_script with asset_id for the whole job).`,
       upload_url: uploadUrl,
       upload_command: command,
     },
     summary:
       `Created asset ${asset.id} for ${filename} (${mb(args.size_bytes)}); this server is remote, so the bytes go from your machine. ` +
       `Run ${signedUrl ? "it as is (the URL is this asset's upload credential, valid for an hour)" : "it in a shell where ROUGHY_API_KEY is set"} (run it again to resume after an interruption):\n${command}\n` +
-      `Or use any TUS 1.0 client with the transfer URL ${uploadUrl}. Next: roughy_wait kind=asset id=${asset.id} until it is ready, then create_cut.`,
+      `Or use any TUS 1.0 client with the transfer URL ${uploadUrl}. Next: roughy_wait kind=asset id=${asset.id} until it is ready, then create_cut (or cut_to_script with asset_id for the whole job).`,
   };
 }
