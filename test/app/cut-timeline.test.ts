@@ -265,6 +265,64 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.evaluate("document.documentElement.scrollHeight")).toBe(before);
   });
 
+  it("offers each span's timecode to copy, and goes to a typed record or source time", async () => {
+    // Frames counted here, apart from the view: whole frames at the rate, HH:MM:SS:FF.
+    const tcInfo = (cutResult.structuredContent as { segments: { source_timecode: { seconds: number; rate: number } | null } }).segments.source_timecode;
+    const rate = tcInfo?.rate ?? 25;
+    const origin = tcInfo?.seconds ?? 0;
+    const tc = (t: number): string => {
+      const f = Math.round(t * rate);
+      const fps = Math.round(rate);
+      const s = Math.floor(f / fps);
+      return [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60, f % fps].map((n) => String(n).padStart(2, "0")).join(":");
+    };
+    const k = segments.length > 1 ? 1 : 0;
+    const keptBefore = segments.slice(0, k).reduce((n, x) => n + x.end - x.start, 0);
+    const s = segments[k]!;
+    await view.locator(`.bar .span[data-index="${k}"]`).click();
+    expect(await view.locator("#tc-source").textContent()).toBe(`${tc(origin + s.start)} ${tc(origin + s.end)}`);
+    const record = `${tc(3600 + keptBefore)} ${tc(3600 + keptBefore + s.end - s.start)}`;
+    expect(await view.locator("#tc-record").textContent()).toBe(record);
+    // The test host grants the sandboxed view no clipboard: the view selects the timecode and says so.
+    await view.locator("#copy-record").click();
+    expect(await view.evaluate("getSelection().toString()")).toBe(record);
+    expect(await view.locator("#live").textContent()).toContain(record);
+    expect(await view.locator("#copy-record").evaluate((b) => b.tagName)).toBe("BUTTON");
+
+    // Go to a record timecode in the middle of the last span: that span is selected, focused and its row in view.
+    const last = segments.length - 1;
+    const lastRec = 3600 + segments.slice(0, last).reduce((n, x) => n + x.end - x.start, 0);
+    await view.locator("#goto-clock").selectOption("record");
+    await view.locator("#goto-time").fill(tc(lastRec + (segments[last]!.end - segments[last]!.start) / 2));
+    await view.locator("#goto-time").press("Enter");
+    expect(await view.locator(`.bar .span[data-index="${last}"]`).getAttribute("aria-pressed")).toBe("true");
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(String(last));
+    expect(await view.locator('.bar .span[tabindex="0"]').count()).toBe(1);
+    expect(await view.locator("#goto-note").textContent()).toContain(`span ${last + 1}`);
+    expect(await view.locator(`.words p[data-index="${last}"]`).isVisible()).toBe(true);
+    // A source time in seconds inside a dropped stretch goes to the next kept span, and says it was dropped.
+    const gapAt = segments[0]!.start > 0.2 ? segments[0]!.start / 2 : (segments[0]!.end + (segments[1]?.start ?? segments[0]!.end)) / 2;
+    const next = segments.findIndex((x) => gapAt < x.end);
+    await view.locator("#goto-clock").selectOption("source");
+    await view.locator("#goto-time").fill(gapAt.toFixed(2));
+    await view.locator("#goto").click();
+    expect(await view.locator("#goto-note").textContent()).toContain(`dropped stretch; the next kept span is ${next + 1}`);
+    expect(await view.locator(`.bar .span[data-index="${next}"]`).getAttribute("aria-pressed")).toBe("true");
+    // A source timecode at the media's origin, inside span k.
+    await view.locator("#goto-time").fill(tc(origin + (s.start + s.end) / 2));
+    await view.locator("#goto").click();
+    expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-pressed")).toBe("true");
+    // Past the end, and not a time at all: said, nothing selected anew.
+    await view.locator("#goto-clock").selectOption("record");
+    await view.locator("#goto-time").fill(tc(3600 + segments.reduce((n, x) => n + x.end - x.start, 0) + 5));
+    await view.locator("#goto").click();
+    expect(await view.locator("#goto-note").textContent()).toContain("outside the cut");
+    await view.locator("#goto-time").fill("soon");
+    await view.locator("#goto").click();
+    expect(await view.locator("#goto-note").textContent()).toContain("is not a time");
+    expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-pressed")).toBe("true");
+  });
+
   it("follows a dark theme, fits a narrow frame, and logs no console errors", async () => {
     await page.close();
     await openHost(340, "dark");

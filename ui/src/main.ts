@@ -4,7 +4,7 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, playableUrl, recordStart, ticks, timecode, totals, wordsBySpan, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordsBySpan, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -138,7 +138,7 @@ function drawTimeline(c: CutState): HTMLElement {
     if (t / length > 0.92) tick.classList.add("end");
     ruler.append(tick);
   }
-  return el("section", { class: "timeline" }, bar, ruler, el("div", { class: "detail", id: "detail" }, "Hover or tap a kept span for its times and words."));
+  return el("section", { class: "timeline" }, bar, ruler, el("div", { class: "detail", id: "detail" }, "Hover or tap a kept span for its times and words."), gotoForm(c));
 }
 
 function showDetail(index: number | null, select: boolean): void {
@@ -163,13 +163,79 @@ function showDetail(index: number | null, select: boolean): void {
   const rate = cut.timecode?.rate ?? 25;
   const origin = cut.timecode?.seconds ?? 0;
   const rec = recordStart(cut.segments, index);
-  const tc = `Source ${timecode(origin + s.start, rate)}–${timecode(origin + s.end, rate)}, record ${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)} @ ${rate} fps`;
+  const src = `${timecode(origin + s.start, rate)} ${timecode(origin + s.end, rate)}`;
+  const recTc = `${timecode(rec, rate)} ${timecode(rec + s.end - s.start, rate)}`;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
     ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)})`,
-    el("span", { class: "tc", id: "timecode" }, tc),
+    el("span", { class: "tc", id: "timecode" }, "Source ", copyable("source", src), ", record ", copyable("record", recTc), ` @ ${rate} fps`),
     ...(words ? [el("span", { class: "quote" }, `“${words}”`)] : []),
   );
+}
+
+/** A timecode (in and out point) with a Copy button: the clipboard where the host allows it, else the text selected. */
+function copyable(which: "source" | "record", text: string): DocumentFragment {
+  const code = el("code", { id: `tc-${which}` }, text);
+  const b = el("button", { type: "button", class: "copy", id: `copy-${which}`, "aria-label": `Copy ${which} timecode ${text}` }, "Copy");
+  b.addEventListener("click", (e) => {
+    e.stopPropagation();
+    const select = (): void => {
+      getSelection()?.selectAllChildren(code);
+      // A sandboxed view rarely gets the async clipboard; the old copy command still works in some hosts.
+      const copied = document.execCommand?.("copy") === true;
+      announce(copied ? `Copied ${which} timecode ${text}.` : `The host blocks the clipboard: ${which} timecode ${text} is selected, press Ctrl+C (Cmd+C).`);
+    };
+    // Asking where the permissions policy forbids it only logs a violation in the host's console.
+    const policy = (document as Document & { featurePolicy?: { allowsFeature(f: string): boolean } }).featurePolicy;
+    if (!navigator.clipboard?.writeText || policy?.allowsFeature("clipboard-write") === false) return select();
+    navigator.clipboard.writeText(text).then(() => announce(`Copied ${which} timecode ${text}.`), select);
+  });
+  const frag = document.createDocumentFragment();
+  frag.append(code, " ", b);
+  return frag;
+}
+
+/** Selects the span holding a typed record or source time, brings it and its words into view, and says where. */
+function goTo(c: CutState, text: string, clockOf: "record" | "source", out: HTMLElement): void {
+  const rate = c.timecode?.rate ?? 25;
+  const t = parseTime(text, rate);
+  let index = -1;
+  let note = "";
+  if (!t) {
+    note = `“${text}” is not a time: type HH:MM:SS:FF (frames at ${rate} fps) or seconds.`;
+  } else if (clockOf === "record") {
+    // A record timecode counts from the timeline's start (01:00:00:00); plain seconds count from the cut's start.
+    const into = t.timecode ? t.seconds - recordStart([], 0) : t.seconds;
+    index = spanAtRecord(c.segments, into);
+    note = index < 0 ? `${text} is outside the cut (record ${timecode(recordStart([], 0), rate)} to ${timecode(recordStart(c.segments, c.segments.length), rate)}).` : `Record ${text} is in span ${index + 1}.`;
+  } else {
+    const into = t.timecode ? t.seconds - (c.timecode?.seconds ?? 0) : t.seconds;
+    const at = spanAtSource(c.segments, into);
+    index = at.index;
+    note = index < 0 ? `Source ${text} is after the last kept span.` : at.inside ? `Source ${text} is in span ${index + 1}.` : `Source ${text} is in a dropped stretch; the next kept span is ${index + 1}.`;
+  }
+  out.textContent = note;
+  announce(note);
+  if (index < 0) return;
+  showDetail(index, true);
+  const span = root.querySelector<HTMLElement>(`.span[data-index="${index}"]`);
+  for (const b of root.querySelectorAll<HTMLElement>(".bar .span")) b.tabIndex = b === span ? 0 : -1;
+  root.querySelector<HTMLElement>(`.words p[data-index="${index}"]`)?.scrollIntoView({ block: "nearest" });
+  span?.focus();
+}
+
+function gotoForm(c: CutState): HTMLElement {
+  const input = el("input", { id: "goto-time", type: "text", inputmode: "decimal", autocomplete: "off", placeholder: "01:00:05:12 or 65.2", "aria-describedby": "goto-note" });
+  const which = el("select", { id: "goto-clock", "aria-label": "Timeline of the typed time" }, el("option", { value: "record" }, "record"), el("option", { value: "source" }, "source"));
+  const out = el("span", { class: "note", id: "goto-note" });
+  // No <form>: a sandboxed view without allow-forms has its submissions blocked (and logged) by the browser.
+  const go = el("button", { type: "button", id: "goto" }, "Go");
+  const run = (): void => goTo(c, input.value, which.value as "record" | "source", out);
+  go.addEventListener("click", run);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") run();
+  });
+  return el("div", { class: "goto", role: "group", "aria-label": "Go to a time" }, el("label", { for: "goto-time" }, "Go to"), input, which, go, out);
 }
 
 /** Words per span: the server names each word's span; older answers fall back to the times. */

@@ -106,3 +106,41 @@ export function timecode(seconds: number, rate: number): string {
 export function recordStart(segments: readonly Span[], index: number, start = 3600): number {
   return segments.slice(0, index).reduce((t, s) => t + s.end - s.start, start);
 }
+
+/**
+ * A typed time: `HH:MM:SS:FF` (frames at `rate`), `HH:MM:SS(.s)`, `MM:SS(.s)` or plain seconds. `timecode`
+ * tells whether it was a frame timecode (read against a timeline's origin) or a plain offset. Null if unreadable.
+ */
+export function parseTime(text: string, rate: number): { seconds: number; timecode: boolean } | null {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return { seconds: Number(t), timecode: false };
+  const frames = /^(\d{1,2}):(\d{2}):(\d{2})[:;](\d{2})$/.exec(t);
+  if (frames) {
+    const [h, m, s, f] = frames.slice(1).map(Number) as [number, number, number, number];
+    if (m > 59 || s > 59 || f >= Math.round(rate)) return null;
+    return { seconds: h * 3600 + m * 60 + s + f / rate, timecode: true };
+  }
+  const clockLike = /^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$/.exec(t);
+  if (clockLike) {
+    const [h, m, s] = [Number(clockLike[1] ?? 0), Number(clockLike[2]), Number(clockLike[3])];
+    if (m > 59 || s >= 60) return null;
+    return { seconds: h * 3600 + m * 60 + s, timecode: false };
+  }
+  return null;
+}
+
+/** The span holding source time `t`, or else the first span after it (a time in a dropped stretch); -1 past the end. */
+export function spanAtSource(segments: readonly Span[], t: number): { index: number; inside: boolean } {
+  const i = segments.findIndex((s) => t < s.end);
+  return i < 0 ? { index: -1, inside: false } : { index: i, inside: t >= segments[i]!.start };
+}
+
+/** The span playing at `t` seconds into the cut (record time from its start), or -1 past the end. */
+export function spanAtRecord(segments: readonly Span[], t: number): number {
+  let at = 0;
+  for (let i = 0; i < segments.length; i++) {
+    at += segments[i]!.end - segments[i]!.start;
+    if (t >= 0 && t < at) return i;
+  }
+  return -1;
+}
