@@ -5,7 +5,7 @@
 
 import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import { type AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE
 import { type CallToolResult, type Tool } from "@modelcontextprotocol/client";
 import { connect, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
-import { buildView, newHostLog, openView, serveHost, type TestHostServer } from "./host.js";
+import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXNode, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
 import { normalizeWord } from "../../src/sandbox/engine/normalize.js";
 
@@ -263,6 +263,68 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     await spans.nth(0).hover();
     await spans.nth(n - 1).hover();
     expect(await view.evaluate("document.documentElement.scrollHeight")).toBe(before);
+  });
+
+  it("reads right in Chromium's accessibility tree: real buttons in time order, one tab stop, focusable word rows, one status region", async () => {
+    const read = async (): Promise<{ tree: AXNode[]; byId: Map<string, AXNode>; shown(n: AXNode): AXNode[]; textBelow(n: AXNode): string }> => {
+      const tree = await accessibilityTree(page, view);
+      const byId = new Map(tree.map((n) => [n.id, n]));
+      // What assistive technology sees below a node: ignored nodes are looked through, not read.
+      const shown = (n: AXNode): AXNode[] => n.children.map((id) => byId.get(id)!).filter(Boolean).flatMap((c) => (c.ignored ? shown(c) : [c]));
+      const textBelow = (n: AXNode): string => shown(n).map((c) => (c.role === "StaticText" ? c.name : textBelow(c))).join("");
+      return { tree, byId, shown, textBelow };
+    };
+    const { tree, byId, shown, textBelow } = await read();
+    await writeFile(path.join(ARTIFACTS, "ax-tree.json"), JSON.stringify(tree.filter((n) => !n.ignored).map((n) => ({ role: n.role, name: n.name, focusable: n.focusable })), null, 1));
+
+    const bars = tree.filter((n) => !n.ignored && n.role === "toolbar");
+    expect(bars).toHaveLength(1);
+    const items = shown(bars[0]!);
+    // Only the kept spans, each a button (not a list item), in time order; the gaps are not read at all.
+    expect(items.map((n) => n.role)).toEqual(segments.map(() => "button"));
+    expect(items.map((n) => n.name)).toEqual(segments.map((x, i) => `Kept span ${i + 1} of ${segments.length}: ${clock(x.start)} to ${clock(x.end)}`));
+    expect(tree.some((n) => !n.ignored && n.role === "listitem" && n.focusable)).toBe(false);
+    // Every word row is focusable, under the "Kept words" region, in span order.
+    const words = tree.find((n) => !n.ignored && n.role === "region" && n.name === "Kept words")!;
+    expect(words).toBeDefined();
+    const rows = shown(words).filter((n) => n.role === "paragraph");
+    expect(rows).toHaveLength(segments.length);
+    expect(rows.every((n) => n.focusable)).toBe(true);
+    expect(textBelow(rows[0]!)).toContain(clock(segments[0]!.start));
+    // One live region, the status: nothing else in the view is a live root.
+    const live = tree.filter((n) => !n.ignored && typeof n.properties.live === "string" && n.properties.live !== "off" && !byId.get(n.parent ?? "")?.properties.live);
+    expect(live.map((n) => n.role)).toEqual(["status"]);
+
+    // One tab stop for the bar: Tab from a span leaves the bar, Shift+Tab comes back to the same span.
+    await view.locator(".bar .span").nth(0).focus();
+    await view.locator(".bar").press("End");
+    await page.keyboard.press("Tab");
+    expect(await view.evaluate("document.activeElement.classList.contains('span')")).toBe(false);
+    await page.keyboard.press("Shift+Tab");
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(String(segments.length - 1));
+    // The word rows are reached by keyboard: Down from the words box, then between rows; Enter selects the span.
+    await view.locator(".words").focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await view.evaluate("document.activeElement.closest('.words p')?.dataset.index")).toBe("0");
+    await page.keyboard.press("ArrowDown");
+    const second = segments.length > 1 ? "1" : "0";
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(second);
+    await page.keyboard.press("Enter");
+    expect(await view.locator(`.bar .span[data-index="${second}"]`).getAttribute("aria-pressed")).toBe("true");
+    const focusedRow = (await accessibilityTree(page, view)).find((n) => n.properties.focused === true && n.role !== "RootWebArea");
+    expect(focusedRow?.role).toBe("paragraph");
+
+    // The status says only what changed: a selection announces that span; a redraw (resize) announces nothing.
+    const status = async (): Promise<string> => {
+      const now = await read();
+      return now.textBelow(now.tree.find((n) => n.role === "status")!);
+    };
+    // Chromium updates its tree after the DOM change, not with it: ask again until it has.
+    await expect.poll(status).toBe(`Span ${Number(second) + 1} of ${segments.length} selected.`);
+    bridge.setHostContext({ containerDimensions: { width: 640, maxHeight: 6000 } });
+    await page.evaluate(`document.getElementById("view").width = "640"`);
+    await expect.poll(() => view.evaluate("document.querySelector('.bar').clientWidth")).toBeGreaterThan(560);
+    expect(await status()).toBe(`Span ${Number(second) + 1} of ${segments.length} selected.`);
   });
 
   it("offers each span's timecode to copy, and goes to a typed record or source time", async () => {

@@ -178,3 +178,31 @@ export async function openView(options: {
   if (!view) throw new Error("the view's frame did not load");
   return { page, view, bridge };
 }
+
+/** A node of Chromium's own accessibility tree (CDP Accessibility.getFullAXTree), with what the checks need. */
+export type AXNode = { id: string; role: string; name: string; ignored: boolean; focusable: boolean; properties: Record<string, unknown>; children: string[]; parent?: string };
+
+/**
+ * The view's accessibility tree as Chromium builds it for assistive technology: through a CDP session on the
+ * view's frame when it runs in its own process (a sandboxed iframe usually does), else on the page for that frame.
+ */
+export async function accessibilityTree(page: Page, view: Frame): Promise<AXNode[]> {
+  type Raw = { nodeId: string; ignored: boolean; role?: { value?: string }; name?: { value?: string }; properties?: { name: string; value: { value?: unknown } }[]; childIds?: string[]; parentId?: string };
+  let raw: Raw[];
+  try {
+    const session = await page.context().newCDPSession(view);
+    raw = ((await session.send("Accessibility.getFullAXTree")) as { nodes: Raw[] }).nodes;
+    await session.detach();
+  } catch {
+    const session = await page.context().newCDPSession(page);
+    type Tree = { frame: { id: string; url: string }; childFrames?: Tree[] };
+    const find = (t: Tree): string | null => (t.frame.url === view.url() ? t.frame.id : (t.childFrames ?? []).map(find).find(Boolean) ?? null);
+    const frameId = find(((await session.send("Page.getFrameTree")) as { frameTree: Tree }).frameTree);
+    raw = ((await session.send("Accessibility.getFullAXTree", { frameId: frameId ?? undefined })) as { nodes: Raw[] }).nodes;
+    await session.detach();
+  }
+  return raw.map((n) => {
+    const properties = Object.fromEntries((n.properties ?? []).map((p) => [p.name, p.value.value]));
+    return { id: n.nodeId, role: n.role?.value ?? "", name: n.name?.value ?? "", ignored: n.ignored, focusable: properties.focusable === true, properties, children: n.childIds ?? [], ...(n.parentId ? { parent: n.parentId } : {}) };
+  });
+}

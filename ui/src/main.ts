@@ -146,6 +146,7 @@ function showDetail(index: number | null, select: boolean): void {
   if (select && selected !== index) {
     selected = index;
     void shareSelection(cut);
+    if (index !== null) announce(`Span ${index + 1} of ${cut.segments.length} selected.`);
   }
   for (const b of root.querySelectorAll<HTMLElement>(".span, .words p")) {
     b.classList.toggle("selected", b.dataset.index === String(selected));
@@ -215,9 +216,9 @@ function goTo(c: CutState, text: string, clockOf: "record" | "source", out: HTML
     note = index < 0 ? `Source ${text} is after the last kept span.` : at.inside ? `Source ${text} is in span ${index + 1}.` : `Source ${text} is in a dropped stretch; the next kept span is ${index + 1}.`;
   }
   out.textContent = note;
+  if (index >= 0) showDetail(index, true);
   announce(note);
   if (index < 0) return;
-  showDetail(index, true);
   const span = root.querySelector<HTMLElement>(`.span[data-index="${index}"]`);
   for (const b of root.querySelectorAll<HTMLElement>(".bar .span")) b.tabIndex = b === span ? 0 : -1;
   root.querySelector<HTMLElement>(`.words p[data-index="${index}"]`)?.scrollIntoView({ block: "nearest" });
@@ -293,6 +294,22 @@ function drawWords(c: CutState): HTMLElement {
   const after = dropped.find((g) => c.segments.length > 0 && Math.abs(g.start - c.segments[c.segments.length - 1]!.end) < 0.002);
   if (after) section.append(el("div", { class: "cutmark" }, `dropped ${duration(after.end - after.start)}`));
   if (c.wordsNote) section.append(el("p", { class: "note" }, c.wordsNote));
+  // The box is one tab stop; Up and Down move between the rows inside it, Enter or Space selects a row's span.
+  section.addEventListener("keydown", (e) => {
+    const rows = [...section.querySelectorAll<HTMLElement>("p[data-index]")];
+    const active = document.activeElement as HTMLElement;
+    const at = rows.indexOf(active);
+    if (at >= 0 && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      showDetail(at, true);
+      return;
+    }
+    if (at < 0 && active !== section) return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[e.key];
+    if (to === undefined || rows.length === 0) return;
+    e.preventDefault();
+    rows[Math.max(0, Math.min(rows.length - 1, to))]!.focus();
+  });
   return section;
 }
 
