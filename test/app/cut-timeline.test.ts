@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { type AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
 import { type CallToolResult, type Tool } from "@modelcontextprotocol/client";
-import { connect, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXNode, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
@@ -383,6 +383,86 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     await view.locator("#goto").click();
     expect(await view.locator("#goto-note").textContent()).toContain("is not a time");
     expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("draws a re-cut for the same asset against the cut it replaces, words added and removed marked", async () => {
+    await page.close();
+    const messages: string[] = [];
+    ({ page, view, bridge } = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log, hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } } }));
+    bridge.onmessage = async (params) => {
+      messages.push((params.content as { text?: string }[]).map((c) => c.text ?? "").join("\n"));
+      return {};
+    };
+    bridge.onupdatemodelcontext = async () => ({});
+    const key = (w: string): string => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+    const keptWords = async (id: string): Promise<[number, number, string, number][]> => ((await conn.call("cut_timeline", { cut_id: id })).structuredContent as { words: [number, number, string, number][] }).words;
+    // The diff as drawn: unchanged words (folded ones too), added and removed, in reading order.
+    const drawn = async (): Promise<{ op: string; word: string }[]> =>
+      (await view.locator("#diff .diff-text").evaluate((p) =>
+        [...p.childNodes].flatMap((n) => {
+          const e = n as unknown as { nodeType: number; tagName?: string; textContent: string | null; dataset?: Record<string, string> };
+          const op = e.tagName === "INS" ? "add" : e.tagName === "DEL" ? "del" : "same";
+          const text = e.dataset?.words ?? e.textContent ?? "";
+          return text.split(/\s+/).filter(Boolean).map((word) => ({ op, word }));
+        }),
+      )).map((x) => ({ op: x.op, word: key(x.word) }));
+    /** The agent's side: ask, then cut the same asset with a script, and hand the result to the view. */
+    const results: CallToolResult[] = [];
+    const recut = async (scriptFor: (message: string) => string): Promise<string> => {
+      const before = messages.length;
+      await view.locator("#recut").click();
+      await expect.poll(() => messages.length).toBe(before + 1);
+      const message = messages.at(-1)!;
+      expect(message).toContain(`asset_id=${assetId}`);
+      const script = scriptFor(message);
+      const result = await conn.call("create_cut", { asset_id: assetId, script, wait_seconds: 50 });
+      expect(result.isError, textOf(result)).toBeFalsy();
+      await bridge.sendToolResult(result as never);
+      results.push(result);
+      return (result.structuredContent as { cut: { id: string } }).cut.id;
+    };
+    const check = async (oldId: string, newId: string): Promise<{ added: string[]; removed: string[] }> => {
+      await view.locator("#diff").waitFor();
+      await view.locator(`#diff-summary`, { hasText: newId }).waitFor();
+      const [a, b, d] = [(await keptWords(oldId)).map((w) => key(w[2])), (await keptWords(newId)).map((w) => key(w[2])), await drawn()];
+      // Read without the removed words it is the new cut; without the added ones, the old: nothing lost or made up.
+      expect(d.filter((x) => x.op !== "del").map((x) => x.word)).toEqual(b.filter(Boolean));
+      expect(d.filter((x) => x.op !== "add").map((x) => x.word)).toEqual(a.filter(Boolean));
+      const added = d.filter((x) => x.op === "add").map((x) => x.word);
+      const removed = d.filter((x) => x.op === "del").map((x) => x.word);
+      expect(await view.locator("#diff-summary").textContent()).toContain(`${added.length} word(s) added, ${removed.length} removed`);
+      return { added, removed };
+    };
+
+    // Cut A, span 2 left out: the agent cuts with the script the view asked for, and span 2's words show removed.
+    await bridge.sendToolResult(cutResult as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    expect(await view.locator("#diff").count()).toBe(0);
+    const spanTwo = (await keptWords(cutId)).filter((w) => w[3] === 1).map((w) => key(w[2]));
+    expect(spanTwo.length).toBeGreaterThan(0);
+    await view.locator('[data-review="span-1"]').click();
+    const cutB = await recut((m) => m.slice(m.indexOf("this script:") + "this script:".length).trim());
+    const ab = await check(cutId, cutB);
+    expect(ab.removed.length).toBeGreaterThan(0);
+    // What went is span 2's words (those the new cut does not also say elsewhere).
+    const inB = new Set((await keptWords(cutB)).map((w) => key(w[2])));
+    for (const w of spanTwo.filter((x) => x && !inB.has(x))) expect(ab.removed, w).toContain(w);
+    expect(await view.locator("#diff del").first().evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { textDecorationLine: string } }).getComputedStyle(e).textDecorationLine)).toBe("line-through");
+
+    // From B the user asks again; the agent re-cuts with the original script instead: span 2's words come back, marked added.
+    await view.locator('[data-review="span-0"]').click();
+    const original = await readFile(FIXTURE_SCRIPT, "utf8");
+    const cutC = await recut(() => original);
+    const bc = await check(cutB, cutC);
+    expect(bc.added.length).toBeGreaterThan(0);
+    for (const w of spanTwo.filter((x) => x && !inB.has(x))) expect(bc.added, w).toContain(w);
+    await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline-diff.png") });
+    // A result of the same asset nobody asked a re-cut for (B again, after C) is drawn on its own.
+    expect(cutC).not.toBe(cutB);
+    await bridge.sendToolResult(results[0] as never);
+    await expect.poll(() => view.locator("code.id").textContent()).toBe(cutB);
+    await view.locator(".words p").first().waitFor();
+    expect(await view.locator("#diff").count()).toBe(0);
   });
 
   it("follows a dark theme, fits a narrow frame, and logs no console errors", async () => {

@@ -1,6 +1,6 @@
 // The timeline's arithmetic (ui/src/model.ts): what the page prints and where it draws.
 import { describe, expect, it } from "vitest";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordsBySpan } from "../../ui/src/model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordDiff, wordsBySpan } from "../../ui/src/model.js";
 
 const SEGS = [
   { start: 1, end: 4 },
@@ -82,5 +82,28 @@ describe("typed times", () => {
     expect(spanAtRecord(SEGS, 0)).toBe(0);
     expect(spanAtRecord(SEGS, 3.5)).toBe(1);
     expect(spanAtRecord(SEGS, 4)).toBe(-1);
+  });
+});
+
+describe("word diff", () => {
+  it("marks the words removed and added between two cuts, comparing by key", () => {
+    const a = "so we started in 2019 with three people".split(" ");
+    const b = "we started in 2019 with just three people, um".split(" ");
+    expect(wordDiff(a, b, (w) => w.toLowerCase().replace(/[^a-z0-9]/g, ""))).toEqual([
+      { op: "del", words: ["so"] },
+      { op: "same", words: ["we", "started", "in", "2019", "with"] },
+      { op: "add", words: ["just"] },
+      { op: "same", words: ["three", "people,"] },
+      { op: "add", words: ["um"] },
+    ]);
+    expect(wordDiff([], ["a"])).toEqual([{ op: "add", words: ["a"] }]);
+    expect(wordDiff(["a", "b"], ["a", "b"])).toEqual([{ op: "same", words: ["a", "b"] }]);
+    // Past the memory bound the middle is all removed, then all added; the head and tail stay.
+    expect(wordDiff(["x", "a", "b", "y"], ["x", "c", "y"], (w) => w, 4)).toEqual([
+      { op: "same", words: ["x"] },
+      { op: "del", words: ["a", "b"] },
+      { op: "add", words: ["c"] },
+      { op: "same", words: ["y"] },
+    ]);
   });
 });

@@ -4,7 +4,7 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordsBySpan, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordDiff, wordsBySpan, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -410,6 +410,36 @@ function refreshRecut(c: CutState): void {
       : `${r.leftOut.size} span(s) left out, ${r.putBack.size} sentence(s) put back.`;
 }
 
+// The cut a re-cut was asked from; the next result for the same asset is drawn against it.
+let recutAsked: CutState | null = null;
+let previous: CutState | null = null;
+
+/** The new cut's kept words against the cut it replaces: added words marked, removed ones struck through. */
+function drawDiff(c: CutState): HTMLElement | null {
+  if (!previous?.words || !c.words || previous.assetId !== c.assetId) return null;
+  const runs = wordDiff(previous.words.map((w) => w.text), c.words.map((w) => w.text), wordKey);
+  const count = (op: string): number => runs.filter((r) => r.op === op).reduce((n, r) => n + r.words.length, 0);
+  const body = el("p", { class: "diff-text" });
+  runs.forEach((r, k) => {
+    if (r.op !== "same") {
+      body.append(el(r.op === "add" ? "ins" : "del", { "aria-label": `${r.op === "add" ? "added" : "removed"}: ${r.words.join(" ")}` }, r.words.join(" ")), " ");
+      return;
+    }
+    // Long unchanged stretches fold to their edges, so the changes stay in view.
+    const keepHead = k > 0 ? 4 : 0;
+    const keepTail = k < runs.length - 1 ? 4 : 0;
+    if (r.words.length <= keepHead + keepTail + 6) body.append(`${r.words.join(" ")} `);
+    else body.append(`${r.words.slice(0, keepHead).join(" ")} `, el("span", { class: "same-fold", "data-words": r.words.slice(keepHead, r.words.length - keepTail).join(" ") }, `… ${r.words.length - keepHead - keepTail} words unchanged …`), ` ${r.words.slice(r.words.length - keepTail).join(" ")} `);
+  });
+  return el(
+    "section",
+    { class: "diff", id: "diff", "aria-label": "Changes from the previous cut" },
+    el("h2", {}, "Changes from the previous cut"),
+    el("p", { class: "note", id: "diff-summary" }, `Cut ${c.id} against ${previous.id}: ${count("add")} word(s) added, ${count("del")} removed; ${clock(previous.segments.reduce((n, x) => n + x.end - x.start, 0))} kept before, ${clock(c.segments.reduce((n, x) => n + x.end - x.start, 0))} now.`),
+    body,
+  );
+}
+
 /** What the user chose, for the model: the changes and the selected span, in words. */
 function reviewContext(c: CutState, r: Review): string {
   const groups = groupsOf(c);
@@ -435,6 +465,7 @@ async function askRecut(c: CutState, button: HTMLElement, note: HTMLElement): Pr
     const text = `Please re-cut asset ${c.assetId} (it replaces cut ${c.id}): in the timeline I left out ${r.leftOut.size} span(s) and put back ${r.putBack.size} script sentence(s). Call create_cut with asset_id=${c.assetId} and this script:\n\n${script}`;
     const sent = await app.sendMessage({ role: "user", content: [{ type: "text", text }] });
     note.textContent = sent.isError ? "The host did not take the message." : "Asked the assistant to re-cut.";
+    if (!sent.isError) recutAsked = c;
     announce(note.textContent);
   } catch (error) {
     note.textContent = `Could not ask for a re-cut: ${error instanceof Error ? error.message : String(error)}`;
@@ -541,6 +572,8 @@ function draw(): void {
     parts.push(drawTimeline(c));
   }
   if (c.script) parts.push(el("details", { class: "script" }, el("summary", {}, "Script"), el("p", {}, c.script)));
+  const diff = drawDiff(c);
+  if (diff) parts.push(diff);
   if (c.segments.length > 0) parts.push(drawWords(c));
   const missing = drawMissing(c);
   if (missing) parts.push(missing);
@@ -756,6 +789,10 @@ app.ontoolresult = (result) => {
   const gen = ++generation;
   if (pollTimer) clearTimeout(pollTimer);
   if (actions?.cutId !== found.id) actions = null;
+  if (recutAsked && found.assetId === recutAsked.assetId && found.id !== recutAsked.id) {
+    previous = recutAsked;
+    recutAsked = null;
+  } else if (found.id !== cut?.id) previous = null;
   cut = found;
   selected = null;
   draw();

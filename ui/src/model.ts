@@ -144,3 +144,53 @@ export function spanAtRecord(segments: readonly Span[], t: number): number {
   }
   return -1;
 }
+
+export type DiffRun = { op: "same" | "add" | "del"; words: string[] };
+
+/**
+ * Word runs turning `a` into `b` (a longest common subsequence on `key`, after the common head and tail are
+ * set aside). A middle too big to compare in memory is reported as all removed, then all added.
+ */
+export function wordDiff(a: readonly string[], b: readonly string[], key: (w: string) => string = (w) => w, maxCells = 16_000_000): DiffRun[] {
+  const ka = a.map(key);
+  const kb = b.map(key);
+  let head = 0;
+  while (head < a.length && head < b.length && ka[head] === kb[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && ka[a.length - 1 - tail] === kb[b.length - 1 - tail]) tail++;
+  const n = a.length - head - tail;
+  const m = b.length - head - tail;
+  const ops: ("same" | "add" | "del")[] = [];
+  const words: string[] = [];
+  const push = (op: "same" | "add" | "del", w: string): void => void (ops.push(op), words.push(w));
+  for (let i = 0; i < head; i++) push("same", b[i]!);
+  if ((n + 1) * (m + 1) > maxCells) {
+    for (let i = 0; i < n; i++) push("del", a[head + i]!);
+    for (let j = 0; j < m; j++) push("add", b[head + j]!);
+  } else {
+    // lcs[i][j]: the common length of a[i..] and b[j..] (middles only), row-major in one array.
+    const w = m + 1;
+    const lcs = new Uint32Array((n + 1) * w);
+    for (let i = n - 1; i >= 0; i--)
+      for (let j = m - 1; j >= 0; j--)
+        lcs[i * w + j] = ka[head + i] === kb[head + j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && ka[head + i] === kb[head + j]) {
+        push("same", b[head + j]!);
+        i++;
+        j++;
+      } else if (j < m && (i >= n || lcs[i * w + j + 1]! >= lcs[(i + 1) * w + j]!)) push("add", b[head + j++]!);
+      else push("del", a[head + i++]!);
+    }
+  }
+  for (let i = b.length - tail; i < b.length; i++) push("same", b[i]!);
+  const runs: DiffRun[] = [];
+  ops.forEach((op, k) => {
+    const last = runs[runs.length - 1];
+    if (last?.op === op) last.words.push(words[k]!);
+    else runs.push({ op, words: [words[k]!] });
+  });
+  return runs;
+}
