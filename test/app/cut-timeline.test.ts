@@ -342,8 +342,8 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     const keptBefore = segments.slice(0, k).reduce((n, x) => n + x.end - x.start, 0);
     const s = segments[k]!;
     await view.locator(`.bar .span[data-index="${k}"]`).click();
-    expect(await view.locator("#tc-source").textContent()).toBe(`${tc(origin + s.start)} ${tc(origin + s.end)}`);
-    const record = `${tc(3600 + keptBefore)} ${tc(3600 + keptBefore + s.end - s.start)}`;
+    expect(await view.locator("#tc-source").textContent()).toBe(`${tc(origin + s.start)}–${tc(origin + s.end)}`);
+    const record = `${tc(3600 + keptBefore)}–${tc(3600 + keptBefore + s.end - s.start)}`;
     expect(await view.locator("#tc-record").textContent()).toBe(record);
     // The test host grants the sandboxed view no clipboard: the view selects the timecode and says so.
     await view.locator("#copy-record").click();

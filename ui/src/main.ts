@@ -164,8 +164,8 @@ function showDetail(index: number | null, select: boolean): void {
   const rate = cut.timecode?.rate ?? 25;
   const origin = cut.timecode?.seconds ?? 0;
   const rec = recordStart(cut.segments, index);
-  const src = `${timecode(origin + s.start, rate)} ${timecode(origin + s.end, rate)}`;
-  const recTc = `${timecode(rec, rate)} ${timecode(rec + s.end - s.start, rate)}`;
+  const src = `${timecode(origin + s.start, rate)}–${timecode(origin + s.end, rate)}`;
+  const recTc = `${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)}`;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
     ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)})`,
