@@ -351,6 +351,22 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.locator("#live").textContent()).toContain(record);
     expect(await view.locator("#copy-record").evaluate((b) => b.tagName)).toBe("BUTTON");
 
+    // A host that delegates clipboard-write to the frame: the timecode lands on the clipboard, read back by the host page.
+    const hostOrigin = new URL(hostServer!.hostUrl(720)).origin;
+    await context!.grantPermissions(["clipboard-read", "clipboard-write"], { origin: hostOrigin });
+    const opened = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log, frameAllow: "clipboard-write" });
+    try {
+      await opened.bridge.sendToolResult(cutResult as never);
+      await opened.view.locator(`.bar .span[data-index="${k}"]`).click();
+      await opened.view.locator("#copy-source").click();
+      await opened.view.locator("#live", { hasText: "Copied source timecode" }).waitFor();
+      await opened.page.bringToFront();
+      expect(await opened.page.evaluate("navigator.clipboard.readText()")).toBe(`${tc(origin + s.start)}–${tc(origin + s.end)}`);
+    } finally {
+      await opened.page.close();
+      await context!.clearPermissions();
+    }
+
     // Go to a record timecode in the middle of the last span: that span is selected, focused and its row in view.
     const last = segments.length - 1;
     const lastRec = 3600 + segments.slice(0, last).reduce((n, x) => n + x.end - x.start, 0);
