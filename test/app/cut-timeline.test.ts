@@ -5,16 +5,16 @@
 
 import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { type AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
 import { type CallToolResult, type Tool } from "@modelcontextprotocol/client";
-import { connect, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
-import { buildView, newHostLog, openView, serveHost, type TestHostServer } from "./host.js";
+import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXNode, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
 import { normalizeWord } from "../../src/sandbox/engine/normalize.js";
 
@@ -263,6 +263,222 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     await spans.nth(0).hover();
     await spans.nth(n - 1).hover();
     expect(await view.evaluate("document.documentElement.scrollHeight")).toBe(before);
+  });
+
+  it("reads right in Chromium's accessibility tree: real buttons in time order, one tab stop, focusable word rows, one status region", async () => {
+    const read = async (): Promise<{ tree: AXNode[]; byId: Map<string, AXNode>; shown(n: AXNode): AXNode[]; textBelow(n: AXNode): string }> => {
+      const tree = await accessibilityTree(page, view);
+      const byId = new Map(tree.map((n) => [n.id, n]));
+      // What assistive technology sees below a node: ignored nodes are looked through, not read.
+      const shown = (n: AXNode): AXNode[] => n.children.map((id) => byId.get(id)!).filter(Boolean).flatMap((c) => (c.ignored ? shown(c) : [c]));
+      const textBelow = (n: AXNode): string => shown(n).map((c) => (c.role === "StaticText" ? c.name : textBelow(c))).join("");
+      return { tree, byId, shown, textBelow };
+    };
+    const { tree, byId, shown, textBelow } = await read();
+    await writeFile(path.join(ARTIFACTS, "ax-tree.json"), JSON.stringify(tree.filter((n) => !n.ignored).map((n) => ({ role: n.role, name: n.name, focusable: n.focusable })), null, 1));
+
+    const bars = tree.filter((n) => !n.ignored && n.role === "toolbar");
+    expect(bars).toHaveLength(1);
+    const items = shown(bars[0]!);
+    // Only the kept spans, each a button (not a list item), in time order; the gaps are not read at all.
+    expect(items.map((n) => n.role)).toEqual(segments.map(() => "button"));
+    expect(items.map((n) => n.name)).toEqual(segments.map((x, i) => `Kept span ${i + 1} of ${segments.length}: ${clock(x.start)} to ${clock(x.end)}`));
+    expect(tree.some((n) => !n.ignored && n.role === "listitem" && n.focusable)).toBe(false);
+    // Every word row is focusable, under the "Kept words" region, in span order.
+    const words = tree.find((n) => !n.ignored && n.role === "region" && n.name === "Kept words")!;
+    expect(words).toBeDefined();
+    const rows = shown(words).filter((n) => n.role === "paragraph");
+    expect(rows).toHaveLength(segments.length);
+    expect(rows.every((n) => n.focusable)).toBe(true);
+    expect(textBelow(rows[0]!)).toContain(clock(segments[0]!.start));
+    // One live region, the status: nothing else in the view is a live root.
+    const live = tree.filter((n) => !n.ignored && typeof n.properties.live === "string" && n.properties.live !== "off" && !byId.get(n.parent ?? "")?.properties.live);
+    expect(live.map((n) => n.role)).toEqual(["status"]);
+
+    // One tab stop for the bar: Tab from a span leaves the bar, Shift+Tab comes back to the same span.
+    await view.locator(".bar .span").nth(0).focus();
+    await view.locator(".bar").press("End");
+    await page.keyboard.press("Tab");
+    expect(await view.evaluate("document.activeElement.classList.contains('span')")).toBe(false);
+    await page.keyboard.press("Shift+Tab");
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(String(segments.length - 1));
+    // The word rows are reached by keyboard: Down from the words box, then between rows; Enter selects the span.
+    await view.locator(".words").focus();
+    await page.keyboard.press("ArrowDown");
+    expect(await view.evaluate("document.activeElement.closest('.words p')?.dataset.index")).toBe("0");
+    await page.keyboard.press("ArrowDown");
+    const second = segments.length > 1 ? "1" : "0";
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(second);
+    await page.keyboard.press("Enter");
+    expect(await view.locator(`.bar .span[data-index="${second}"]`).getAttribute("aria-pressed")).toBe("true");
+    const focusedRow = (await accessibilityTree(page, view)).find((n) => n.properties.focused === true && n.role !== "RootWebArea");
+    expect(focusedRow?.role).toBe("paragraph");
+
+    // The status says only what changed: a selection announces that span; a redraw (resize) announces nothing.
+    const status = async (): Promise<string> => {
+      const now = await read();
+      return now.textBelow(now.tree.find((n) => n.role === "status")!);
+    };
+    // Chromium updates its tree after the DOM change, not with it: ask again until it has.
+    await expect.poll(status).toBe(`Span ${Number(second) + 1} of ${segments.length} selected.`);
+    bridge.setHostContext({ containerDimensions: { width: 640, maxHeight: 6000 } });
+    await page.evaluate(`document.getElementById("view").width = "640"`);
+    await expect.poll(() => view.evaluate("document.querySelector('.bar').clientWidth")).toBeGreaterThan(560);
+    expect(await status()).toBe(`Span ${Number(second) + 1} of ${segments.length} selected.`);
+  });
+
+  it("offers each span's timecode to copy, and goes to a typed record or source time", async () => {
+    // Frames counted here, apart from the view: whole frames at the rate, HH:MM:SS:FF.
+    const tcInfo = (cutResult.structuredContent as { segments: { source_timecode: { seconds: number; rate: number } | null } }).segments.source_timecode;
+    const rate = tcInfo?.rate ?? 25;
+    const origin = tcInfo?.seconds ?? 0;
+    const tc = (t: number): string => {
+      const f = Math.round(t * rate);
+      const fps = Math.round(rate);
+      const s = Math.floor(f / fps);
+      return [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60, f % fps].map((n) => String(n).padStart(2, "0")).join(":");
+    };
+    const k = segments.length > 1 ? 1 : 0;
+    const keptBefore = segments.slice(0, k).reduce((n, x) => n + x.end - x.start, 0);
+    const s = segments[k]!;
+    await view.locator(`.bar .span[data-index="${k}"]`).click();
+    expect(await view.locator("#tc-source").textContent()).toBe(`${tc(origin + s.start)}–${tc(origin + s.end)}`);
+    const record = `${tc(3600 + keptBefore)}–${tc(3600 + keptBefore + s.end - s.start)}`;
+    expect(await view.locator("#tc-record").textContent()).toBe(record);
+    // The test host grants the sandboxed view no clipboard: the view selects the timecode and says so.
+    await view.locator("#copy-record").click();
+    expect(await view.evaluate("getSelection().toString()")).toBe(record);
+    expect(await view.locator("#live").textContent()).toContain(record);
+    expect(await view.locator("#copy-record").evaluate((b) => b.tagName)).toBe("BUTTON");
+
+    // A host that delegates clipboard-write to the frame: the timecode lands on the clipboard, read back by the host page.
+    const hostOrigin = new URL(hostServer!.hostUrl(720)).origin;
+    await context!.grantPermissions(["clipboard-read", "clipboard-write"], { origin: hostOrigin });
+    const opened = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log, frameAllow: "clipboard-write" });
+    try {
+      await opened.bridge.sendToolResult(cutResult as never);
+      await opened.view.locator(`.bar .span[data-index="${k}"]`).click();
+      await opened.view.locator("#copy-source").click();
+      await opened.view.locator("#live", { hasText: "Copied source timecode" }).waitFor();
+      await opened.page.bringToFront();
+      expect(await opened.page.evaluate("navigator.clipboard.readText()")).toBe(`${tc(origin + s.start)}–${tc(origin + s.end)}`);
+    } finally {
+      await opened.page.close();
+      await context!.clearPermissions();
+    }
+
+    // Go to a record timecode in the middle of the last span: that span is selected, focused and its row in view.
+    const last = segments.length - 1;
+    const lastRec = 3600 + segments.slice(0, last).reduce((n, x) => n + x.end - x.start, 0);
+    await view.locator("#goto-clock").selectOption("record");
+    await view.locator("#goto-time").fill(tc(lastRec + (segments[last]!.end - segments[last]!.start) / 2));
+    await view.locator("#goto-time").press("Enter");
+    expect(await view.locator(`.bar .span[data-index="${last}"]`).getAttribute("aria-pressed")).toBe("true");
+    expect(await view.evaluate("document.activeElement.dataset.index")).toBe(String(last));
+    expect(await view.locator('.bar .span[tabindex="0"]').count()).toBe(1);
+    expect(await view.locator("#goto-note").textContent()).toContain(`span ${last + 1}`);
+    expect(await view.locator(`.words p[data-index="${last}"]`).isVisible()).toBe(true);
+    // A source time in seconds inside a dropped stretch goes to the next kept span, and says it was dropped.
+    const gapAt = segments[0]!.start > 0.2 ? segments[0]!.start / 2 : (segments[0]!.end + (segments[1]?.start ?? segments[0]!.end)) / 2;
+    const next = segments.findIndex((x) => gapAt < x.end);
+    await view.locator("#goto-clock").selectOption("source");
+    await view.locator("#goto-time").fill(gapAt.toFixed(2));
+    await view.locator("#goto").click();
+    expect(await view.locator("#goto-note").textContent()).toContain(`dropped stretch; the next kept span is ${next + 1}`);
+    expect(await view.locator(`.bar .span[data-index="${next}"]`).getAttribute("aria-pressed")).toBe("true");
+    // A source timecode at the media's origin, inside span k.
+    await view.locator("#goto-time").fill(tc(origin + (s.start + s.end) / 2));
+    await view.locator("#goto").click();
+    expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-pressed")).toBe("true");
+    // Past the end, and not a time at all: said, nothing selected anew.
+    await view.locator("#goto-clock").selectOption("record");
+    await view.locator("#goto-time").fill(tc(3600 + segments.reduce((n, x) => n + x.end - x.start, 0) + 5));
+    await view.locator("#goto").click();
+    expect(await view.locator("#goto-note").textContent()).toContain("outside the cut");
+    await view.locator("#goto-time").fill("soon");
+    await view.locator("#goto").click();
+    expect(await view.locator("#goto-note").textContent()).toContain("is not a time");
+    expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-pressed")).toBe("true");
+  });
+
+  it("draws a re-cut for the same asset against the cut it replaces, words added and removed marked", async () => {
+    await page.close();
+    const messages: string[] = [];
+    ({ page, view, bridge } = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log, hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } } }));
+    bridge.onmessage = async (params) => {
+      messages.push((params.content as { text?: string }[]).map((c) => c.text ?? "").join("\n"));
+      return {};
+    };
+    bridge.onupdatemodelcontext = async () => ({});
+    const key = (w: string): string => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+    const keptWords = async (id: string): Promise<[number, number, string, number][]> => ((await conn.call("cut_timeline", { cut_id: id })).structuredContent as { words: [number, number, string, number][] }).words;
+    // The diff as drawn: unchanged words (folded ones too), added and removed, in reading order.
+    const drawn = async (): Promise<{ op: string; word: string }[]> =>
+      (await view.locator("#diff .diff-text").evaluate((p) =>
+        [...p.childNodes].flatMap((n) => {
+          const e = n as unknown as { nodeType: number; tagName?: string; textContent: string | null; dataset?: Record<string, string> };
+          const op = e.tagName === "INS" ? "add" : e.tagName === "DEL" ? "del" : "same";
+          const text = e.dataset?.words ?? e.textContent ?? "";
+          return text.split(/\s+/).filter(Boolean).map((word) => ({ op, word }));
+        }),
+      )).map((x) => ({ op: x.op, word: key(x.word) }));
+    /** The agent's side: ask, then cut the same asset with a script, and hand the result to the view. */
+    const results: CallToolResult[] = [];
+    const recut = async (scriptFor: (message: string) => string): Promise<string> => {
+      const before = messages.length;
+      await view.locator("#recut").click();
+      await expect.poll(() => messages.length).toBe(before + 1);
+      const message = messages.at(-1)!;
+      expect(message).toContain(`asset_id=${assetId}`);
+      const script = scriptFor(message);
+      const result = await conn.call("create_cut", { asset_id: assetId, script, wait_seconds: 50 });
+      expect(result.isError, textOf(result)).toBeFalsy();
+      await bridge.sendToolResult(result as never);
+      results.push(result);
+      return (result.structuredContent as { cut: { id: string } }).cut.id;
+    };
+    const check = async (oldId: string, newId: string): Promise<{ added: string[]; removed: string[] }> => {
+      await view.locator("#diff").waitFor();
+      await view.locator(`#diff-summary`, { hasText: newId }).waitFor();
+      const [a, b, d] = [(await keptWords(oldId)).map((w) => key(w[2])), (await keptWords(newId)).map((w) => key(w[2])), await drawn()];
+      // Read without the removed words it is the new cut; without the added ones, the old: nothing lost or made up.
+      expect(d.filter((x) => x.op !== "del").map((x) => x.word)).toEqual(b.filter(Boolean));
+      expect(d.filter((x) => x.op !== "add").map((x) => x.word)).toEqual(a.filter(Boolean));
+      const added = d.filter((x) => x.op === "add").map((x) => x.word);
+      const removed = d.filter((x) => x.op === "del").map((x) => x.word);
+      expect(await view.locator("#diff-summary").textContent()).toContain(`${added.length} word(s) added, ${removed.length} removed`);
+      return { added, removed };
+    };
+
+    // Cut A, span 2 left out: the agent cuts with the script the view asked for, and span 2's words show removed.
+    await bridge.sendToolResult(cutResult as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    expect(await view.locator("#diff").count()).toBe(0);
+    const spanTwo = (await keptWords(cutId)).filter((w) => w[3] === 1).map((w) => key(w[2]));
+    expect(spanTwo.length).toBeGreaterThan(0);
+    await view.locator('[data-review="span-1"]').click();
+    const cutB = await recut((m) => m.slice(m.indexOf("this script:") + "this script:".length).trim());
+    const ab = await check(cutId, cutB);
+    expect(ab.removed.length).toBeGreaterThan(0);
+    // What went is span 2's words (those the new cut does not also say elsewhere).
+    const inB = new Set((await keptWords(cutB)).map((w) => key(w[2])));
+    for (const w of spanTwo.filter((x) => x && !inB.has(x))) expect(ab.removed, w).toContain(w);
+    expect(await view.locator("#diff del").first().evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { textDecorationLine: string } }).getComputedStyle(e).textDecorationLine)).toBe("line-through");
+
+    // From B the user asks again; the agent re-cuts with the original script instead: span 2's words come back, marked added.
+    await view.locator('[data-review="span-0"]').click();
+    const original = await readFile(FIXTURE_SCRIPT, "utf8");
+    const cutC = await recut(() => original);
+    const bc = await check(cutB, cutC);
+    expect(bc.added.length).toBeGreaterThan(0);
+    for (const w of spanTwo.filter((x) => x && !inB.has(x))) expect(bc.added, w).toContain(w);
+    await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline-diff.png") });
+    // A result of the same asset nobody asked a re-cut for (B again, after C) is drawn on its own.
+    expect(cutC).not.toBe(cutB);
+    await bridge.sendToolResult(results[0] as never);
+    await expect.poll(() => view.locator("code.id").textContent()).toBe(cutB);
+    await view.locator(".words p").first().waitFor();
+    expect(await view.locator("#diff").count()).toBe(0);
   });
 
   it("follows a dark theme, fits a narrow frame, and logs no console errors", async () => {

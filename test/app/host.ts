@@ -32,10 +32,10 @@ export const DEFAULT_APP_CSP = [
   "connect-src 'none'",
 ].join("; ");
 
-const HOST_PAGE = (viewUrl: string, width: number): string => `<!doctype html>
+const HOST_PAGE = (viewUrl: string, width: number, allow: string): string => `<!doctype html>
 <html><head><meta charset="utf-8"><title>test host</title>
 <style>body{margin:0;background:#ddd}iframe{border:0;display:block;background:transparent}</style></head>
-<body><iframe id="view" sandbox="allow-scripts" width="${width}" height="200" src="${viewUrl}"></iframe>
+<body><iframe id="view" sandbox="allow-scripts"${allow ? ` allow="${allow.replace(/[^a-z;\s-]/g, "")}"` : ""} width="${width}" height="200" src="${viewUrl}"></iframe>
 <script>
   const frame = document.getElementById("view");
   window.addEventListener("message", (e) => { if (e.source === frame.contentWindow) window.__toBridge(e.data); });
@@ -43,7 +43,7 @@ const HOST_PAGE = (viewUrl: string, width: number): string => `<!doctype html>
   window.__resize = (h) => { frame.height = String(Math.ceil(h)); };
 </script></body></html>`;
 
-export type TestHostServer = { hostUrl(width: number): string; close(): Promise<void> };
+export type TestHostServer = { hostUrl(width: number, allow?: string): string; close(): Promise<void> };
 
 /** Serves the host page and the view (the view from a second port: another origin). */
 export async function serveHost(viewHtml: string): Promise<TestHostServer> {
@@ -57,12 +57,12 @@ export async function serveHost(viewHtml: string): Promise<TestHostServer> {
     res.end(viewHtml);
   });
   const host = await listen((req, res) => {
-    const width = Number(new URL(req.url ?? "/", "http://x").searchParams.get("w") ?? "720");
+    const query = new URL(req.url ?? "/", "http://x").searchParams;
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-    res.end(HOST_PAGE(`${view.origin}/view.html`, width));
+    res.end(HOST_PAGE(`${view.origin}/view.html`, Number(query.get("w") ?? "720"), query.get("allow") ?? ""));
   });
   return {
-    hostUrl: (width) => `${host.origin}/host.html?w=${width}`,
+    hostUrl: (width, allow) => `${host.origin}/host.html?w=${width}${allow ? `&allow=${encodeURIComponent(allow)}` : ""}`,
     async close() {
       for (const s of [view.server, host.server]) {
         s.closeAllConnections();
@@ -128,6 +128,8 @@ export async function openView(options: {
   hold?: (call: { name: string; arguments: Record<string, unknown> }) => Promise<void>;
   /** Host capabilities beyond tool calls and logging (for example message, updateModelContext). */
   hostCapabilities?: Record<string, unknown>;
+  /** The iframe's permissions policy (`allow`), as a host that delegates, say, clipboard-write sets it. */
+  frameAllow?: string;
   /** Host context beyond theme and size (for example availableDisplayModes). */
   hostContext?: Record<string, unknown>;
 }): Promise<OpenedView> {
@@ -172,9 +174,37 @@ export async function openView(options: {
     return await answer;
   };
   await bridge.connect(transport);
-  await page.goto(options.host.hostUrl(width));
+  await page.goto(options.host.hostUrl(width, options.frameAllow));
   await initialized;
   const view = page.frames().find((f) => f.url().endsWith("/view.html"));
   if (!view) throw new Error("the view's frame did not load");
   return { page, view, bridge };
+}
+
+/** A node of Chromium's own accessibility tree (CDP Accessibility.getFullAXTree), with what the checks need. */
+export type AXNode = { id: string; role: string; name: string; ignored: boolean; focusable: boolean; properties: Record<string, unknown>; children: string[]; parent?: string };
+
+/**
+ * The view's accessibility tree as Chromium builds it for assistive technology: through a CDP session on the
+ * view's frame when it runs in its own process (a sandboxed iframe usually does), else on the page for that frame.
+ */
+export async function accessibilityTree(page: Page, view: Frame): Promise<AXNode[]> {
+  type Raw = { nodeId: string; ignored: boolean; role?: { value?: string }; name?: { value?: string }; properties?: { name: string; value: { value?: unknown } }[]; childIds?: string[]; parentId?: string };
+  let raw: Raw[];
+  try {
+    const session = await page.context().newCDPSession(view);
+    raw = ((await session.send("Accessibility.getFullAXTree")) as { nodes: Raw[] }).nodes;
+    await session.detach();
+  } catch {
+    const session = await page.context().newCDPSession(page);
+    type Tree = { frame: { id: string; url: string }; childFrames?: Tree[] };
+    const find = (t: Tree): string | null => (t.frame.url === view.url() ? t.frame.id : (t.childFrames ?? []).map(find).find(Boolean) ?? null);
+    const frameId = find(((await session.send("Page.getFrameTree")) as { frameTree: Tree }).frameTree);
+    raw = ((await session.send("Accessibility.getFullAXTree", { frameId: frameId ?? undefined })) as { nodes: Raw[] }).nodes;
+    await session.detach();
+  }
+  return raw.map((n) => {
+    const properties = Object.fromEntries((n.properties ?? []).map((p) => [p.name, p.value.value]));
+    return { id: n.nodeId, role: n.role?.value ?? "", name: n.name?.value ?? "", ignored: n.ignored, focusable: properties.focusable === true, properties, children: n.childIds ?? [], ...(n.parentId ? { parent: n.parentId } : {}) };
+  });
 }

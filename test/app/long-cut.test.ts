@@ -192,7 +192,18 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     const seg = otio.segments[at]!;
     const rec = 3600 + otio.segments.slice(0, at).reduce((n, x) => n + x.end - x.start, 0);
     await view.locator(`.words p[data-index="${at}"] .time`).click();
-    expect(await view.locator("#timecode").textContent()).toBe(`Source ${tc(seg.start)}–${tc(seg.end)}, record ${tc(rec)}–${tc(rec + seg.end - seg.start)} @ 25 fps`);
+    expect(await view.locator("#tc-source").textContent()).toBe(`${tc(seg.start)}–${tc(seg.end)}`);
+    expect(await view.locator("#tc-record").textContent()).toBe(`${tc(rec)}–${tc(rec + seg.end - seg.start)}`);
+    expect(await view.locator("#timecode").textContent()).toMatch(/ @ 25 fps$/);
+    // Go to that span's record timecode from the box: it is selected and its row in view.
+    await view.locator('.words p[data-index="0"] .time').click();
+    await view.locator(".words").evaluate((e) => void ((e as unknown as { scrollTop: number }).scrollTop = 0));
+    await view.locator("#goto-time").fill(tc(rec + 0.04));
+    await view.locator("#goto-time").press("Enter");
+    expect(await view.locator(`.bar .span[data-index="${at}"]`).getAttribute("aria-pressed")).toBe("true");
+    const box = (await view.locator(".words").boundingBox())!;
+    const row = (await view.locator(`.words p[data-index="${at}"]`).boundingBox())!;
+    expect(row.y >= box.y - 0.5 && row.y + row.height <= box.y + box.height + 0.5, "row scrolled into the words box").toBe(true);
 
     // The whole script, though it came in pieces.
     expect((await view.locator("details.script p").textContent())?.length).toBe(plan.script.length);

@@ -1,6 +1,6 @@
 // The timeline's arithmetic (ui/src/model.ts): what the page prints and where it draws.
 import { describe, expect, it } from "vitest";
-import { clock, drawnLength, duration, gaps, playableUrl, recordStart, ticks, timecode, totals, wordsBySpan } from "../../ui/src/model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordDiff, wordsBySpan } from "../../ui/src/model.js";
 
 const SEGS = [
   { start: 1, end: 4 },
@@ -62,5 +62,48 @@ describe("timeline model", () => {
     expect(timecode(1001 / 30000, 30000 / 1001)).toBe("00:00:00:01");
     expect(recordStart(SEGS, 0)).toBe(3600);
     expect(recordStart(SEGS, 1)).toBe(3603);
+  });
+});
+
+describe("typed times", () => {
+  it("reads frame timecode, clock times and seconds; refuses the rest", () => {
+    expect(parseTime("01:00:02:12", 25)).toEqual({ seconds: 3602.48, timecode: true });
+    expect(parseTime("65.5", 25)).toEqual({ seconds: 65.5, timecode: false });
+    expect(parseTime("1:05.5", 25)).toEqual({ seconds: 65.5, timecode: false });
+    expect(parseTime("1:00:05", 25)).toEqual({ seconds: 3605, timecode: false });
+    expect(parseTime("00:00:01:25", 25)).toBeNull();
+    expect(parseTime("soon", 25)).toBeNull();
+  });
+
+  it("finds the span at a source or record time", () => {
+    expect(spanAtSource(SEGS, 2)).toEqual({ index: 0, inside: true });
+    expect(spanAtSource(SEGS, 5)).toEqual({ index: 1, inside: false });
+    expect(spanAtSource(SEGS, 8).index).toBe(-1);
+    expect(spanAtRecord(SEGS, 0)).toBe(0);
+    expect(spanAtRecord(SEGS, 3.5)).toBe(1);
+    expect(spanAtRecord(SEGS, 4)).toBe(-1);
+  });
+});
+
+describe("word diff", () => {
+  it("marks the words removed and added between two cuts, comparing by key", () => {
+    const a = "so we started in 2019 with three people".split(" ");
+    const b = "we started in 2019 with just three people, um".split(" ");
+    expect(wordDiff(a, b, (w) => w.toLowerCase().replace(/[^a-z0-9]/g, ""))).toEqual([
+      { op: "del", words: ["so"] },
+      { op: "same", words: ["we", "started", "in", "2019", "with"] },
+      { op: "add", words: ["just"] },
+      { op: "same", words: ["three", "people,"] },
+      { op: "add", words: ["um"] },
+    ]);
+    expect(wordDiff([], ["a"])).toEqual([{ op: "add", words: ["a"] }]);
+    expect(wordDiff(["a", "b"], ["a", "b"])).toEqual([{ op: "same", words: ["a", "b"] }]);
+    // Past the memory bound the middle is all removed, then all added; the head and tail stay.
+    expect(wordDiff(["x", "a", "b", "y"], ["x", "c", "y"], (w) => w, 4)).toEqual([
+      { op: "same", words: ["x"] },
+      { op: "del", words: ["a", "b"] },
+      { op: "add", words: ["c"] },
+      { op: "same", words: ["y"] },
+    ]);
   });
 });

@@ -4,7 +4,7 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, playableUrl, recordStart, ticks, timecode, totals, wordsBySpan, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordDiff, wordsBySpan, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -138,7 +138,7 @@ function drawTimeline(c: CutState): HTMLElement {
     if (t / length > 0.92) tick.classList.add("end");
     ruler.append(tick);
   }
-  return el("section", { class: "timeline" }, bar, ruler, el("div", { class: "detail", id: "detail" }, "Hover or tap a kept span for its times and words."));
+  return el("section", { class: "timeline" }, bar, ruler, el("div", { class: "detail", id: "detail" }, "Hover or tap a kept span for its times and words."), gotoForm(c));
 }
 
 function showDetail(index: number | null, select: boolean): void {
@@ -146,6 +146,7 @@ function showDetail(index: number | null, select: boolean): void {
   if (select && selected !== index) {
     selected = index;
     void shareSelection(cut);
+    if (index !== null) announce(`Span ${index + 1} of ${cut.segments.length} selected.`);
   }
   for (const b of root.querySelectorAll<HTMLElement>(".span, .words p")) {
     b.classList.toggle("selected", b.dataset.index === String(selected));
@@ -163,13 +164,79 @@ function showDetail(index: number | null, select: boolean): void {
   const rate = cut.timecode?.rate ?? 25;
   const origin = cut.timecode?.seconds ?? 0;
   const rec = recordStart(cut.segments, index);
-  const tc = `Source ${timecode(origin + s.start, rate)}–${timecode(origin + s.end, rate)}, record ${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)} @ ${rate} fps`;
+  const src = `${timecode(origin + s.start, rate)}–${timecode(origin + s.end, rate)}`;
+  const recTc = `${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)}`;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
     ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)})`,
-    el("span", { class: "tc", id: "timecode" }, tc),
+    el("span", { class: "tc", id: "timecode" }, "Source ", copyable("source", src), ", record ", copyable("record", recTc), ` @ ${rate} fps`),
     ...(words ? [el("span", { class: "quote" }, `“${words}”`)] : []),
   );
+}
+
+/** A timecode (in and out point) with a Copy button: the clipboard where the host allows it, else the text selected. */
+function copyable(which: "source" | "record", text: string): DocumentFragment {
+  const code = el("code", { id: `tc-${which}` }, text);
+  const b = el("button", { type: "button", class: "copy", id: `copy-${which}`, "aria-label": `Copy ${which} timecode ${text}` }, "Copy");
+  b.addEventListener("click", (e) => {
+    e.stopPropagation();
+    const select = (): void => {
+      getSelection()?.selectAllChildren(code);
+      // A sandboxed view rarely gets the async clipboard; the old copy command still works in some hosts.
+      const copied = document.execCommand?.("copy") === true;
+      announce(copied ? `Copied ${which} timecode ${text}.` : `The host blocks the clipboard: ${which} timecode ${text} is selected, press Ctrl+C (Cmd+C).`);
+    };
+    // Asking where the permissions policy forbids it only logs a violation in the host's console.
+    const policy = (document as Document & { featurePolicy?: { allowsFeature(f: string): boolean } }).featurePolicy;
+    if (!navigator.clipboard?.writeText || policy?.allowsFeature("clipboard-write") === false) return select();
+    navigator.clipboard.writeText(text).then(() => announce(`Copied ${which} timecode ${text}.`), select);
+  });
+  const frag = document.createDocumentFragment();
+  frag.append(code, " ", b);
+  return frag;
+}
+
+/** Selects the span holding a typed record or source time, brings it and its words into view, and says where. */
+function goTo(c: CutState, text: string, clockOf: "record" | "source", out: HTMLElement): void {
+  const rate = c.timecode?.rate ?? 25;
+  const t = parseTime(text, rate);
+  let index = -1;
+  let note = "";
+  if (!t) {
+    note = `“${text}” is not a time: type HH:MM:SS:FF (frames at ${rate} fps) or seconds.`;
+  } else if (clockOf === "record") {
+    // A record timecode counts from the timeline's start (01:00:00:00); plain seconds count from the cut's start.
+    const into = t.timecode ? t.seconds - recordStart([], 0) : t.seconds;
+    index = spanAtRecord(c.segments, into);
+    note = index < 0 ? `${text} is outside the cut (record ${timecode(recordStart([], 0), rate)} to ${timecode(recordStart(c.segments, c.segments.length), rate)}).` : `Record ${text} is in span ${index + 1}.`;
+  } else {
+    const into = t.timecode ? t.seconds - (c.timecode?.seconds ?? 0) : t.seconds;
+    const at = spanAtSource(c.segments, into);
+    index = at.index;
+    note = index < 0 ? `Source ${text} is after the last kept span.` : at.inside ? `Source ${text} is in span ${index + 1}.` : `Source ${text} is in a dropped stretch; the next kept span is ${index + 1}.`;
+  }
+  out.textContent = note;
+  if (index >= 0) showDetail(index, true);
+  announce(note);
+  if (index < 0) return;
+  const span = root.querySelector<HTMLElement>(`.span[data-index="${index}"]`);
+  for (const b of root.querySelectorAll<HTMLElement>(".bar .span")) b.tabIndex = b === span ? 0 : -1;
+  root.querySelector<HTMLElement>(`.words p[data-index="${index}"]`)?.scrollIntoView({ block: "nearest" });
+  span?.focus();
+}
+
+function gotoForm(c: CutState): HTMLElement {
+  const input = el("input", { id: "goto-time", type: "text", inputmode: "decimal", autocomplete: "off", placeholder: "01:00:05:12 or 65.2", "aria-describedby": "goto-note" });
+  const which = el("select", { id: "goto-clock", "aria-label": "Timeline of the typed time" }, el("option", { value: "record" }, "record"), el("option", { value: "source" }, "source"));
+  const out = el("span", { class: "note", id: "goto-note" });
+  // No <form>: a sandboxed view without allow-forms has its submissions blocked (and logged) by the browser.
+  const go = el("button", { type: "button", id: "goto" }, "Go");
+  const run = (): void => goTo(c, input.value, which.value as "record" | "source", out);
+  go.addEventListener("click", run);
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "Enter") run();
+  });
+  return el("div", { class: "goto", role: "group", "aria-label": "Go to a time" }, el("label", { for: "goto-time" }, "Go to"), input, which, go, out);
 }
 
 /** Words per span: the server names each word's span; older answers fall back to the times. */
@@ -227,6 +294,22 @@ function drawWords(c: CutState): HTMLElement {
   const after = dropped.find((g) => c.segments.length > 0 && Math.abs(g.start - c.segments[c.segments.length - 1]!.end) < 0.002);
   if (after) section.append(el("div", { class: "cutmark" }, `dropped ${duration(after.end - after.start)}`));
   if (c.wordsNote) section.append(el("p", { class: "note" }, c.wordsNote));
+  // The box is one tab stop; Up and Down move between the rows inside it, Enter or Space selects a row's span.
+  section.addEventListener("keydown", (e) => {
+    const rows = [...section.querySelectorAll<HTMLElement>("p[data-index]")];
+    const active = document.activeElement as HTMLElement;
+    const at = rows.indexOf(active);
+    if (at >= 0 && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      showDetail(at, true);
+      return;
+    }
+    if (at < 0 && active !== section) return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rows.length - 1 }[e.key];
+    if (to === undefined || rows.length === 0) return;
+    e.preventDefault();
+    rows[Math.max(0, Math.min(rows.length - 1, to))]!.focus();
+  });
   return section;
 }
 
@@ -327,6 +410,36 @@ function refreshRecut(c: CutState): void {
       : `${r.leftOut.size} span(s) left out, ${r.putBack.size} sentence(s) put back.`;
 }
 
+// The cut a re-cut was asked from; the next result for the same asset is drawn against it.
+let recutAsked: CutState | null = null;
+let previous: CutState | null = null;
+
+/** The new cut's kept words against the cut it replaces: added words marked, removed ones struck through. */
+function drawDiff(c: CutState): HTMLElement | null {
+  if (!previous?.words || !c.words || previous.assetId !== c.assetId) return null;
+  const runs = wordDiff(previous.words.map((w) => w.text), c.words.map((w) => w.text), wordKey);
+  const count = (op: string): number => runs.filter((r) => r.op === op).reduce((n, r) => n + r.words.length, 0);
+  const body = el("p", { class: "diff-text" });
+  runs.forEach((r, k) => {
+    if (r.op !== "same") {
+      body.append(el(r.op === "add" ? "ins" : "del", { "aria-label": `${r.op === "add" ? "added" : "removed"}: ${r.words.join(" ")}` }, r.words.join(" ")), " ");
+      return;
+    }
+    // Long unchanged stretches fold to their edges, so the changes stay in view.
+    const keepHead = k > 0 ? 4 : 0;
+    const keepTail = k < runs.length - 1 ? 4 : 0;
+    if (r.words.length <= keepHead + keepTail + 6) body.append(`${r.words.join(" ")} `);
+    else body.append(`${r.words.slice(0, keepHead).join(" ")} `, el("span", { class: "same-fold", "data-words": r.words.slice(keepHead, r.words.length - keepTail).join(" ") }, `… ${r.words.length - keepHead - keepTail} words unchanged …`), ` ${r.words.slice(r.words.length - keepTail).join(" ")} `);
+  });
+  return el(
+    "section",
+    { class: "diff", id: "diff", "aria-label": "Changes from the previous cut" },
+    el("h2", {}, "Changes from the previous cut"),
+    el("p", { class: "note", id: "diff-summary" }, `Cut ${c.id} against ${previous.id}: ${count("add")} word(s) added, ${count("del")} removed; ${clock(previous.segments.reduce((n, x) => n + x.end - x.start, 0))} kept before, ${clock(c.segments.reduce((n, x) => n + x.end - x.start, 0))} now.`),
+    body,
+  );
+}
+
 /** What the user chose, for the model: the changes and the selected span, in words. */
 function reviewContext(c: CutState, r: Review): string {
   const groups = groupsOf(c);
@@ -352,6 +465,7 @@ async function askRecut(c: CutState, button: HTMLElement, note: HTMLElement): Pr
     const text = `Please re-cut asset ${c.assetId} (it replaces cut ${c.id}): in the timeline I left out ${r.leftOut.size} span(s) and put back ${r.putBack.size} script sentence(s). Call create_cut with asset_id=${c.assetId} and this script:\n\n${script}`;
     const sent = await app.sendMessage({ role: "user", content: [{ type: "text", text }] });
     note.textContent = sent.isError ? "The host did not take the message." : "Asked the assistant to re-cut.";
+    if (!sent.isError) recutAsked = c;
     announce(note.textContent);
   } catch (error) {
     note.textContent = `Could not ask for a re-cut: ${error instanceof Error ? error.message : String(error)}`;
@@ -458,6 +572,8 @@ function draw(): void {
     parts.push(drawTimeline(c));
   }
   if (c.script) parts.push(el("details", { class: "script" }, el("summary", {}, "Script"), el("p", {}, c.script)));
+  const diff = drawDiff(c);
+  if (diff) parts.push(diff);
   if (c.segments.length > 0) parts.push(drawWords(c));
   const missing = drawMissing(c);
   if (missing) parts.push(missing);
@@ -673,6 +789,10 @@ app.ontoolresult = (result) => {
   const gen = ++generation;
   if (pollTimer) clearTimeout(pollTimer);
   if (actions?.cutId !== found.id) actions = null;
+  if (recutAsked && found.assetId === recutAsked.assetId && found.id !== recutAsked.id) {
+    previous = recutAsked;
+    recutAsked = null;
+  } else if (found.id !== cut?.id) previous = null;
   cut = found;
   selected = null;
   draw();

@@ -106,3 +106,91 @@ export function timecode(seconds: number, rate: number): string {
 export function recordStart(segments: readonly Span[], index: number, start = 3600): number {
   return segments.slice(0, index).reduce((t, s) => t + s.end - s.start, start);
 }
+
+/**
+ * A typed time: `HH:MM:SS:FF` (frames at `rate`), `HH:MM:SS(.s)`, `MM:SS(.s)` or plain seconds. `timecode`
+ * tells whether it was a frame timecode (read against a timeline's origin) or a plain offset. Null if unreadable.
+ */
+export function parseTime(text: string, rate: number): { seconds: number; timecode: boolean } | null {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return { seconds: Number(t), timecode: false };
+  const frames = /^(\d{1,2}):(\d{2}):(\d{2})[:;](\d{2})$/.exec(t);
+  if (frames) {
+    const [h, m, s, f] = frames.slice(1).map(Number) as [number, number, number, number];
+    if (m > 59 || s > 59 || f >= Math.round(rate)) return null;
+    return { seconds: h * 3600 + m * 60 + s + f / rate, timecode: true };
+  }
+  const clockLike = /^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$/.exec(t);
+  if (clockLike) {
+    const [h, m, s] = [Number(clockLike[1] ?? 0), Number(clockLike[2]), Number(clockLike[3])];
+    if (m > 59 || s >= 60) return null;
+    return { seconds: h * 3600 + m * 60 + s, timecode: false };
+  }
+  return null;
+}
+
+/** The span holding source time `t`, or else the first span after it (a time in a dropped stretch); -1 past the end. */
+export function spanAtSource(segments: readonly Span[], t: number): { index: number; inside: boolean } {
+  const i = segments.findIndex((s) => t < s.end);
+  return i < 0 ? { index: -1, inside: false } : { index: i, inside: t >= segments[i]!.start };
+}
+
+/** The span playing at `t` seconds into the cut (record time from its start), or -1 past the end. */
+export function spanAtRecord(segments: readonly Span[], t: number): number {
+  let at = 0;
+  for (let i = 0; i < segments.length; i++) {
+    at += segments[i]!.end - segments[i]!.start;
+    if (t >= 0 && t < at) return i;
+  }
+  return -1;
+}
+
+export type DiffRun = { op: "same" | "add" | "del"; words: string[] };
+
+/**
+ * Word runs turning `a` into `b` (a longest common subsequence on `key`, after the common head and tail are
+ * set aside). A middle too big to compare in memory is reported as all removed, then all added.
+ */
+export function wordDiff(a: readonly string[], b: readonly string[], key: (w: string) => string = (w) => w, maxCells = 16_000_000): DiffRun[] {
+  const ka = a.map(key);
+  const kb = b.map(key);
+  let head = 0;
+  while (head < a.length && head < b.length && ka[head] === kb[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && ka[a.length - 1 - tail] === kb[b.length - 1 - tail]) tail++;
+  const n = a.length - head - tail;
+  const m = b.length - head - tail;
+  const ops: ("same" | "add" | "del")[] = [];
+  const words: string[] = [];
+  const push = (op: "same" | "add" | "del", w: string): void => void (ops.push(op), words.push(w));
+  for (let i = 0; i < head; i++) push("same", b[i]!);
+  if ((n + 1) * (m + 1) > maxCells) {
+    for (let i = 0; i < n; i++) push("del", a[head + i]!);
+    for (let j = 0; j < m; j++) push("add", b[head + j]!);
+  } else {
+    // lcs[i][j]: the common length of a[i..] and b[j..] (middles only), row-major in one array.
+    const w = m + 1;
+    const lcs = new Uint32Array((n + 1) * w);
+    for (let i = n - 1; i >= 0; i--)
+      for (let j = m - 1; j >= 0; j--)
+        lcs[i * w + j] = ka[head + i] === kb[head + j] ? lcs[(i + 1) * w + j + 1]! + 1 : Math.max(lcs[(i + 1) * w + j]!, lcs[i * w + j + 1]!);
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && ka[head + i] === kb[head + j]) {
+        push("same", b[head + j]!);
+        i++;
+        j++;
+      } else if (j < m && (i >= n || lcs[i * w + j + 1]! >= lcs[(i + 1) * w + j]!)) push("add", b[head + j++]!);
+      else push("del", a[head + i++]!);
+    }
+  }
+  for (let i = b.length - tail; i < b.length; i++) push("same", b[i]!);
+  const runs: DiffRun[] = [];
+  ops.forEach((op, k) => {
+    const last = runs[runs.length - 1];
+    if (last?.op === op) last.words.push(words[k]!);
+    else runs.push({ op, words: [words[k]!] });
+  });
+  return runs;
+}
