@@ -72,8 +72,9 @@ async function faults(...specs: object[]): Promise<void> {
 describe("upload_media on a slow link", () => {
   it("answers while the bytes are still going; roughy_wait follows them to ready; the stored bytes are the file's", async () => {
     const size = (await readFile(ws.media)).length;
-    // About 4 s for the file: far longer than the 1 s the call may take.
-    await faults({ path: "/v1/uploads/", method: "PATCH", count: 5, bytes_per_second: Math.ceil(size / 4) });
+    // About 30 s for the file: far longer than the call takes (1 s of waiting after the probe, quote and asset
+    // creation, which a loaded machine can stretch to seconds), so the offset read after the answer is still short.
+    await faults({ path: "/v1/uploads/", method: "PATCH", count: 5, bytes_per_second: Math.ceil(size / 30) });
     const r = await conn.call("upload_media", { path: "interview.mp4", confirm_cost: true, wait_seconds: 1 });
     expect(r.isError, textOf(r)).toBeFalsy();
     const data = r.structuredContent as { asset: { id: string; state: string }; timed_out: boolean; next_step: string; sending: { bytes_sent: number; bytes_total: number } | null };
@@ -145,7 +146,8 @@ describe("upload_media on a slow link", () => {
 
   it("a cancel while upload_media waits stops the transfer; roughy_get says so; the same call resumes from the server's offset", async () => {
     const bytes = await variant("fourth.mp4", 30);
-    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 100_000 });
+    // About 16 s for the file: the cancel lands well before the last byte, even on a loaded machine.
+    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 50_000 });
     const controller = new AbortController();
     const pending = conn.client
       .callTool({ name: "upload_media", arguments: { path: "fourth.mp4", confirm_cost: true } }, { signal: controller.signal, timeout: CALL_TIMEOUT_MS })
@@ -184,14 +186,14 @@ describe("upload_media on a slow link", () => {
 
   it("cut_to_script's upload is the same background transfer: roughy_get and roughy_wait see it sending", async () => {
     const bytes = await variant("fifth.mp4", 40);
-    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: Math.ceil(bytes.length / 8) });
+    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: Math.ceil(bytes.length / 30) });
     const started = await conn.call("cut_to_script", { file_path: "fifth.mp4", confirm_cost: true, exports: [], render: "none", wait_seconds: 0 });
     expect(started.isError, textOf(started)).toBeFalsy();
     let job = started.structuredContent as { id: string; status: string; asset_id: string | null };
     const jobOf = async (wait: number) => ((await conn.call("roughy_wait", { kind: "job", id: job.id, wait_seconds: wait })).structuredContent as { job: typeof job }).job;
     while (!job.asset_id) job = await jobOf(0);
     const assetId = job.asset_id;
-    // The job's transfer (about 8 s on this link) is the one the tools know: roughy_get tells it is sending.
+    // The job's transfer (about 30 s on this link) is the one the tools know: roughy_get tells it is sending.
     const got = (await conn.call("roughy_get", { kind: "asset", id: assetId })).structuredContent as { item: { state: string; sending?: { state: string } } };
     expect(got.item.state).toBe("pending_upload");
     expect(got.item.sending?.state).toBe("sending");
@@ -203,7 +205,7 @@ describe("upload_media on a slow link", () => {
 
   it("the server restarted mid-transfer: the next upload_media continues the same asset from the server's offset", async () => {
     const bytes = await variant("third.mp4", 20);
-    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 100_000 });
+    await faults({ path: "/v1/uploads/", method: "PATCH", count: 1, bytes_per_second: 50_000 });
     const first = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir] });
     const r = await first.call("upload_media", { path: "third.mp4", confirm_cost: true, wait_seconds: 1 });
     expect(r.isError, textOf(r)).toBeFalsy();
