@@ -70,6 +70,12 @@ export type Connected = {
  * default, 60 s, would be a deadline a loaded machine could hit). Tests get slowness from the sandbox's fault
  * controls and holds, never from racing a clock.
  */
+/** How many bytes of an asset's upload the sandbox holds: its own TUS offset (HEAD), the ground truth a test compares with. */
+export async function uploadOffset(sandbox: Sandbox, assetId: string): Promise<number> {
+  const head = await fetch(`${sandbox.baseUrl}/v1/uploads/${assetId}`, { method: "HEAD", headers: { authorization: `Bearer ${sandbox.apiKey}`, "tus-resumable": "1.0.0" } });
+  return Number(head.headers.get("upload-offset") ?? 0);
+}
+
 export const CALL_TIMEOUT_MS = 10 * 60_000;
 
 export function textOf(result: CallToolResult): string {

@@ -16,6 +16,7 @@ import {
   connect,
   startTestSandbox,
   textOf,
+  uploadOffset,
   type Connected,
   type TestSandbox,
 } from "../helpers/mcp-harness.js";
@@ -67,13 +68,6 @@ async function waitForJob(id: string, waitSeconds: number, progress?: Progress[]
   throw new Error("job never finished");
 }
 
-/** How many bytes of an asset's upload the service holds (TUS HEAD). */
-async function uploadOffset(assetId: string): Promise<number> {
-  const url = (await api.assets.get(assetId)).upload_url;
-  if (!url) return 0;
-  const res = await fetch(new URL(url, test.sandbox.baseUrl), { method: "HEAD", headers: { authorization: `Bearer ${test.sandbox.apiKey}`, "tus-resumable": "1.0.0" } });
-  return Number(res.headers.get("upload-offset") ?? 0);
-}
 
 function expectIncreasing(progress: Progress[]): void {
   for (let i = 1; i < progress.length; i++) expect(progress[i]!.progress).toBeGreaterThan(progress[i - 1]!.progress);
@@ -265,7 +259,7 @@ describe("cut_to_script through MCP", () => {
     while (!canceledJob) {
       await new Promise((r) => setTimeout(r, 50));
       const job = conn.server.jobs.list().find((j) => (j.detail as JobData).asset_id && j.status === "running");
-      if (job && (await uploadOffset((job.detail as JobData).asset_id!)) >= 400_000) canceledJob = job.id;
+      if (job && (await uploadOffset(test.sandbox, (job.detail as JobData).asset_id!)) >= 400_000) canceledJob = job.id;
     }
     controller.abort(new Error("user stopped it"));
     await expect(pending).rejects.toThrow();

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallToolResult, Progress } from "@modelcontextprotocol/client";
-import { CALL_TIMEOUT_MS, connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { CALL_TIMEOUT_MS, connect, uploadOffset, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, type Workspace } from "../helpers/workspace.js";
 
 let sb: TestSandbox;
@@ -33,10 +33,7 @@ async function api(pathname: string, init: RequestInit = {}): Promise<Response> 
 }
 
 /** The sandbox's own view of how many bytes of the asset it holds. */
-async function serverOffset(assetId: string): Promise<number> {
-  const head = await api(`/v1/uploads/${assetId}`, { method: "HEAD", headers: { "Tus-Resumable": "1.0.0" } });
-  return Number(head.headers.get("upload-offset"));
-}
+const serverOffset = (assetId: string): Promise<number> => uploadOffset(sb.sandbox, assetId);
 
 /** The bytes the sandbox stored for the asset, through its signed download URL. */
 async function storedBytes(assetId: string): Promise<Uint8Array> {
