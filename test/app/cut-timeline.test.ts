@@ -5,6 +5,7 @@
 
 import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +19,14 @@ import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXN
 import { clock } from "../../ui/src/model.js";
 import { normalizeWord } from "../../src/sandbox/engine/normalize.js";
 
+type VttNode = { type: string; value?: unknown; children?: VttNode[] };
+// webvtt-parser ships no types: the slice of its API used here.
+const { WebVTTParser } = createRequire(import.meta.url)("webvtt-parser") as {
+  WebVTTParser: new () => { parse(input: string): { cues: Array<{ tree: { children: VttNode[] } }> } };
+};
+/** A cue's text as shown: its text nodes in order, without the karaoke timestamps. */
+const cueText = (nodes: VttNode[]): string => nodes.map((n) => (n.type === "text" ? String(n.value) : n.type === "timestamp" ? " " : cueText(n.children ?? []))).join("");
+
 const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
@@ -27,6 +36,8 @@ const UI_URI = "ui://roughy/cut-timeline.html";
 if (!HAVE_CHROMIUM) console.warn(`cut timeline app tests skipped: no Chromium at ${CHROMIUM} (install Debian's chromium or set ROUGHY_CHROMIUM)`);
 
 type Segment = { start: number; end: number };
+// The project compiles without DOM types; what the page callbacks touch is typed here.
+type DOMTokenListLike = { contains(name: string): boolean };
 
 let sb: TestSandbox;
 let conn: Connected;
@@ -412,16 +423,26 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     bridge.onupdatemodelcontext = async () => ({});
     const key = (w: string): string => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
     const keptWords = async (id: string): Promise<[number, number, string, number][]> => ((await conn.call("cut_timeline", { cut_id: id })).structuredContent as { words: [number, number, string, number][] }).words;
-    // The diff as drawn: unchanged words (folded ones too), added and removed, in reading order.
-    const drawn = async (): Promise<{ op: string; word: string }[]> =>
-      (await view.locator("#diff .diff-text").evaluate((p) =>
-        [...p.childNodes].flatMap((n) => {
-          const e = n as unknown as { nodeType: number; tagName?: string; textContent: string | null; dataset?: Record<string, string> };
-          const op = e.tagName === "INS" ? "add" : e.tagName === "DEL" ? "del" : "same";
-          const text = e.dataset?.words ?? e.textContent ?? "";
-          return text.split(/\s+/).filter(Boolean).map((word) => ({ op, word }));
-        }),
-      )).map((x) => ({ op: x.op, word: key(x.word) }));
+    // One column of the comparison as drawn, in reading order: unchanged words (folded ones too), removed (old
+    // column) or added (new column); the screen-reader marks ("removed: ") are not words of the cut.
+    type NodeLike = { nodeType: number; tagName?: string; textContent: string | null; childNodes: ArrayLike<NodeLike>; classList?: DOMTokenListLike; dataset?: Record<string, string> };
+    const drawnColumn = async (side: "old" | "new"): Promise<{ op: string; word: string }[]> =>
+      (await view.locator(`#diff-${side} .diff-row`).evaluateAll((ps) => {
+        const walk = (n: NodeLike, op: string): { op: string; word: string }[] => {
+          if (n.classList?.contains("sr-mark")) return [];
+          if (n.classList?.contains("same-fold")) return (n.dataset!.words ?? "").split(/\s+/).filter(Boolean).map((word) => ({ op, word }));
+          if (n.nodeType === 3) return (n.textContent ?? "").split(/\s+/).filter(Boolean).map((word) => ({ op, word }));
+          const inner = n.tagName === "INS" ? "add" : n.tagName === "DEL" ? "del" : op;
+          return Array.from(n.childNodes).flatMap((c) => walk(c, inner));
+        };
+        return (ps as unknown as NodeLike[]).flatMap((p) => walk(p, "same"));
+      })).map((x) => ({ op: x.op, word: key(x.word) })).filter((x) => x.word);
+    // A cut's words as its own VTT has them, read by webvtt-parser: the truth each column is held to.
+    const vttWords = async (id: string): Promise<string[]> => {
+      const r = await fetch(`${sb.sandbox.baseUrl}/v1/cuts/${id}/subtitle/export?format=vtt`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } });
+      expect(r.status).toBe(200);
+      return new WebVTTParser().parse(await r.text()).cues.flatMap((c) => cueText(c.tree.children).split(/\s+/).map(key).filter(Boolean));
+    };
     /** The agent's side: ask, then cut the same asset with a script, and hand the result to the view. */
     const results: CallToolResult[] = [];
     const recut = async (scriptFor: (message: string) => string): Promise<string> => {
@@ -440,16 +461,27 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     const check = async (oldId: string, newId: string): Promise<{ added: string[]; removed: string[] }> => {
       await view.locator("#diff").waitFor();
       await view.locator(`#diff-summary`, { hasText: newId }).waitFor();
-      const [a, b, d] = [(await keptWords(oldId)).map((w) => key(w[2])), (await keptWords(newId)).map((w) => key(w[2])), await drawn()];
-      // Read without the removed words it is the new cut; without the added ones, the old: nothing lost or made up.
-      expect(d.filter((x) => x.op !== "del").map((x) => x.word)).toEqual(b.filter(Boolean));
-      expect(d.filter((x) => x.op !== "add").map((x) => x.word)).toEqual(a.filter(Boolean));
-      const added = d.filter((x) => x.op === "add").map((x) => x.word);
-      const removed = d.filter((x) => x.op === "del").map((x) => x.word);
+      expect(await view.locator("#diff-old h3").textContent()).toBe(`Previous cut ${oldId}`);
+      expect(await view.locator("#diff-new h3").textContent()).toBe(`This cut ${newId}`);
+      const [before, after] = [await drawnColumn("old"), await drawnColumn("new")];
+      // Each column reads as its own cut's subtitle, word for word.
+      expect(before.map((x) => x.word)).toEqual(await vttWords(oldId));
+      expect(after.map((x) => x.word)).toEqual(await vttWords(newId));
+      // Removed words only in the old column, added only in the new; what is left of each is the same words.
+      expect(before.some((x) => x.op === "add") || after.some((x) => x.op === "del")).toBe(false);
+      expect(before.filter((x) => x.op === "same").map((x) => x.word)).toEqual(after.filter((x) => x.op === "same").map((x) => x.word));
+      const added = after.filter((x) => x.op === "add").map((x) => x.word);
+      const removed = before.filter((x) => x.op === "del").map((x) => x.word);
       expect(await view.locator("#diff-summary").textContent()).toContain(`${added.length} word(s) added, ${removed.length} removed`);
+      // Each column's figures are its own cut's: kept time and joins from that cut's segments.
+      for (const [side, id] of [["old", oldId], ["new", newId]] as const) {
+        const segs = ((await conn.call("cut_timeline", { cut_id: id })).structuredContent as { segments: number[][] }).segments;
+        expect(await view.locator(`#diff-${side} [data-total="kept"] dd`).textContent()).toBe(clock(segs.reduce((n, x) => n + x[1]! - x[0]!, 0)));
+        expect(await view.locator(`#diff-${side} [data-total="joins"] dd`).textContent()).toBe(String(segs.length - 1));
+        expect(await view.locator(`#diff-${side} .minibar span`).count()).toBe(segs.length);
+      }
       return { added, removed };
     };
-
     // Cut A, span 2 left out: the agent cuts with the script the view asked for, and span 2's words show removed.
     await bridge.sendToolResult(cutResult as never);
     await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
@@ -472,6 +504,33 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     const bc = await check(cutB, cutC);
     expect(bc.added.length).toBeGreaterThan(0);
     for (const w of spanTwo.filter((x) => x && !inB.has(x))) expect(bc.added, w).toContain(w);
+    // Side by side from 720 px, each row level with the same row of the other column; stacked (old above new) at 360.
+    type Box = { left: number; right: number; top: number; bottom: number };
+    const layout = (): Promise<{ old: Box; new: Box; oldRows: Box[]; newRows: Box[]; fits: boolean }> =>
+      view.evaluate(`(() => {
+        const box = (e) => { const r = e.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top, bottom: r.bottom }; };
+        const rows = (id) => [...document.getElementById(id).children].map(box);
+        return { old: box(document.getElementById("diff-old")), new: box(document.getElementById("diff-new")), oldRows: rows("diff-old"), newRows: rows("diff-new"), fits: document.documentElement.scrollWidth <= window.innerWidth };
+      })()`);
+    for (const width of [720, 1200, 360]) {
+      bridge.setHostContext({ containerDimensions: { width, maxHeight: 6000 } });
+      await page.evaluate(`document.getElementById("view").width = "${width}"`);
+      await expect.poll(() => view.evaluate("window.innerWidth")).toBe(width);
+      await view.locator("#diff-new").waitFor();
+      const at = await layout();
+      expect(at.fits, `${width} px: nothing wider than the frame`).toBe(true);
+      expect(at.oldRows.length).toBe(at.newRows.length);
+      if (width >= 720) {
+        expect(at.old.right, `${width} px: old column left of the new`).toBeLessThanOrEqual(at.new.left);
+        at.oldRows.forEach((r, k) => expect(Math.abs(r.top - at.newRows[k]!.top), `${width} px: row ${k} level`).toBeLessThan(1));
+      } else {
+        expect(at.old.bottom, `${width} px: old column above the new`).toBeLessThanOrEqual(at.new.top + 0.5);
+        expect(Math.abs(at.old.left - at.new.left)).toBeLessThan(1);
+      }
+      await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, `cut-timeline-diff-${width}.png`) });
+    }
+    bridge.setHostContext({ containerDimensions: { width: 720, maxHeight: 6000 } });
+    await page.evaluate(`document.getElementById("view").width = "720"`);
     await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline-diff.png") });
     // A result of the same asset nobody asked a re-cut for (B again, after C) is drawn on its own.
     expect(cutC).not.toBe(cutB);

@@ -1,6 +1,6 @@
 // The timeline's arithmetic (ui/src/model.ts): what the page prints and where it draws.
 import { describe, expect, it } from "vitest";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordDiff, wordsBySpan } from "../../ui/src/model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, diffRows, wordDiff, wordsBySpan } from "../../ui/src/model.js";
 
 const SEGS = [
   { start: 1, end: 4 },
@@ -105,5 +105,20 @@ describe("word diff", () => {
       { op: "add", words: ["c"] },
       { op: "same", words: ["y"] },
     ]);
+  });
+
+  it("diffRows pairs a removal with the addition after it, so a replacement sits beside what it replaced", () => {
+    const rows = diffRows(wordDiff("a b c d e".split(" "), "a x c e f".split(" ")));
+    expect(rows).toEqual([
+      { op: "same", old: ["a"], new: ["a"] },
+      { op: "change", old: ["b"], new: ["x"] },
+      { op: "same", old: ["c"], new: ["c"] },
+      { op: "change", old: ["d"], new: [] },
+      { op: "same", old: ["e"], new: ["e"] },
+      { op: "change", old: [], new: ["f"] },
+    ]);
+    // Each side read alone is its own cut.
+    expect(rows.flatMap((r) => r.old)).toEqual("a b c d e".split(" "));
+    expect(rows.flatMap((r) => r.new)).toEqual("a x c e f".split(" "));
   });
 });

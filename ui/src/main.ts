@@ -4,7 +4,7 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, wordDiff, wordsBySpan, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, diffRows, wordDiff, wordsBySpan, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -414,29 +414,66 @@ function refreshRecut(c: CutState): void {
 let recutAsked: CutState | null = null;
 let previous: CutState | null = null;
 
-/** The new cut's kept words against the cut it replaces: added words marked, removed ones struck through. */
+/** A cut's own figures for one side of the comparison: kept time, share removed, joins, and a small bar of its spans. */
+function diffSide(c: CutState, title: string): HTMLElement[] {
+  const length = drawnLength(c.segments, c.source);
+  const t = totals(c.segments, length);
+  const figures = el("dl", { class: "diff-totals" });
+  for (const [label, value, key] of [["Kept", clock(t.kept), "kept"], ["Removed", `${Math.round(t.removedShare * 100)}%`, "removed"], ["Joins", String(t.joins), "joins"]] as const) {
+    figures.append(el("div", { "data-total": key }, el("dt", {}, label), el("dd", {}, value)));
+  }
+  const bar = el("div", { class: "minibar", role: "img", "aria-label": `${c.segments.length} kept span(s) over ${clock(length)} of source` });
+  for (const s of c.segments) {
+    const span = el("span", {});
+    span.style.left = pct(s.start, length);
+    span.style.width = pct(s.end - s.start, length);
+    bar.append(span);
+  }
+  return [el("h3", {}, title, " ", el("code", { class: "id" }, c.id)), figures, bar];
+}
+
+/** Unchanged words, their long middle folded to its edges so the changes stay in view. */
+function sameWords(words: string[], first: boolean, last: boolean): (Node | string)[] {
+  const head = first ? 0 : 4;
+  const tail = last ? 0 : 4;
+  if (words.length <= head + tail + 6) return [words.join(" ")];
+  const folded = words.slice(head, words.length - tail);
+  return [words.slice(0, head).join(" "), " ", el("span", { class: "same-fold", "data-words": folded.join(" ") }, `… ${folded.length} words unchanged …`), " ", words.slice(words.length - tail).join(" ")];
+}
+
+/**
+ * The new cut beside the one it replaces: two columns, each with its own figures, bar and words, removed words
+ * struck through in the old, added ones marked in the new. Each column is whole in the DOM (a screen reader
+ * reads the old cut, then the new); the rows line up across the columns through a shared grid (subgrid), and
+ * on a narrow frame the columns stack, old above new.
+ */
 function drawDiff(c: CutState): HTMLElement | null {
-  if (!previous?.words || !c.words || previous.assetId !== c.assetId) return null;
-  const runs = wordDiff(previous.words.map((w) => w.text), c.words.map((w) => w.text), wordKey);
-  const count = (op: string): number => runs.filter((r) => r.op === op).reduce((n, r) => n + r.words.length, 0);
-  const body = el("p", { class: "diff-text" });
-  runs.forEach((r, k) => {
-    if (r.op !== "same") {
-      body.append(el(r.op === "add" ? "ins" : "del", { "aria-label": `${r.op === "add" ? "added" : "removed"}: ${r.words.join(" ")}` }, r.words.join(" ")), " ");
-      return;
-    }
-    // Long unchanged stretches fold to their edges, so the changes stay in view.
-    const keepHead = k > 0 ? 4 : 0;
-    const keepTail = k < runs.length - 1 ? 4 : 0;
-    if (r.words.length <= keepHead + keepTail + 6) body.append(`${r.words.join(" ")} `);
-    else body.append(`${r.words.slice(0, keepHead).join(" ")} `, el("span", { class: "same-fold", "data-words": r.words.slice(keepHead, r.words.length - keepTail).join(" ") }, `… ${r.words.length - keepHead - keepTail} words unchanged …`), ` ${r.words.slice(r.words.length - keepTail).join(" ")} `);
-  });
+  const prev = previous;
+  if (!prev?.words || !c.words || prev.assetId !== c.assetId) return null;
+  const rows = diffRows(wordDiff(prev.words.map((w) => w.text), c.words.map((w) => w.text), wordKey));
+  const count = (side: "old" | "new"): number => rows.filter((r) => r.op === "change").reduce((n, r) => n + r[side].length, 0);
+  const column = (cut: CutState, side: "old" | "new", title: string): HTMLElement => {
+    const cells: HTMLElement[] = diffSide(cut, title);
+    rows.forEach((r, k) => {
+      const cell = el("p", { class: `diff-row ${r.op}` });
+      if (r.op === "same") cell.append(...sameWords(r.old, k === 0, k === rows.length - 1));
+      else if (r[side].length > 0) {
+        const mark = side === "old" ? "del" : "ins";
+        cell.append(el(mark, {}, el("span", { class: "visually-hidden sr-mark" }, side === "old" ? "removed: " : "added: "), r[side].join(" ")));
+      }
+      cells.push(cell);
+    });
+    const col = el("section", { class: `diff-col ${side}`, id: `diff-${side}`, "aria-label": `${title} ${cut.id}` }, ...cells);
+    col.style.gridRow = `span ${cells.length}`;
+    return col;
+  };
+  const kept = (x: CutState): string => clock(x.segments.reduce((n, s) => n + s.end - s.start, 0));
   return el(
     "section",
-    { class: "diff", id: "diff", "aria-label": "Changes from the previous cut" },
-    el("h2", {}, "Changes from the previous cut"),
-    el("p", { class: "note", id: "diff-summary" }, `Cut ${c.id} against ${previous.id}: ${count("add")} word(s) added, ${count("del")} removed; ${clock(previous.segments.reduce((n, x) => n + x.end - x.start, 0))} kept before, ${clock(c.segments.reduce((n, x) => n + x.end - x.start, 0))} now.`),
-    body,
+    { class: "diff", id: "diff", "aria-labelledby": "diff-title" },
+    el("h2", { id: "diff-title" }, "Compared with the previous cut"),
+    el("p", { class: "note", id: "diff-summary" }, `Cut ${c.id} against ${prev.id}: ${count("new")} word(s) added, ${count("old")} removed; ${kept(prev)} kept before, ${kept(c)} now.`),
+    el("div", { class: "diff-cols", tabindex: "0", role: "group", "aria-label": "The previous cut and this cut, word by word" }, column(prev, "old", "Previous cut"), column(c, "new", "This cut")),
   );
 }
 

@@ -194,3 +194,18 @@ export function wordDiff(a: readonly string[], b: readonly string[], key: (w: st
   });
   return runs;
 }
+
+/** One row of a side-by-side diff: an unchanged run (the same words on both sides) or a change (removed beside added). */
+export type DiffRow = { op: "same" | "change"; old: string[]; new: string[] };
+
+/** Diff runs as aligned rows: a removal followed by an addition is one change row, so the replacement sits beside what it replaced. */
+export function diffRows(runs: readonly DiffRun[]): DiffRow[] {
+  const rows: DiffRow[] = [];
+  for (const r of runs) {
+    const last = rows[rows.length - 1];
+    if (r.op === "same") rows.push({ op: "same", old: r.words, new: r.words });
+    else if (last?.op === "change" && (r.op === "add" ? last.new.length === 0 : last.old.length === 0)) (r.op === "add" ? last.new : last.old).push(...r.words);
+    else rows.push({ op: "change", old: r.op === "del" ? [...r.words] : [], new: r.op === "add" ? [...r.words] : [] });
+  }
+  return rows;
+}
