@@ -504,6 +504,13 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     const bc = await check(cutB, cutC);
     expect(bc.added.length).toBeGreaterThan(0);
     for (const w of spanTwo.filter((x) => x && !inB.has(x))) expect(bc.added, w).toContain(w);
+    // Read by assistive technology as two headed columns, old then new, the changes named, and nothing live.
+    const ax = (await accessibilityTree(page, view)).filter((n) => !n.ignored);
+    const headings = ax.filter((n) => n.role === "heading").map((n) => n.name);
+    expect(headings.indexOf(`Previous cut ${cutB}`)).toBeGreaterThan(-1);
+    expect(headings.indexOf(`This cut ${cutC}`)).toBeGreaterThan(headings.indexOf(`Previous cut ${cutB}`));
+    expect(ax.some((n) => n.role === "StaticText" && n.name.trim() === "added:")).toBe(true);
+    expect(ax.filter((n) => typeof n.properties.live === "string" && n.properties.live !== "off").every((n) => n.role === "status" || ax.find((p) => p.id === n.parent)?.role === "status")).toBe(true);
     // Side by side from 720 px, each row level with the same row of the other column; stacked (old above new) at 360.
     type Box = { left: number; right: number; top: number; bottom: number };
     const layout = (): Promise<{ old: Box; new: Box; oldRows: Box[]; newRows: Box[]; fits: boolean }> =>
