@@ -1,6 +1,6 @@
 // The timeline's arithmetic (ui/src/model.ts): what the page prints and where it draws.
 import { describe, expect, it } from "vitest";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, diffRows, wordDiff, wordsBySpan } from "../../ui/src/model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, diffRows, droppedByGap, reasonRuns, removedByReason, wordDiff, wordsBySpan } from "../../ui/src/model.js";
 
 const SEGS = [
   { start: 1, end: 4 },
@@ -120,5 +120,24 @@ describe("word diff", () => {
     // Each side read alone is its own cut.
     expect(rows.flatMap((r) => r.old)).toEqual("a b c d e".split(" "));
     expect(rows.flatMap((r) => r.new)).toEqual("a x c e f".split(" "));
+  });
+});
+
+describe("dropped words and their reasons", () => {
+  const d = (start: number, text: string, reason: string, before: number) => ({ start, end: start + 0.3, text, reason, before });
+  const dropped = [d(5, "so", "restart", 1), d(1, "um", "filler", 0), d(5.4, "we", "restart", 1), d(6, "uh", "filler", 1), d(20, "anyway", "cough", 3)];
+
+  it("groups dropped words by the gap they sit in, in time order, and neighbours with one reason as one run", () => {
+    const byGap = droppedByGap(dropped);
+    expect([...byGap.keys()].sort()).toEqual([0, 1, 3]);
+    expect(byGap.get(1)!.map((w) => w.text)).toEqual(["so", "we", "uh"]);
+    expect(reasonRuns(byGap.get(1)!).map((r) => [r.reason, r.words.length])).toEqual([["restart", 2], ["filler", 1]]);
+  });
+
+  it("counts fillers by the word, restarts and asides by the run, empty gaps as pauses, unknown reasons as given", () => {
+    const counts = removedByReason(droppedByGap(dropped), [0, 1, 2, 3, 4]);
+    expect(counts.map((c) => c.label)).toEqual(["2 fillers", "1 restart", "1 cough", "2 pauses"]);
+    expect(removedByReason(new Map(), [0, 1]).map((c) => c.label)).toEqual(["2 pauses"]);
+    expect(removedByReason(droppedByGap([d(1, "x", "aside", 0), d(2, "y", "doubtful", 0)]), [0]).map((c) => c.label)).toEqual(["1 aside", "1 doubtful word"]);
   });
 });

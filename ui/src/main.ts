@@ -4,7 +4,7 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, diffRows, wordDiff, wordsBySpan, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, diffRows, droppedByGap, reasonRuns, removedByReason, wordDiff, wordsBySpan, type Dropped, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -20,6 +20,8 @@ type CutState = {
   count: number | null;
   kept: number | null;
   truncated: boolean;
+  /** What the cut removed, word by word with the engine's reason (cut_timeline's `dropped`); null when the service gave no reasons. */
+  dropped: Dropped[] | null;
   /** The source's frame rate and timecode origin (segments.source_timecode); null when the media has none. */
   timecode: { seconds: number; rate: number } | null;
   /** Script sentences the cut misses (create_cut/get's segments.coverage): n counts from 1. */
@@ -90,8 +92,12 @@ function drawTimeline(c: CutState): HTMLElement {
   // One tab stop: the bar is a toolbar of span buttons, arrow keys move between them (roving tabindex).
   const bar = el("div", { class: "bar", role: "toolbar", "aria-label": "Source timeline: kept spans in time order; arrow keys move, Enter selects" });
   const items: { at: number; node: HTMLElement }[] = [];
+  const byGap = droppedOf(c);
+  const gapBefore = new Map<number, string>();
   gaps(c.segments, length).forEach((g) => {
-    const gap = el("div", { class: "gap", "aria-hidden": "true", "data-start": String(g.start), "data-end": String(g.end), title: `Dropped ${duration(g.end - g.start)} (${clock(g.start)}–${clock(g.end)})` });
+    const title = gapTitle(byGap !== null, g, byGap?.get(gapKeyOf(c, g)) ?? []);
+    gapBefore.set(gapKeyOf(c, g), title);
+    const gap = el("div", { class: "gap", "aria-hidden": "true", "data-start": String(g.start), "data-end": String(g.end), title });
     gap.style.left = pct(g.start, length);
     gap.style.width = pct(g.end - g.start, length);
     items.push({ at: g.start, node: gap });
@@ -107,6 +113,8 @@ function drawTimeline(c: CutState): HTMLElement {
       "data-start": String(s.start),
       "data-end": String(s.end),
       "aria-label": `Kept span ${i + 1} of ${c.segments.length}: ${clock(s.start)} to ${clock(s.end)}`,
+      // The gap before it is hidden from assistive technology; what it held is said here instead.
+      "aria-description": [gapBefore.has(i) ? `Before it: ${gapBefore.get(i)}.` : "", i === c.segments.length - 1 && gapBefore.has(i + 1) ? `After it: ${gapBefore.get(i + 1)}.` : ""].join(" ").trim(),
     });
     span.style.left = pct(s.start, length);
     span.style.width = pct(s.end - s.start, length);
@@ -281,18 +289,23 @@ function drawWords(c: CutState): HTMLElement {
     return section;
   }
   const groups = groupsOf(c);
-  const length = drawnLength(c.segments, c.source);
-  const dropped = gaps(c.segments, length);
+  const byGap = droppedOf(c);
+  const gapAt = new Map(gaps(c.segments, drawnLength(c.segments, c.source)).map((g) => [gapKeyOf(c, g), g]));
+  section.append(removedSummary(byGap, [...gapAt.keys()]));
+  // A removed stretch's row sits where it was in the source: before the kept span that follows it.
+  const mark = (k: number): void => {
+    const words = byGap?.get(k) ?? [];
+    const gap = gapAt.get(k);
+    if (gap || words.length > 0) section.append(gapRow(byGap !== null, k, gap ?? { start: words[0]!.start, end: words[words.length - 1]!.end }, words));
+  };
   c.segments.forEach((s, i) => {
-    const before = dropped.find((g) => Math.abs(g.end - s.start) < 0.002);
-    if (before) section.append(el("div", { class: "cutmark" }, `dropped ${duration(before.end - before.start)}`));
+    mark(i);
     const p = el("p", { "data-index": String(i), tabindex: "-1" }, el("span", { class: "time" }, clock(s.start)), " ", groups[i]!.map((w) => w.text).join(" ") || "(no words)");
     p.addEventListener("click", () => showDetail(i, true));
     p.append(" ", reviewToggle(c, "span", i, `span ${i + 1}`, p));
     section.append(p);
   });
-  const after = dropped.find((g) => c.segments.length > 0 && Math.abs(g.start - c.segments[c.segments.length - 1]!.end) < 0.002);
-  if (after) section.append(el("div", { class: "cutmark" }, `dropped ${duration(after.end - after.start)}`));
+  mark(c.segments.length);
   if (c.wordsNote) section.append(el("p", { class: "note" }, c.wordsNote));
   // The box is one tab stop; Up and Down move between the rows inside it, Enter or Space selects a row's span.
   section.addEventListener("keydown", (e) => {
@@ -311,6 +324,74 @@ function drawWords(c: CutState): HTMLElement {
     rows[Math.max(0, Math.min(rows.length - 1, to))]!.focus();
   });
   return section;
+}
+
+// ---- what was removed, and why -------------------------------------------------------------------
+
+/** The dropped words of each gap, keyed by the kept span after it; null when the service gave no reasons. */
+function droppedOf(c: CutState): Map<number, Dropped[]> | null {
+  return c.dropped ? droppedByGap(c.dropped) : null;
+}
+
+/** A gap's key: the index of the kept span it precedes (the span count for the stretch after the last). */
+function gapKeyOf(c: CutState, g: Span): number {
+  const i = c.segments.findIndex((s) => Math.abs(s.start - g.end) < 0.002);
+  return i < 0 ? c.segments.length : i;
+}
+
+/** A gap in words, for the bar's tooltip and its neighbour's description: its length, where, and why when known. */
+function gapTitle(known: boolean, g: Span, words: readonly Dropped[]): string {
+  const where = `${duration(g.end - g.start)} (${clock(g.start)}–${clock(g.end)})`;
+  if (!known) return `Dropped ${where}`;
+  if (words.length === 0) return `Pause ${where}`;
+  return `Removed ${where}: ${reasonRuns(words).map((r) => `${r.reason} “${r.words.map((w) => w.text).join(" ")}”`).join("; ")}`;
+}
+
+const FOLD_DROPPED = 12;
+
+/** One removed word run, struck through, with its reason as a tag that a screen reader reads too. */
+function droppedRun(run: { reason: string; words: Dropped[] }): HTMLElement {
+  return el(
+    "span",
+    { class: "dropped-run", "data-reason": run.reason },
+    el("del", {}, run.words.map((w) => w.text).join(" ")),
+    " ",
+    el("span", { class: "why" }, el("span", { class: "visually-hidden" }, "reason: "), run.reason),
+  );
+}
+
+/**
+ * A removed stretch's row in the words list: its dropped words in place with their reasons, or "pause" when no
+ * word was dropped there, or only its length when the service gave no reasons. Long stretches fold.
+ */
+function gapRow(known: boolean, key: number, g: Span, words: Dropped[]): HTMLElement {
+  const row = el("div", { class: "cutmark", "data-before": String(key), title: gapTitle(known, g, words) });
+  const length = duration(g.end - g.start);
+  if (!known) {
+    row.append(`dropped ${length}`);
+    return row;
+  }
+  if (words.length === 0) {
+    row.classList.add("pause");
+    row.append(`pause ${length}`);
+    return row;
+  }
+  row.append(`removed ${length}: `);
+  const shown = words.length > FOLD_DROPPED ? words.slice(0, 8) : words;
+  for (const run of reasonRuns(shown)) row.append(droppedRun(run), " ");
+  if (shown.length < words.length) {
+    const rest = el("details", { class: "dropped-fold" }, el("summary", {}, `${words.length - shown.length} more removed words`));
+    for (const run of reasonRuns(words.slice(shown.length))) rest.append(droppedRun(run), " ");
+    row.append(rest);
+  }
+  return row;
+}
+
+/** "Removed: 14 fillers, 2 restarts, 38 pauses", or a plain word that the service did not say why. */
+function removedSummary(byGap: Map<number, Dropped[]> | null, gapKeys: number[]): HTMLElement {
+  if (!byGap) return el("div", { class: "note", id: "removed-summary" }, `The service did not say why; the ${gapKeys.length} removed stretch(es) show their length only.`);
+  const counts = removedByReason(byGap, gapKeys);
+  return el("div", { class: "note", id: "removed-summary" }, counts.length ? `Removed: ${counts.map((x) => x.label).join(", ")}.` : "Nothing removed.");
 }
 
 // ---- review: what the user leaves out or puts back, and the request to re-cut -------------------
@@ -651,6 +732,7 @@ function cutFromResult(result: CallToolResult): CutState | string {
     kept: num(seg?.kept_seconds),
     truncated: seg?.truncated === true,
     missing: missingFrom(seg?.coverage),
+    dropped: null,
     timecode: isObj(seg?.source_timecode) && num(seg.source_timecode.rate) && num(seg.source_timecode.seconds) !== null ? { seconds: seg.source_timecode.seconds as number, rate: seg.source_timecode.rate as number } : null,
   };
 }
@@ -670,11 +752,12 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     return;
   }
   const words: Word[] = [];
+  const dropped: Dropped[] = [];
   const segments: Span[] = [];
   let script = "";
   let first: Record<string, unknown> | null = null;
-  // Three cursors (script, segments, words): call again with every one still open until all are done.
-  let cursor: { script_from?: number; segments_from?: number; words_from?: number } = {};
+  // Four cursors (script, segments, words, dropped words): call again with every one still open until all are done.
+  let cursor: { script_from?: number; segments_from?: number; words_from?: number; dropped_from?: number } = {};
   for (;;) {
     const r = await app.callServerTool({ name: "cut_timeline", arguments: { cut_id: cutId, ...cursor } });
     if (!current()) return;
@@ -690,7 +773,12 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     for (const w of Array.isArray(sc.words) ? sc.words : []) {
       if (Array.isArray(w) && num(w[0]) !== null && num(w[1]) !== null && typeof w[2] === "string") words.push({ start: w[0], end: w[1], text: w[2], ...(num(w[3]) !== null ? { span: w[3] as number } : {}) });
     }
-    const next = { script_from: num(sc.next_script), segments_from: num(sc.next_segment), words_from: num(sc.next_word) };
+    for (const d of Array.isArray(sc.dropped) ? sc.dropped : []) {
+      if (Array.isArray(d) && num(d[0]) !== null && num(d[1]) !== null && typeof d[2] === "string") {
+        dropped.push({ start: d[0], end: d[1], text: d[2], reason: str(d[3]) || "unknown", before: num(d[4]) ?? -1 });
+      }
+    }
+    const next = { script_from: num(sc.next_script), segments_from: num(sc.next_segment), words_from: num(sc.next_word), dropped_from: num(sc.next_dropped) };
     const open = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== null)) as typeof cursor;
     // A page that moves no cursor forward would loop forever: stop on it.
     const moved = Object.entries(open).some(([k, v]) => v !== (cursor as Record<string, number | undefined>)[k]);
@@ -698,6 +786,10 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     cursor = open;
   }
   const state = str(first.state) ?? "unknown";
+  // null: the service's export said nothing of why; a number (even 0): reasons are known.
+  const droppedCount = num(first.dropped_count);
+  // A word without its following span is placed by time: the first kept span after it.
+  for (const d of dropped) if (d.before < 0) d.before = ((i) => (i < 0 ? segments.length : i))(segments.findIndex((x) => x.start >= d.end - 0.001));
   cut = {
     id: cutId,
     assetId: str(first.asset_id) ?? cut!.assetId,
@@ -711,6 +803,7 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     count: num(first.segment_count),
     kept: num(first.kept_seconds),
     truncated: false,
+    dropped: droppedCount === null ? null : dropped,
     missing: cut!.missing,
     timecode: cut!.timecode,
   };

@@ -209,3 +209,50 @@ export function diffRows(runs: readonly DiffRun[]): DiffRow[] {
   }
   return rows;
 }
+
+/** A word the cut removed, in source time, with the engine's reason; `before` is the kept span it precedes (the span count when after the last). */
+export type Dropped = { start: number; end: number; text: string; reason: string; before: number };
+
+/** Dropped words by the gap they sit in, keyed by the kept span that follows the gap. */
+export function droppedByGap(dropped: readonly Dropped[]): Map<number, Dropped[]> {
+  const out = new Map<number, Dropped[]>();
+  for (const d of [...dropped].sort((a, b) => a.start - b.start)) {
+    const list = out.get(d.before);
+    if (list) list.push(d);
+    else out.set(d.before, [d]);
+  }
+  return out;
+}
+
+/** Neighbouring dropped words with the same reason, as one run ("so we so we" is one restart). */
+export function reasonRuns(words: readonly Dropped[]): { reason: string; words: Dropped[] }[] {
+  const runs: { reason: string; words: Dropped[] }[] = [];
+  for (const w of words) {
+    const last = runs[runs.length - 1];
+    if (last && last.reason === w.reason) last.words.push(w);
+    else runs.push({ reason: w.reason, words: [w] });
+  }
+  return runs;
+}
+
+// Word-level reasons count each word; phrase-level ones (a restart, an aside) count each run of words.
+const PER_WORD = new Set(["filler", "doubtful"]);
+const PLURAL: Record<string, [string, string]> = { filler: ["filler", "fillers"], restart: ["restart", "restarts"], aside: ["aside", "asides"], doubtful: ["doubtful word", "doubtful words"], pause: ["pause", "pauses"] };
+const ORDER = ["filler", "restart", "aside", "doubtful"];
+
+/**
+ * What was removed, by reason: "14 fillers, 2 restarts, 1 aside, 38 pauses". `byGap` holds each gap's dropped
+ * words; `gapCount` counts every gap, and a gap with no dropped word in it is a pause. Unknown reasons are named as given.
+ */
+export function removedByReason(byGap: ReadonlyMap<number, readonly Dropped[]>, gapKeys: readonly number[]): { reason: string; count: number; label: string }[] {
+  const counts = new Map<string, number>();
+  for (const words of byGap.values()) {
+    for (const run of reasonRuns(words)) counts.set(run.reason, (counts.get(run.reason) ?? 0) + (PER_WORD.has(run.reason) ? run.words.length : 1));
+  }
+  const pauses = gapKeys.filter((k) => !(byGap.get(k)?.length)).length;
+  if (pauses > 0) counts.set("pause", pauses);
+  const rank = (r: string): number => (r === "pause" ? 1e6 : ORDER.includes(r) ? ORDER.indexOf(r) : 100);
+  return [...counts]
+    .sort((a, b) => rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0]))
+    .map(([reason, count]) => ({ reason, count, label: `${count} ${PLURAL[reason]?.[count === 1 ? 0 : 1] ?? reason}` }));
+}
