@@ -176,7 +176,8 @@ function showDetail(index: number | null, select: boolean): void {
   const recTc = `${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)}`;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
-    ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)})`,
+    ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)}) `,
+    ...(listen?.cutId === cut.id && listen.audio ? [playSpanButton(listen, rec - recordStart([], 0), s.end - s.start, index)] : []),
     el("span", { class: "tc", id: "timecode" }, "Source ", copyable("source", src), ", record ", copyable("record", recTc), ` @ ${rate} fps`),
     ...(words ? [el("span", { class: "quote" }, `“${words}”`)] : []),
   );
@@ -300,7 +301,10 @@ function drawWords(c: CutState): HTMLElement {
   };
   c.segments.forEach((s, i) => {
     mark(i);
-    const p = el("p", { "data-index": String(i), tabindex: "-1" }, el("span", { class: "time" }, clock(s.start)), " ", groups[i]!.map((w) => w.text).join(" ") || "(no words)");
+    // Each word is its own element so a click can seek to it and playback can mark it; its record time rides along.
+    const from = recordStart(c.segments, i, 0);
+    const said = groups[i]!.flatMap((w) => [el("span", { class: "w", "data-rec": (from + Math.min(s.end - s.start, Math.max(0, w.start - s.start))).toFixed(3) }, w.text), " "]);
+    const p = el("p", { "data-index": String(i), tabindex: "-1" }, el("span", { class: "time" }, clock(s.start)), " ", ...(said.length ? said.slice(0, -1) : ["(no words)"]));
     p.addEventListener("click", () => showDetail(i, true));
     p.append(" ", reviewToggle(c, "span", i, `span ${i + 1}`, p));
     section.append(p);
@@ -308,6 +312,12 @@ function drawWords(c: CutState): HTMLElement {
   mark(c.segments.length);
   if (c.wordsNote) section.append(el("p", { class: "note" }, c.wordsNote));
   // The box is one tab stop; Up and Down move between the rows inside it, Enter or Space selects a row's span.
+  // With the audio loaded, a click on a word seeks to it (the row's own click still selects its span).
+  section.addEventListener("click", (e) => {
+    const word = (e.target as HTMLElement).closest<HTMLElement>(".w");
+    if (word && listen?.cutId === c.id && listen.audio) seek(listen, Number(word.dataset.rec));
+  });
+  if (listen?.cutId === c.id && listen.audio) queueMicrotask(() => listen && markHeard(listen));
   section.addEventListener("keydown", (e) => {
     const rows = [...section.querySelectorAll<HTMLElement>("p[data-index]")];
     const active = document.activeElement as HTMLElement;
@@ -688,6 +698,7 @@ function draw(): void {
     parts.push(el("p", { class: "note", id: "empty" }, "This cut keeps no segment: the whole source was removed. Ask the assistant to re-cut (a shorter or looser script, or scriptless)."));
   } else {
     parts.push(drawTimeline(c));
+    parts.push(drawListen(c));
   }
   if (c.script) parts.push(el("details", { class: "script" }, el("summary", {}, "Script"), el("p", {}, c.script)));
   const diff = drawDiff(c);
@@ -816,6 +827,180 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
   }
 }
 
+// ---- listen: the cut's audio, fetched in pieces through the app-only cut_audio tool ---------------------
+
+type Listening = {
+  cutId: string;
+  node: HTMLElement;
+  audio: HTMLAudioElement | null;
+  controller: AbortController | null;
+  /** Where a "Play span" stops (record seconds from the cut's start), and the timer that stops it. */
+  stopAt: number | null;
+  stopTimer: ReturnType<typeof setTimeout> | null;
+  heard: HTMLElement | null;
+};
+// Like the actions, the audio lives across redraws of the same cut: it is fetched once per cut.
+let listen: Listening | null = null;
+
+const megabytes = (n: number): string => (n / 1_000_000).toFixed(1);
+
+function drawListen(c: CutState): HTMLElement {
+  if (listen?.cutId === c.id) return listen.node;
+  const button = el("button", { type: "button", id: "listen" }, "Listen");
+  const cancel = el("button", { type: "button", id: "listen-cancel", hidden: "" }, "Cancel");
+  const note = el("span", { class: "note", id: "listen-status" });
+  const node = el("section", { class: "listen", "aria-label": "Listen to the cut" }, el("div", { class: "row" }, button, cancel, note));
+  const state: Listening = { cutId: c.id, node, audio: null, controller: null, stopAt: null, stopTimer: null, heard: null };
+  listen = state;
+  if (!app.getHostCapabilities()?.serverTools) {
+    button.setAttribute("disabled", "");
+    note.textContent = "This host does not let views call tools, so the cut cannot be played here.";
+    return node;
+  }
+  if (c.segments.length === 0) {
+    button.setAttribute("disabled", "");
+    note.textContent = "This cut keeps nothing to play.";
+    return node;
+  }
+  button.addEventListener("click", () => void loadAudio(c, state, button, cancel, note));
+  cancel.addEventListener("click", () => state.controller?.abort());
+  return node;
+}
+
+/** Fetches the cut's audio chunk by chunk (each but the last a whole number of 3-byte groups, so the base64 joins) into a data: URI. */
+async function loadAudio(c: CutState, state: Listening, button: HTMLElement, cancel: HTMLElement, note: HTMLElement): Promise<void> {
+  const controller = new AbortController();
+  state.controller = controller;
+  button.setAttribute("disabled", "");
+  cancel.hidden = false;
+  note.className = "note";
+  note.textContent = "Preparing the audio (the server renders it first; that can take a while)…";
+  const parts: string[] = [];
+  let renderId: string | null = null;
+  let offset = 0;
+  try {
+    for (;;) {
+      // The first answer waits for a render: far past the SDK's default minute.
+      const r = await app.callServerTool({ name: "cut_audio", arguments: { cut_id: c.id, ...(renderId ? { render_id: renderId } : {}), ...(offset ? { offset_bytes: offset } : {}) } }, { signal: controller.signal, timeout: 15 * 60_000 });
+      const sc = isObj(r.structuredContent) ? r.structuredContent : null;
+      const chunk = sc ? str(sc.audio_base64) : null;
+      const total = sc ? num(sc.byte_length) : null;
+      if (r.isError || !sc || chunk === null || total === null) throw new Error(textOf(r) || "the answer carried no audio");
+      renderId = str(sc.render_id) ?? renderId;
+      const next = num(sc.next_offset_bytes);
+      if (next !== null && chunk.endsWith("=")) throw new Error("a middle chunk of the audio was not a whole number of 3-byte groups");
+      parts.push(chunk);
+      note.textContent = `Loading audio ${megabytes(next ?? total)} of ${megabytes(total)} MB`;
+      if (next === null || next <= offset) break;
+      offset = next;
+    }
+  } catch (error) {
+    const cancelled = controller.signal.aborted;
+    note.className = cancelled ? "note" : "error";
+    note.textContent = cancelled ? "Loading the audio was cancelled." : `The audio could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+    announce(note.textContent);
+    button.removeAttribute("disabled");
+    cancel.hidden = true;
+    state.controller = null;
+    return;
+  }
+  state.controller = null;
+  cancel.hidden = true;
+  button.remove();
+  // A data: URI, which the spec's default CSP allows for media (blob: it does not).
+  const audio = el("audio", { controls: "", preload: "auto", id: "listen-audio", "aria-label": `Audio of cut ${c.id}`, src: `data:audio/mp4;base64,${parts.join("")}` });
+  state.audio = audio;
+  audio.addEventListener("timeupdate", () => markHeard(state));
+  audio.addEventListener("seeked", () => markHeard(state));
+  audio.addEventListener("play", () => followPlayback(state));
+  audio.addEventListener("pause", () => {
+    state.stopAt = null;
+    if (state.stopTimer) clearTimeout(state.stopTimer);
+  });
+  audio.addEventListener("error", () => {
+    note.className = "error";
+    note.textContent = "The host does not let the view play this audio (its media policy).";
+  });
+  state.node.append(audio);
+  note.textContent = "Play the whole cut here, a span from its details, or click a word to go to it.";
+  announce("Audio ready.");
+  // The open span's details gain their Play span button.
+  showDetail(selected, false);
+}
+
+/** The word being heard, marked (aria-current) and kept in view in the words box. */
+function markHeard(state: Listening): void {
+  if (!state.audio || listen !== state) return;
+  const t = state.audio.currentTime;
+  const words = [...root.querySelectorAll<HTMLElement>(".words .w")];
+  let lo = 0;
+  let hi = words.length - 1;
+  let at = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (Number(words[mid]!.dataset.rec) <= t + 0.001) {
+      at = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const word = words[at] ?? null;
+  if (word === state.heard && word?.isConnected) return;
+  state.heard?.removeAttribute("aria-current");
+  state.heard = word;
+  if (!word) return;
+  word.setAttribute("aria-current", "true");
+  if (!state.audio.paused) word.scrollIntoView({ block: "nearest" });
+}
+
+/** Frame-by-frame marking while playing (timeupdate alone comes four times a second). */
+function followPlayback(state: Listening): void {
+  const tick = (): void => {
+    if (!state.audio || state.audio.paused || listen !== state) return;
+    markHeard(state);
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+function seek(state: Listening, t: number): void {
+  if (!state.audio) return;
+  state.stopAt = null;
+  state.audio.currentTime = t;
+  markHeard(state);
+}
+
+/** Plays record seconds [from, from + length) of the cut and stops there. */
+function playRange(state: Listening, from: number, length: number): void {
+  const audio = state.audio;
+  if (!audio) return;
+  if (state.stopTimer) clearTimeout(state.stopTimer);
+  audio.currentTime = from;
+  const to = from + length;
+  const check = (): void => {
+    if (state.stopAt !== to) return;
+    if (audio.currentTime >= to - 0.004) {
+      audio.pause();
+      return;
+    }
+    // Sleep until just before the end, then look again: a stop within a few milliseconds, not timeupdate's quarter second.
+    state.stopTimer = setTimeout(check, Math.max(4, ((to - audio.currentTime) * 1000) / (audio.playbackRate || 1) - 30));
+  };
+  void audio.play().then(() => {
+    state.stopAt = to;
+    check();
+  }, () => announce("The host did not let the audio play."));
+}
+
+function playSpanButton(state: Listening, from: number, length: number, index: number): HTMLElement {
+  const b = el("button", { type: "button", id: "play-span", class: "copy" }, "Play span");
+  b.setAttribute("aria-label", `Play span ${index + 1}`);
+  b.addEventListener("click", (e) => {
+    e.stopPropagation();
+    playRange(state, from, length);
+  });
+  return b;
+}
+
 // ---- actions -----------------------------------------------------------------------------------
 
 async function runExport(c: CutState, format: string, frameRate: number | null, out: HTMLElement, button: HTMLElement): Promise<void> {
@@ -919,6 +1104,11 @@ app.ontoolresult = (result) => {
   const gen = ++generation;
   if (pollTimer) clearTimeout(pollTimer);
   if (actions?.cutId !== found.id) actions = null;
+  if (listen && listen.cutId !== found.id) {
+    listen.controller?.abort();
+    listen.audio?.pause();
+    listen = null;
+  }
   if (recutAsked && found.assetId === recutAsked.assetId && found.id !== recutAsked.id) {
     previous = recutAsked;
     recutAsked = null;
