@@ -3,15 +3,15 @@
 // truth comes from outside the tool: ffprobe and ffmpeg read the joined file, the OTIO export gives the kept
 // duration, and the service's own download of the render (its signed URL) gives the bytes.
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Progress } from "@modelcontextprotocol/client";
-import { textOf } from "../../test/helpers/mcp-harness.js";
+import { FIXTURE_SCRIPT, textOf } from "../../test/helpers/mcp-harness.js";
 import { completedCut, MISSING_ID, useToolHarness, whileHeld } from "../../test/helpers/tool-harness.js";
 import { planLongCut } from "../../test/app/long-cut.js";
-import { CHUNK_BYTES } from "./cut-audio-tool.js";
+import { CHUNK_BYTES, RENDER_WAIT } from "./cut-audio-tool.js";
 
 const run = promisify(execFile);
 const h = useToolHarness("roughy-mcp-cut-audio-");
@@ -209,6 +209,39 @@ describe("cut_audio", () => {
     expect(r.isError).toBe(true);
     expect(textOf(r)).toMatch(/no audio track/);
     expect(textOf(r)).toContain("export_cut");
+  });
+
+  it("a render longer than one call's wait answers an empty chunk to call again for, and the render goes on", async () => {
+    // The fixture cut to its first two script lines: a cut of its own, with no render yet.
+    const script = (await readFile(FIXTURE_SCRIPT, "utf8")).split("\n").slice(0, 2).join("\n");
+    const cut = await h.conn.call("create_cut", { asset_id: short.assetId, script, wait_seconds: 50 });
+    expect(cut.isError, textOf(cut)).toBeFalsy();
+    const cutId = (cut.structuredContent as { cut: { id: string } }).cut.id;
+    const saved = RENDER_WAIT.ms;
+    RENDER_WAIT.ms = 200;
+    let waiting: Chunk;
+    try {
+      waiting = await whileHeld(h, { renders: true }, async () => {
+        const r = await h.conn.call("cut_audio", { cut_id: cutId });
+        expect(r.isError, textOf(r)).toBeFalsy();
+        expect(textOf(r)).toMatch(/still rendering/);
+        const rows = await renders(cutId);
+        expect(rows).toHaveLength(1);
+        expect(["pending", "processing"]).toContain(rows[0]!.state);
+        return r.structuredContent as Chunk;
+      });
+    } finally {
+      RENDER_WAIT.ms = saved;
+    }
+    expect(waiting).toMatchObject({ cut_id: cutId, byte_length: 0, offset_bytes: 0, next_offset_bytes: 0, audio_base64: "", duration_seconds: null });
+    // The paging loop as the view runs it: the same call again, now with the render's id, gets the audio.
+    const r = await h.conn.call("cut_audio", { cut_id: cutId, render_id: waiting.render_id, offset_bytes: waiting.next_offset_bytes });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const chunk = r.structuredContent as Chunk;
+    expect(chunk.render_id).toBe(waiting.render_id);
+    expect(chunk.byte_length).toBeGreaterThan(0);
+    expect(Buffer.from(chunk.audio_base64, "base64").subarray(4, 8).toString("latin1")).toBe("ftyp");
+    expect((await renders(cutId)).map((row) => [row.id, row.state])).toEqual([[waiting.render_id, "completed"]]);
   });
 
   it("cancelling the first call cancels the render it started", async () => {

@@ -2,7 +2,8 @@
 // The view runs under the MCP Apps default CSP (media-src 'self' data:, no network), so it cannot fetch a
 // render's signed URL: it asks this tool for the audio in chunks through the host and joins them into one
 // data: URI. The audio is an m4a render of the cut (renders are free), reused when one exists, downloaded once
-// into this process's private cache and served by byte range.
+// into this process's private cache and served by byte range. A call waits for a render at most RENDER_WAIT:
+// a longer one answers an empty chunk with next_offset_bytes 0, so the view's paging loop simply waits on.
 //
 // Chunks are 786,432 bytes (3 x 2^18): a multiple of 3, so the base64 of consecutive chunks concatenates into
 // the base64 of the whole file, and each answer is 1 MiB of base64. The service renders m4a as 128 kbps AAC,
@@ -30,8 +31,16 @@ const id = (what: string) => uuid(`must be a ${what} id (UUID)`);
 
 const again = (cutId: string) => `call cut_audio with cut_id=${cutId} and no render_id to start again`;
 
-/** The render a previous chunk came from: it must still exist, be this cut's m4a, and be completed. */
-async function givenRender(client: RoughyClient, cutId: string, renderId: string, signal: AbortSignal): Promise<Render> {
+/**
+ * How long one call waits for the render: under the 60 s that hosts and the SDK give a request by default, so
+ * that a long render is not canceled by the host's timeout and started again by the retry. Tests shorten it.
+ */
+export const RENDER_WAIT = { ms: 45_000 };
+
+type Found = { render: Render; created: boolean };
+
+/** The render a previous answer came from: it must still exist, be this cut's m4a, and not have failed. */
+async function givenRender(client: RoughyClient, cutId: string, renderId: string, signal: AbortSignal): Promise<Found> {
   let render: Render;
   try {
     render = await client.renders.get(renderId, { signal });
@@ -42,8 +51,8 @@ async function givenRender(client: RoughyClient, cutId: string, renderId: string
   if (render.cut_id !== cutId || render.output !== OUTPUT) {
     throw new ToolError(`render_id ${renderId} is not an m4a render of cut_id ${cutId} (it renders ${render.cut_id ? `cut ${render.cut_id}` : "a whole asset"} to ${render.output}); pass the render_id cut_audio answered for this cut, or ${again(cutId)}.`);
   }
-  if (render.state !== "completed") throw new ToolError(`render_id ${renderId} is ${String(render.state)}, not completed; ${again(cutId)}.`);
-  return render;
+  if (render.state === "failed" || render.state === "canceled") throw new ToolError(`render_id ${renderId} is ${String(render.state)}; ${again(cutId)}.`);
+  return { render, created: false };
 }
 
 /** Why a render of the cut ended without a file, as the next thing to do. */
@@ -56,8 +65,8 @@ function renderFailed(cutId: string, render: Render): ToolError {
   return new ToolError(`The audio render ${render.id} of cut ${cutId} ended ${String(render.state)} (${code}${why}). Call cut_audio again to try a new render.`);
 }
 
-/** A completed m4a render of the cut: the newest there is, else one made now (free) and waited for. */
-async function audioRender(client: RoughyClient, cutId: string, signal: AbortSignal, progress: ProgressSink): Promise<Render> {
+/** The cut's m4a render: the newest completed one, else one under way, else one made now (free). */
+async function audioRender(client: RoughyClient, cutId: string, signal: AbortSignal): Promise<Found> {
   const cut = await client.cuts.get(cutId, { signal });
   const state = String(cut.state);
   if (state !== "completed") {
@@ -66,12 +75,11 @@ async function audioRender(client: RoughyClient, cutId: string, signal: AbortSig
   }
   // Listed newest first: the first completed m4a is the one to play.
   for await (const render of paginate((q) => client.renders.list({ ...q, cut_id: cut.id, state: "completed", signal }), { signal })) {
-    if (render.output === OUTPUT) return render;
+    if (render.output === OUTPUT) return { render, created: false };
   }
-  let started: { render: Render; created: boolean };
   try {
     // A render of this cut already under way (another view, create_render) is waited for, not doubled.
-    started = await renderOnce(client, cut.asset_id, cut.id, OUTPUT, { signal });
+    return await renderOnce(client, cut.asset_id, cut.id, OUTPUT, { signal });
   } catch (error) {
     // The service refuses an audio output for media without sound (422 on output).
     if (error instanceof ValidationError && error.fields.some((f) => /(^|\.)output$/.test(f.field))) {
@@ -79,24 +87,31 @@ async function audioRender(client: RoughyClient, cutId: string, signal: AbortSig
     }
     throw error;
   }
-  progress.report(started.created ? "Rendering the cut's audio (a free m4a render)" : "Waiting for the cut's audio render");
-  let done: Render;
+}
+
+/** Follows the render until it completes (the render) or this call's wait ends (null, the render still going). */
+async function completed(client: RoughyClient, cutId: string, found: Found, signal: AbortSignal, progress: ProgressSink): Promise<{ render: Render; done: boolean }> {
+  if (found.render.state === "completed") return { render: found.render, done: true };
+  progress.report(found.created ? "Rendering the cut's audio (a free m4a render)" : "Waiting for the cut's audio render");
+  let followed;
   try {
-    done = (await follow(client, "render", started.render.id, { signal, sink: progress })).resource;
+    followed = await follow(client, "render", found.render.id, { signal, sink: progress, timeoutMs: RENDER_WAIT.ms });
   } catch (error) {
-    // The view gave up (closed, or the user stopped): a render made for it would go on for nobody.
-    if (signal.aborted && started.created) await client.renders.cancel(started.render.id).catch(() => {});
+    // The view gave up (closed, or the user stopped): a render made for it would go on for nobody. One this
+    // call found under way is someone else's to stop.
+    if (signal.aborted && found.created) await client.renders.cancel(found.render.id).catch(() => {});
     throw error;
   }
-  if (done.state !== "completed") throw renderFailed(cut.id, done);
-  return done;
+  if (followed.timedOut) return { render: followed.resource, done: false };
+  if (followed.resource.state !== "completed") throw renderFailed(cutId, followed.resource);
+  return { render: followed.resource, done: true };
 }
 
 export const cutAudio = defineTool({
   name: "cut_audio",
   title: "Cut audio",
   description:
-    "For the cut timeline view only: the cut's audio (audio/mp4) as base64 in 786,432-byte chunks, from an m4a render made on first use (free) and reused; page with render_id and next_offset_bytes.",
+    "For the cut timeline view only: the cut's audio (audio/mp4) as base64 in 786,432-byte chunks, from an m4a render made on first use (free) and reused; page with render_id and next_offset_bytes (an empty chunk while it renders).",
   inputSchema: {
     cut_id: id("cut"),
     render_id: id("render").optional(),
@@ -121,7 +136,17 @@ export const cutAudio = defineTool({
     const { signal } = ctx;
     const offset = args.offset_bytes ?? 0;
     const report = phaseScale(ctx.progress, { render: 85, download: 15 });
-    const render = args.render_id ? await givenRender(client, args.cut_id, args.render_id, signal) : await audioRender(client, args.cut_id, signal, report.phase("render"));
+    const found = args.render_id ? await givenRender(client, args.cut_id, args.render_id, signal) : await audioRender(client, args.cut_id, signal);
+    const { render, done } = await completed(client, args.cut_id, found, signal, report.phase("render"));
+    if (!done) {
+      // Not an error: the view keeps paging as usual (next_offset_bytes is not null) and the next call waits on.
+      const progress = typeof render.progress === "number" ? `, ${Math.round(render.progress)}% done` : "";
+      const next = `cut_audio again with cut_id=${args.cut_id}, render_id=${render.id}, offset_bytes=0.`;
+      return {
+        data: { cut_id: args.cut_id, render_id: render.id, mime_type: MIME_TYPE, byte_length: 0, offset_bytes: 0, next_offset_bytes: 0, duration_seconds: null, audio_base64: "", next_step: next },
+        summary: `The audio of cut ${args.cut_id} is still rendering (render ${render.id}, ${String(render.state)}${progress}); no bytes yet. Next: ${next}`,
+      };
+    }
     const download = report.phase("download");
     const { audio, file } = await renderAudio.open(
       render.id,
