@@ -166,12 +166,16 @@ describe("cut_audio", () => {
     expect(textOf(r)).toContain(`0 to ${first.byte_length - 1}`);
   });
 
-  it("a render of another cut is refused, naming render_id", async () => {
+  it("a render of another cut, or none, is refused, naming render_id", async () => {
     const other = (await h.conn.call("cut_audio", { cut_id: short.cutId })).structuredContent as Chunk;
     const r = await h.conn.call("cut_audio", { cut_id: minute.cutId, render_id: other.render_id });
     expect(r.isError).toBe(true);
     expect(textOf(r)).toContain(`render_id ${other.render_id}`);
     expect(textOf(r)).toContain("no render_id");
+    const gone = await h.conn.call("cut_audio", { cut_id: minute.cutId, render_id: MISSING_ID });
+    expect(gone.isError).toBe(true);
+    expect(textOf(gone)).toContain(`render_id ${MISSING_ID} names no render`);
+    expect(textOf(gone)).toContain("no render_id");
   });
 
   it("an unknown cut is named with the tool that gives cut ids", async () => {
