@@ -148,15 +148,19 @@ export const cutAudio = defineTool({
       };
     }
     const download = report.phase("download");
+    let fetched = false;
     const { audio, file } = await renderAudio.open(
       render.id,
       async (dest) => {
         // A listed render's signed URL may be missing or near its expiry: ask for a fresh one.
+        fetched = true;
         const fresh = await client.renders.get(render.id, { signal });
         await client.renders.download(fresh, dest, { signal, onProgress: (bytes, total) => download.report(`Fetching the cut's audio: ${(bytes / 1e6).toFixed(1)} MB`, bytes, total ?? undefined) });
       },
       signal,
     );
+    // The bar ends full only where this call showed one (a render waited for, or a download).
+    if (fetched || found.render.state !== "completed") report.done("The cut's audio is ready");
     let chunk: Buffer;
     try {
       if (offset >= audio.bytes) {
