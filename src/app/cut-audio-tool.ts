@@ -149,7 +149,7 @@ export const cutAudio = defineTool({
     }
     const download = report.phase("download");
     let fetched = false;
-    const { audio, file } = await renderAudio.open(
+    const audio = await renderAudio.lease(
       render.id,
       async (dest) => {
         // A listed render's signed URL may be missing or near its expiry: ask for a fresh one.
@@ -166,14 +166,9 @@ export const cutAudio = defineTool({
       if (offset >= audio.bytes) {
         throw new ToolError(`offset_bytes ${offset} is past the end of the audio: render ${render.id} has ${audio.bytes} bytes. Pass an offset_bytes from 0 to ${audio.bytes - 1} (next_offset_bytes of the previous answer), or 0 to start over.`);
       }
-      chunk = Buffer.alloc(Math.min(CHUNK_BYTES, audio.bytes - offset));
-      for (let at = 0; at < chunk.length; ) {
-        const { bytesRead } = await file.read(chunk, at, chunk.length - at, offset + at);
-        if (bytesRead === 0) throw new Error(`cached audio of render ${render.id} is shorter than its ${audio.bytes} bytes`);
-        at += bytesRead;
-      }
+      chunk = await audio.read(offset, CHUNK_BYTES);
     } finally {
-      await file.close();
+      await audio.release();
     }
     const end = offset + chunk.length;
     const nextOffset = end < audio.bytes ? end : null;
