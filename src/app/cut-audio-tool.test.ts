@@ -217,6 +217,22 @@ describe("cut_audio", () => {
     expect(textOf(r)).toContain("export_cut");
   });
 
+  it("a cut that keeps nothing is refused with the way to a cut that does", async () => {
+    // Silence, cut without a script: with no words, pauses alone decide, and all of it is pause.
+    const media = path.join(h.ws.dir, "silence.m4a");
+    await run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "anullsrc=r=48000:cl=mono", "-t", "4", "-c:a", "aac", media]);
+    const up = await h.conn.call("upload_media", { path: media, confirm_cost: true, wait_seconds: 50 });
+    expect(up.isError, textOf(up)).toBeFalsy();
+    const cut = await h.conn.call("create_cut", { asset_id: (up.structuredContent as { asset: { id: string } }).asset.id, wait_seconds: 50 });
+    expect(cut.isError, textOf(cut)).toBeFalsy();
+    const cutId = (cut.structuredContent as { cut: { id: string } }).cut.id;
+    expect(await keptSeconds(cutId)).toBe(0);
+    const r = await h.conn.call("cut_audio", { cut_id: cutId });
+    expect(r.isError).toBe(true);
+    expect(textOf(r)).toContain("keeps nothing");
+    expect(textOf(r)).toContain("create_cut");
+  });
+
   it("a render longer than one call's wait answers an empty chunk to call again for, and the render goes on", async () => {
     // The fixture cut to its first two script lines: a cut of its own, with no render yet.
     const script = (await readFile(FIXTURE_SCRIPT, "utf8")).split("\n").slice(0, 2).join("\n");
