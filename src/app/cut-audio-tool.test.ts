@@ -8,7 +8,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Progress } from "@modelcontextprotocol/client";
-import { FIXTURE_SCRIPT, textOf } from "../../test/helpers/mcp-harness.js";
+import { connect, FIXTURE_SCRIPT, startTestSandbox, textOf } from "../../test/helpers/mcp-harness.js";
 import { completedCut, MISSING_ID, useToolHarness, whileHeld } from "../../test/helpers/tool-harness.js";
 import { planLongCut } from "../../test/app/long-cut.js";
 import { CHUNK_BYTES, RENDER_WAIT } from "./cut-audio-tool.js";
@@ -178,6 +178,26 @@ describe("cut_audio", () => {
     expect(gone.isError).toBe(true);
     expect(textOf(gone)).toContain(`render_id ${MISSING_ID} names no render`);
     expect(textOf(gone)).toContain("no render_id");
+  });
+
+  it("a cached render is served only to a caller whose own key can read it", async () => {
+    // The cache is the process's, shared by every caller (the HTTP mode serves many keys from one process).
+    // Another account (its own sandbox and key), given this account's cut and render ids, gets nothing.
+    const mine = (await h.conn.call("cut_audio", { cut_id: short.cutId })).structuredContent as Chunk;
+    expect(mine.byte_length).toBeGreaterThan(0);
+    const elsewhere = await startTestSandbox();
+    const other = await connect({ sandbox: elsewhere.sandbox });
+    try {
+      for (const args of [{ cut_id: short.cutId, render_id: mine.render_id }, { cut_id: short.cutId }]) {
+        const r = await other.call("cut_audio", args);
+        expect(r.isError).toBe(true);
+        expect(r.structuredContent).toBeUndefined();
+        expect(textOf(r)).toMatch(/names no render|Not found/);
+      }
+    } finally {
+      await other.close();
+      await elsewhere.close();
+    }
   });
 
   it("an unknown cut is named with the tool that gives cut ids", async () => {
