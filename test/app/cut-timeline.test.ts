@@ -4,6 +4,7 @@
 // to scale, the totals, the kept words, and the export and render actions going through the tools.
 
 import { CallToolResultSchema } from "@modelcontextprotocol/core";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -18,26 +19,71 @@ import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspa
 import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXNode, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
 import { normalizeWord } from "../../src/sandbox/engine/normalize.js";
+import { ffprobeBinary } from "../../src/sandbox/media/ffmpeg.js";
 
 type VttNode = { type: string; value?: unknown; children?: VttNode[] };
 // webvtt-parser ships no types: the slice of its API used here.
 const { WebVTTParser } = createRequire(import.meta.url)("webvtt-parser") as {
-  WebVTTParser: new () => { parse(input: string): { cues: Array<{ tree: { children: VttNode[] } }> } };
+  WebVTTParser: new () => { parse(input: string): { cues: Array<{ startTime: number; tree: { children: VttNode[] } }> } };
 };
 /** A cue's text as shown: its text nodes in order, without the karaoke timestamps. */
 const cueText = (nodes: VttNode[]): string => nodes.map((n) => (n.type === "text" ? String(n.value) : n.type === "timestamp" ? " " : cueText(n.children ?? []))).join("");
 
 const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
+// Listen plays audio without a click of its own (Play span after a seek): no autoplay gate in the test browser.
+const CHROMIUM_ARGS = ["--autoplay-policy=no-user-gesture-required", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 const ARTIFACTS = path.resolve("test/.tmp/app");
 const UI_URI = "ui://roughy/cut-timeline.html";
+
+/** Waits for something the host records or the view shows (no time bound: the test's own timeout is the only one). */
+async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
 
 if (!HAVE_CHROMIUM) console.warn(`cut timeline app tests skipped: no Chromium at ${CHROMIUM} (install Debian's chromium or set ROUGHY_CHROMIUM)`);
 
 type Segment = { start: number; end: number };
 // The project compiles without DOM types; what the page callbacks touch is typed here.
 type DOMTokenListLike = { contains(name: string): boolean };
+
+/** A REST read of the sandbox, as any API user makes it: the service's own files are the truth the view is held to. */
+async function service(pathname: string): Promise<string> {
+  const r = await fetch(`${sb.sandbox.baseUrl}${pathname}`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } });
+  expect(r.status, pathname).toBe(200);
+  return r.text();
+}
+
+const vttCues = async (id: string): Promise<{ startTime: number; tree: { children: VttNode[] } }[]> => new WebVTTParser().parse(await service(`/v1/cuts/${id}/subtitle/export?format=vtt`)).cues;
+
+/** Each word of the VTT in order, with its record time where an inline timestamp (karaoke) stands right before it. */
+function stampedWords(cues: { tree: { children: VttNode[] } }[]): { word: string; at: number | null }[] {
+  const out: { word: string; at: number | null }[] = [];
+  let stamp: number | null = null;
+  const walk = (nodes: VttNode[]): void => {
+    for (const n of nodes) {
+      if (n.type === "timestamp") stamp = n.value as number;
+      else if (n.type === "text") {
+        for (const word of String(n.value).split(/\s+/).filter(Boolean)) {
+          out.push({ word, at: stamp });
+          stamp = null;
+        }
+      } else walk(n.children ?? []);
+    }
+  };
+  for (const c of cues) {
+    stamp = null;
+    walk(c.tree.children);
+  }
+  return out;
+}
+
+/** Kept clips' durations in seconds from the OTIO export, in record order. */
+async function otioDurations(id: string): Promise<number[]> {
+  type Time = { value: number; rate: number };
+  const doc = JSON.parse(await service(`/v1/cuts/${id}/export?format=otio`)) as { tracks: { children: { children: { OTIO_SCHEMA: string; source_range: { duration: Time } }[] }[] } };
+  return doc.tracks.children[0]!.children.filter((c) => c.OTIO_SCHEMA.startsWith("Clip.")).map((c) => c.source_range.duration.value / c.source_range.duration.rate);
+}
 
 let sb: TestSandbox;
 let conn: Connected;
@@ -412,6 +458,91 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-pressed")).toBe("true");
   });
 
+  it("listens: loads the cut's audio as a data: URI under the CSP, seeks to a clicked word, plays a span and stops at its end", async () => {
+    expect(tools.map((t) => t.name)).toContain("cut_audio");
+    const own = newHostLog();
+    let release!: () => void;
+    let holding = true;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const opened = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log: own, hold: (call) => (call.name === "cut_audio" && holding ? held : Promise.resolve()) });
+    const v = opened.view;
+    try {
+      // Every CSP violation in the view is recorded from the start.
+      await v.evaluate("window.__csp = []; document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(e.effectiveDirective + ' ' + e.blockedURI))");
+      await opened.bridge.sendToolResult(cutResult as never);
+      await v.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+      // A first try, cancelled while the server still works on it: said in place, and Listen can be pressed again.
+      await v.locator("#listen").click();
+      await until(() => own.calls.some((c) => c.name === "cut_audio"));
+      expect(await v.locator("#listen-status").textContent()).toContain("Preparing the audio");
+      await v.locator("#listen-cancel").click();
+      await v.locator("#listen-status", { hasText: "cancelled" }).waitFor();
+      expect(await v.locator("#listen").isEnabled()).toBe(true);
+      holding = false;
+      release();
+      await v.locator("#listen").click();
+      await v.locator("#listen-audio").waitFor({ state: "attached" });
+      // The view's CSP has no unsafe-eval, so the page is read with evaluate (DevTools), not waitForFunction.
+      const audio = (what: string): Promise<unknown> => v.evaluate(`document.getElementById('listen-audio').${what}`);
+      await until(async () => Number(await audio("readyState")) >= 1 && Number.isFinite(Number(await audio("duration"))));
+
+      // Its length is the cut's record length (the OTIO's clips), within a frame; so is ffprobe's reading of the joined bytes.
+      const clips = await otioDurations(cutId);
+      const recordLength = clips.reduce((n, d) => n + d, 0);
+      const frame = 1 / 25;
+      expect(Math.abs(Number(await audio("duration")) - recordLength)).toBeLessThan(frame);
+      const src = String(await audio("src"));
+      expect(src.startsWith("data:audio/mp4;base64,")).toBe(true);
+      const file = path.join(profile, "listened.m4a");
+      await writeFile(file, Buffer.from(src.slice("data:audio/mp4;base64,".length), "base64"));
+      const probed = JSON.parse(execFileSync(ffprobeBinary(), ["-v", "error", "-show_format", "-of", "json", file], { encoding: "utf8" })) as { format: { duration: string } };
+      expect(Math.abs(Number(probed.format.duration) - recordLength)).toBeLessThan(frame);
+
+      // A click on a word seeks to its record time: the VTT's inline timestamp before that word.
+      const stamped = stampedWords(await vttCues(cutId));
+      const shownWords = await v.locator(".words .w").allTextContents();
+      const key = (w: string): string => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+      expect(shownWords.map(key)).toEqual(stamped.map((x) => key(x.word)));
+      const firstOfSpan = clips.length > 2 ? clips[0]! + clips[1]! : 0;
+      const pick = stamped.findIndex((x) => x.at !== null && x.at > firstOfSpan + 0.3);
+      expect(pick).toBeGreaterThan(0);
+      await v.locator(".words .w").nth(pick).click();
+      expect(Math.abs(Number(await audio("currentTime")) - stamped[pick]!.at!)).toBeLessThan(0.05);
+      expect(await v.locator(".words .w").nth(pick).getAttribute("aria-current")).toBe("true");
+      expect(await v.locator(".words .w[aria-current]").count()).toBe(1);
+
+      // Play span: from the span's record start to its record end (the OTIO's clips before it and its own), then it stops.
+      const k = clips.length > 1 ? 1 : 0;
+      await v.locator(`.bar .span[data-index="${k}"]`).click();
+      await v.locator("#play-span").click();
+      await until(async () => (await audio("paused")) === false);
+      await until(async () => (await audio("paused")) === true);
+      const end = clips.slice(0, k + 1).reduce((n, d) => n + d, 0);
+      expect(Math.abs(Number(await audio("currentTime")) - end)).toBeLessThan(0.05);
+      // The word heard last is the last of that span.
+      const spanWords = await v.locator(`.words p[data-index="${k}"] .w`).count();
+      expect(await v.locator(`.words p[data-index="${k}"] .w`).nth(spanWords - 1).getAttribute("aria-current")).toBe("true");
+
+      // A resize redraws the view; the audio stays, loaded once.
+      const audioCalls = own.calls.filter((c) => c.name === "cut_audio").length;
+      opened.bridge.setHostContext({ containerDimensions: { width: 560, maxHeight: 6000 } });
+      await opened.page.evaluate(`document.getElementById("view").width = "560"`);
+      await expect.poll(() => v.evaluate("window.innerWidth")).toBe(560);
+      expect(await v.locator("#listen-audio").count()).toBe(1);
+      expect(String(await audio("src")).length).toBe(src.length);
+      expect(own.calls.filter((c) => c.name === "cut_audio").length).toBe(audioCalls);
+
+      // The CSP was in force (a blob: URL, which it does not allow for media, is refused) and the data: URI passed it.
+      await v.evaluate("new Audio(URL.createObjectURL(new Blob([new Uint8Array(8)], { type: 'audio/mp4' }))).play().catch(() => {})");
+      await expect.poll(() => v.evaluate("window.__csp.length")).toBe(1);
+      expect(await v.evaluate("window.__csp[0]")).toMatch(/^media-src blob/);
+      expect(own.consoleErrors.filter((e) => !/blob:|Content Security Policy/.test(e))).toEqual([]);
+    } finally {
+      release();
+      await opened.page.close();
+    }
+  });
+
   it("draws a re-cut for the same asset against the cut it replaces, words added and removed marked", async () => {
     await page.close();
     const messages: string[] = [];
@@ -438,11 +569,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
         return (ps as unknown as NodeLike[]).flatMap((p) => walk(p, "same"));
       })).map((x) => ({ op: x.op, word: key(x.word) })).filter((x) => x.word);
     // A cut's words as its own VTT has them, read by webvtt-parser: the truth each column is held to.
-    const vttWords = async (id: string): Promise<string[]> => {
-      const r = await fetch(`${sb.sandbox.baseUrl}/v1/cuts/${id}/subtitle/export?format=vtt`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } });
-      expect(r.status).toBe(200);
-      return new WebVTTParser().parse(await r.text()).cues.flatMap((c) => cueText(c.tree.children).split(/\s+/).map(key).filter(Boolean));
-    };
+    const vttWords = async (id: string): Promise<string[]> => (await vttCues(id)).flatMap((c) => cueText(c.tree.children).split(/\s+/).map(key).filter(Boolean));
     /** The agent's side: ask, then cut the same asset with a script, and hand the result to the view. */
     const results: CallToolResult[] = [];
     const recut = async (scriptFor: (message: string) => string): Promise<string> => {
@@ -571,6 +698,9 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.locator(".bar .span").count()).toBe(segments.length);
     expect(await view.locator(".words").textContent()).toContain("does not let views call tools");
     expect(await view.locator("#export").isDisabled()).toBe(true);
+    // Listen says in place why it cannot play here.
+    expect(await view.locator("#listen").isDisabled()).toBe(true);
+    expect(await view.locator("#listen-status").textContent()).toContain("does not let views call tools");
     expect(appCalls.length).toBe(calls);
     // A result listing only a first page of segments: totals from the summary's count and kept_seconds.
     const first = structuredClone(got.structuredContent) as { segments: { segments: Segment[]; truncated: boolean; count: number; kept_seconds: number } };
