@@ -335,4 +335,40 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it("listens to the whole 447-segment cut: many chunks joined, progress shown, the length the OTIO's", async () => {
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log });
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    // Every text the status took, as the user saw it.
+    await view.evaluate(`(() => {
+      window.__said = [];
+      const note = document.getElementById("listen-status");
+      // The texts set, from the records (several may land before one callback).
+      new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => window.__said.push(n.textContent)))).observe(note, { childList: true });
+    })()`);
+    await view.locator("#listen").click();
+    await view.locator("#listen-audio").waitFor({ state: "attached", timeout: 0 });
+    const audio = (what: string): Promise<unknown> => view.evaluate(`document.getElementById('listen-audio').${what}`);
+    for (;;) {
+      if (Number(await audio("readyState")) >= 1 && Number.isFinite(Number(await audio("duration")))) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // The joined file, its length the OTIO's record length within a frame.
+    const otio = otioSegments(await api(`/v1/cuts/${long.cutId}/export?format=otio`));
+    const kept = otio.segments.reduce((n, s) => n + s.end - s.start, 0);
+    expect(Math.abs(Number(await audio("duration")) - kept)).toBeLessThan(1 / 25);
+    const bytes = Buffer.from(String(await audio("src")).replace(/^data:audio\/mp4;base64,/, ""), "base64").length;
+    // Many chunks, each asked from where the last ended, and the progress said in megabytes of the whole.
+    const offsets = log.calls.filter((c) => c.name === "cut_audio").map((c) => Number(c.arguments.offset_bytes ?? 0));
+    expect(offsets.length).toBeGreaterThan(5);
+    expect(offsets).toEqual([...offsets].sort((x, y) => x - y));
+    const said = (await view.evaluate("window.__said")) as string[];
+    const mb = (n: number): string => (n / 1_000_000).toFixed(1);
+    expect(said).toContain(`Loading audio ${mb(bytes)} of ${mb(bytes)} MB`);
+    expect(said.filter((t) => t.startsWith("Loading audio")).length).toBeGreaterThan(3);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
 });

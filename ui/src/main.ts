@@ -889,9 +889,20 @@ async function loadAudio(c: CutState, state: Listening, button: HTMLElement, can
       renderId = str(sc.render_id) ?? renderId;
       const next = num(sc.next_offset_bytes);
       if (next !== null && chunk.endsWith("=")) throw new Error("a middle chunk of the audio was not a whole number of 3-byte groups");
+      if (next === null) {
+        parts.push(chunk);
+        note.textContent = `Loading audio ${megabytes(total)} of ${megabytes(total)} MB`;
+        break;
+      }
+      // A render still going answers an empty chunk at the same offset: ask again, it waits on. Any other
+      // answer that does not move forward would loop for ever.
+      if (chunk === "" && next === offset) {
+        note.textContent = "The server is still rendering the audio…";
+        continue;
+      }
+      if (next <= offset) throw new Error(`the audio stopped moving at byte ${offset}`);
       parts.push(chunk);
-      note.textContent = `Loading audio ${megabytes(next ?? total)} of ${megabytes(total)} MB`;
-      if (next === null || next <= offset) break;
+      note.textContent = `Loading audio ${megabytes(next)} of ${megabytes(total)} MB`;
       offset = next;
     }
   } catch (error) {
