@@ -132,6 +132,13 @@ describe("what was dropped and why", () => {
     expect(reasons(planScriptlessCut(w, 3).dropped)).toEqual(["them:doubtful"]);
   });
 
+  it("names a kept word doubtful when its span was too short to stand alone", () => {
+    const w = W("um@0-0.4", "so@0.42-0.5", "uh@0.52-0.9");
+    const plan = planScriptlessCut(w, 2);
+    expect(plan.segments).toEqual([]);
+    expect(reasons(plan.dropped)).toEqual(["um:filler", "so:doubtful", "uh:filler"]);
+  });
+
   it("leaves out recogniser fillers the subtitle leaves out (breaths), not transcript ones", () => {
     const w = W("we@0-0.3", "uh@1-1.08", "um@2-2.4", "go@3-3.3");
     w[2]!.confidence = 0.9;
