@@ -240,9 +240,9 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await total("removed")).toBe(`${Math.round((1 - kept / length) * 100)}%`);
     expect(await total("joins")).toBe(String(segments.length - 1));
     expect(Number((await total("removed")).replace("%", ""))).toBeGreaterThan(5);
-    // Dropped gaps show their length, and the script is there.
+    // Dropped gaps show their length (and what they held: checked below), and the script is there.
     expect(await view.locator(".bar .gap").count()).toBeGreaterThan(0);
-    expect(await view.locator(".cutmark").first().textContent()).toMatch(/^dropped \d+\.\d s$/);
+    expect(await view.locator(".cutmark").first().textContent()).toMatch(/^(pause|removed) \d+\.\d s/);
     expect(await view.locator("details.script").textContent()).toContain("Thanks for having me");
     // The kept words read as the script's opening.
     expect((await view.locator(".words").textContent())!.replace(/\s+/g, " ")).toContain("Thanks for having me");
@@ -259,6 +259,77 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.evaluate("getComputedStyle(document.body).backgroundColor")).toBe("rgb(255, 255, 255)");
     expect(heights.length).toBeGreaterThan(0);
     await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline.png") });
+  });
+
+  it("shows what the cut dropped in place, each word with why, as the fixture was built (fillers, the abandoned take, the aside)", async () => {
+    type Piece = { kind: string; words?: { word: string; start: number; end: number }[] };
+    const pieces = (JSON.parse(await readFile(FIXTURE_TRUTH, "utf8")) as { pieces: Piece[] }).pieces;
+    const key = (w: string): string => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+    /** Each gap's row as drawn: its dropped words, each with the reason its run is tagged with, and the row's text. */
+    const rowsOf = async (v: Frame): Promise<Map<number, { words: string[]; text: string }>> =>
+      new Map(
+        (await v.locator(".words .cutmark").evaluateAll((rows) =>
+          rows.map((r) => [
+            Number(r.getAttribute("data-before")),
+            [...r.querySelectorAll(".dropped-run")].flatMap((x) => (x.querySelector("del")?.textContent ?? "").split(/\s+/).filter(Boolean).map((w: string) => `${w}/${(x.querySelector(".why")?.textContent ?? "").replace(/^reason: /, "")}`)),
+            r.textContent ?? "",
+          ] as const),
+        )).map(([k, words, text]) => [k, { words: words.map((w) => `${key(w.split("/")[0]!)}/${w.split("/")[1]}`), text }]),
+      );
+    /** What the fixture's recipe says each gap must show: the words of the dropped pieces that fall in it, in order. */
+    const expected = (segs: Segment[], kinds: string[]): Map<number, string[]> => {
+      const out = new Map<number, string[]>();
+      for (const p of pieces.filter((x) => kinds.includes(x.kind))) {
+        for (const w of p.words ?? []) {
+          const k = segs.findIndex((s) => s.start >= w.end - 0.05);
+          const at = k < 0 ? segs.length : k;
+          out.set(at, [...(out.get(at) ?? []), `${key(w.word)}/${p.kind}`]);
+        }
+      }
+      return out;
+    };
+    const check = async (v: Frame, segs: Segment[], kinds: string[]): Promise<void> => {
+      const drawn = await rowsOf(v);
+      const want = expected(segs, kinds);
+      expect([...want.keys()].length).toBeGreaterThan(0);
+      for (const [k, words] of want) expect(drawn.get(k)?.words, `gap before span ${k + 1}`).toEqual(words);
+      // Every other row held no word: a pause.
+      for (const [k, row] of drawn) if (!want.has(k)) expect(row.text, `gap before span ${k + 1}`).toMatch(/^pause \d+\.\d s$/);
+      const pauses = [...drawn.keys()].filter((k) => !want.has(k)).length;
+      const fillers = pieces.filter((p) => p.kind === "filler").reduce((n, p) => n + (p.words?.length ?? 0), 0);
+      const counted = [`${fillers} fillers`, "1 restart", ...(kinds.includes("aside") ? ["1 aside"] : []), ...(pauses ? [`${pauses} pause${pauses === 1 ? "" : "s"}`] : [])];
+      expect(await v.locator("#removed-summary").textContent()).toBe(`Removed: ${counted.join(", ")}.`);
+    };
+
+    // The scripted cut drawn by the first test: fillers, the abandoned take and the off-script aside are all dropped.
+    await check(view, segments, ["filler", "restart", "aside"]);
+    expect(await view.locator(".cutmark del").first().evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { textDecorationLine: string } }).getComputedStyle(e).textDecorationLine)).toBe("line-through");
+    // The tag is read out with the word: "Today our tool takes reason: restart".
+    const ax = (await accessibilityTree(page, view)).filter((n) => !n.ignored && n.role === "StaticText").map((n) => n.name.trim());
+    expect(ax).toContain("reason:");
+    expect(ax).toContain("restart");
+    // The bar's gap says why in its tooltip.
+    const restartGap = [...expected(segments, ["restart"]).keys()][0]!;
+    const titles = await view.locator(".bar .gap").evaluateAll((gs) => gs.map((g) => ({ end: Number(g.getAttribute("data-end")), title: g.getAttribute("title") ?? "" })));
+    expect(titles.find((g) => Math.abs(g.end - segments[restartGap]!.start) < 0.002)?.title).toMatch(/restart “Today our tool takes”/);
+
+    // Scriptless, the aside is kept speech and only the fillers and the abandoned take go.
+    const free = await conn.call("create_cut", { asset_id: assetId, wait_seconds: 50 });
+    expect(free.isError, textOf(free)).toBeFalsy();
+    const freeId = (free.structuredContent as { cut: { id: string } }).cut.id;
+    const freeSegs = ((await conn.call("cut_timeline", { cut_id: freeId })).structuredContent as { segments: number[][] }).segments.map(([start, end]) => ({ start: start!, end: end! }));
+    const log2 = newHostLog();
+    const opened = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log: log2 });
+    try {
+      await opened.bridge.sendToolResult(free as never);
+      await opened.view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+      await check(opened.view, freeSegs, ["filler", "restart"]);
+      expect(await opened.view.locator('.dropped-run[data-reason="aside"]').count()).toBe(0);
+      expect((await opened.view.locator(".words p").allTextContents()).join(" ")).toContain("get some water");
+      expect(log2.consoleErrors).toEqual([]);
+    } finally {
+      await opened.page.close();
+    }
   });
 
   it("exports through export_cut and shows the answer", async () => {

@@ -371,4 +371,45 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it("shows every hesitation the plan put between sentences in its own gap, struck through, with the reason filler", async () => {
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log });
+    await bridge.sendToolResult(long.cut as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    // The gaps from the OTIO's clips; the hesitations and their times from the plan (what the recording says).
+    const otio = otioSegments(await api(`/v1/cuts/${long.cutId}/export?format=otio`));
+    const ums = plan.transcript.filter((w) => w.word === "um");
+    expect(ums).toHaveLength(446);
+    const gapOf = (w: { start: number; end: number }): number => otio.segments.findIndex((s, k) => k > 0 && otio.segments[k - 1]!.end <= w.start + 0.001 && w.end <= s.start + 0.001);
+    // The rows as drawn, keyed by the kept span they come before: each removed run's words and its reason.
+    const drawn = new Map(
+      (await view.locator(".words .cutmark").evaluateAll((rows) =>
+        rows.map((r) => [
+          Number(r.getAttribute("data-before")),
+          [...r.querySelectorAll(".dropped-run")].map((x) => ({ words: x.querySelector("del")?.textContent ?? "", reason: x.querySelector(".why")?.textContent ?? "" })),
+          r.textContent ?? "",
+        ] as const),
+      )).map(([k, runs, text]) => [k, { runs, text }]),
+    );
+    for (const um of ums) {
+      const k = gapOf(um);
+      expect(k, `um at ${um.start} lies in a gap`).toBeGreaterThan(0);
+      // Read as a screen reader reads it: the word, then "reason: filler".
+      expect(drawn.get(k)?.runs, `gap before span ${k + 1}`).toEqual([{ words: "um", reason: "reason: filler" }]);
+    }
+    // Every other gap held no word: a pause, and says so.
+    const withUm = new Set(ums.map(gapOf));
+    const pauses = [...drawn].filter(([k]) => !withUm.has(k));
+    for (const [, row] of pauses) expect(row.text).toMatch(/^pause \d+\.\d s$/);
+    expect(await view.locator("#removed-summary").textContent()).toBe(`Removed: 446 fillers${pauses.length ? `, ${pauses.length} pause${pauses.length === 1 ? "" : "s"}` : ""}.`);
+    // Struck through and greyed; the bar's gap says why in its tooltip, and the next span's button says so to assistive technology.
+    expect(await view.locator(".cutmark del").first().evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { textDecorationLine: string } }).getComputedStyle(e).textDecorationLine)).toBe("line-through");
+    const k = gapOf(ums[0]!);
+    const titles = await view.locator(".bar .gap").evaluateAll((gs) => gs.map((g) => ({ end: Number(g.getAttribute("data-end")), title: g.getAttribute("title") ?? "" })));
+    expect(titles.find((g) => Math.abs(g.end - otio.segments[k]!.start) < 0.01)?.title).toMatch(/^Removed \d+\.\d s \(.+\): filler “um”$/);
+    expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-description")).toContain("Before it: Removed");
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
 });
