@@ -209,7 +209,8 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     expect((await view.locator("details.script p").textContent())?.length).toBe(plan.script.length);
     // Bounded: a few pages, each moving on (the old paging charged the script against every page: one word each).
     const pages = log.calls.filter((c) => c.name === "cut_timeline" && c.arguments.cut_id === long.cutId);
-    expect(pages.length).toBeLessThan(15);
+    // (15 with the 446 dropped words and their reasons now paged too; the old way took one page per word.)
+    expect(pages.length).toBeLessThan(20);
     // Still one tab stop for all 447 spans.
     expect(await view.locator('.bar [tabindex="0"]').count()).toBe(1);
     expect(log.consoleErrors).toEqual([]);
@@ -305,7 +306,8 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     // The model context carries the choices made.
     expect(contexts.at(-1)).toContain("Left out: span 2");
     expect(contexts.at(-1)).toContain(`Put back: sentence 3 "${invented}"`);
-    expect(await view.locator("#recut-note").textContent()).toBe("Asked the assistant to re-cut.");
+    // The host has the message before the view has the host's answer: wait for the view to say it was taken.
+    await view.locator("#recut-note", { hasText: "Asked the assistant to re-cut." }).waitFor();
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   });
