@@ -3,16 +3,14 @@
 // with its reason. The truth comes from the service's own files read by outside parsers (the OTIO export's clips
 // as plain JSON, the WebVTT subtitle's cue text by webvtt-parser) and, for what was dropped and why, from how the
 // fixture was built (test/fixtures/interview.truth.json: each spoken piece's kind).
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { textOf } from "../../test/helpers/mcp-harness.js";
 import { completedCut, useToolHarness } from "../../test/helpers/tool-harness.js";
-import { connect, FIXTURE_MP4, FIXTURE_TRUTH } from "../../test/helpers/mcp-harness.js";
+import { connect, FIXTURE_TRUTH } from "../../test/helpers/mcp-harness.js";
 import { makeLongCut, planLongCut } from "../../test/app/long-cut.js";
-import { start, uploadAsset } from "../../test/sandbox/harness.js";
-import { openDatabase } from "../sandbox/store/sqlite.js";
+import { cutWithoutReasons } from "../../test/helpers/cut-without-reasons.js";
 
 type VttNode = { type: string; value?: unknown; children?: VttNode[] };
 const { WebVTTParser } = createRequire(import.meta.url)("webvtt-parser") as {
@@ -141,20 +139,9 @@ describe("cut_timeline", () => {
 
 describe("cut_timeline without reasons", () => {
   it("gives dropped_count null, not zero, for a cut whose export carries none (stored by a sandbox from before reasons)", async () => {
-    // A sandbox makes a cut and stops; its stored cut is put back as an older version left it; a new sandbox on
-    // the same data serves that cut's OTIO without the metadata, as the real service may.
-    const first = await start();
-    const asset = await uploadAsset(first, FIXTURE_MP4);
-    const truth = JSON.parse(readFileSync(FIXTURE_TRUTH, "utf8")) as { words: unknown[] };
-    expect((await first.req("PUT", `/sandbox/assets/${asset.id}/transcript`, { words: truth.words })).status).toBe(200);
-    const cutId = (await first.req("POST", "/v1/cuts", { asset_id: asset.id })).json.id as string;
-    await first.sb.idle();
-    await first.sb.close();
-    const db = openDatabase(path.join(first.dataDir, "sandbox.db"));
-    db.prepare("UPDATE cuts SET dropped_json = NULL WHERE id = ?").run(cutId);
-    db.close();
-    const again = await start({ dataDir: first.dataDir });
-    const conn = await connect({ sandbox: again.sb });
+    const stored = await cutWithoutReasons();
+    const cutId = stored.cutId;
+    const conn = await connect({ sandbox: stored.sandbox });
     try {
       const r = await conn.call("cut_timeline", { cut_id: cutId });
       expect(r.isError, textOf(r)).toBeFalsy();
@@ -166,8 +153,7 @@ describe("cut_timeline without reasons", () => {
       expect(page.next_dropped).toBeNull();
     } finally {
       await conn.close();
-      await again.sb.close();
-      rmSync(path.dirname(first.dataDir), { recursive: true, force: true });
+      await stored.close();
     }
   });
 });

@@ -20,6 +20,7 @@ import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXN
 import { clock } from "../../ui/src/model.js";
 import { normalizeWord } from "../../src/sandbox/engine/normalize.js";
 import { ffprobeBinary } from "../../src/sandbox/media/ffmpeg.js";
+import { cutWithoutReasons } from "../helpers/cut-without-reasons.js";
 
 type VttNode = { type: string; value?: unknown; children?: VttNode[] };
 // webvtt-parser ships no types: the slice of its API used here.
@@ -329,6 +330,31 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
       expect(log2.consoleErrors).toEqual([]);
     } finally {
       await opened.page.close();
+    }
+  });
+
+  it("says plainly when the service gave no reasons, and shows the removed stretches by length only", async () => {
+    // A cut stored by a sandbox from before reasons, as the real service's export may be: dropped_count null.
+    const stored = await cutWithoutReasons();
+    const oldCut = stored.cutId;
+    const older = await connect({ sandbox: stored.sandbox, capabilities: { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [RESOURCE_MIME_TYPE] } } } });
+    const own = newHostLog();
+    const opened = await openView({ context: context!, host: hostServer!, client: older.client, tools, width: 720, theme: "light", log: own });
+    try {
+      await opened.bridge.sendToolResult((await older.call("roughy_get", { kind: "cut", id: oldCut })) as never);
+      await opened.view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+      const rows = await opened.view.locator(".words .cutmark").allTextContents();
+      expect(rows.length).toBeGreaterThan(1);
+      for (const row of rows) expect(row).toMatch(/^dropped \d+\.\d s$/);
+      expect(await opened.view.locator("#removed-summary").textContent()).toBe(`The service did not say why; the ${rows.length} removed stretch(es) show their length only.`);
+      expect(await opened.view.locator(".dropped-run").count()).toBe(0);
+      const titles = await opened.view.locator(".bar .gap").evaluateAll((gs) => gs.map((g) => g.getAttribute("title") ?? ""));
+      expect(titles.every((t) => t.startsWith("Dropped "))).toBe(true);
+      expect(own.consoleErrors).toEqual([]);
+    } finally {
+      await opened.page.close();
+      await older.close();
+      await stored.close();
     }
   });
 
