@@ -4,6 +4,8 @@
 // OTIO export and the words from the VTT, both read over the REST API, and the words the plan put in the recording.
 // What a reader wants to know at this size (calls, bytes, DOM nodes, tab stops, a key step's time) is printed.
 
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Frame, Page } from "playwright-core";
 import type { AppBridge } from "@modelcontextprotocol/ext-apps/app-bridge";
@@ -13,6 +15,7 @@ import { makeLongCut, otioSegments, planLongCut, readApi, shownRows, vttWords, t
 import { HAVE_CHROMIUM, startViewRig, type ViewRig } from "./view-rig.js";
 import { clock, parseTime } from "../../ui/src/model.js";
 
+const ARTIFACTS = path.resolve("test/.tmp/app");
 // 1,024 sentences at the generator's pace come to just over an hour of source.
 const SENTENCES = 1024;
 
@@ -267,6 +270,18 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with the hour-long cut (headless Chrom
     // A redraw says nothing.
     expect(await view.evaluate("window.__live.length")).toBe(announced);
     expect(log.consoleErrors).toEqual([]);
+  });
+
+  it("pans the zoomed bar to a span chosen from its word row", async () => {
+    const far = SENTENCES - 100;
+    expect(inView(await measure(), far)).toBe(false);
+    await view.locator(`.words p[data-index="${far}"] .time`).click();
+    expect(await view.locator(`.bar .span[data-index="${far}"]`).getAttribute("aria-pressed")).toBe("true");
+    const m = await measure();
+    expect(inView(m, far)).toBe(true);
+    checkGeometry(m, 8);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "hour-cut-zoomed.png") });
   });
 
   it("is one tab stop for the bar at 1,024 spans, with named zoom buttons (printing the DOM size and the tab stops before Export)", async () => {
