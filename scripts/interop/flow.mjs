@@ -121,14 +121,14 @@ export function declarationChecks(host, requests, check, { appsHost = false } = 
   const first = requests[0];
   if (!first) return check(`${host}: tools reached the model`, false, "no model request carried the tools");
   // The suite's second server (other-server.mjs) says "a note" in every description: not ours to judge.
-  const ours = first.tools.filter((t) => !/ a note$/.test(t.description ?? "")).filter((t) => /estimate_cost|upload_media|create_cut|export_cut|create_render|download_render|get_credits|cut_to_script|create_project|create_webhook|cancel_render|wait|get|list|delete|cut_timeline/.test(t.name));
+  const ours = first.tools.filter((t) => !/ a note$/.test(t.description ?? "")).filter((t) => /estimate_cost|upload_media|create_cut|export_cut|create_render|download_render|get_credits|cut_to_script|create_project|create_webhook|cancel_render|wait|get|list|delete|cut_timeline|cut_audio/.test(t.name));
   const rejected = ours.flatMap((t) => providerRejects(t.schema, t.name));
   check(`${host}: declarations inside every provider's subset (item 2)`, rejected.length === 0, rejected.join("; "));
   const undescribed = ours.flatMap((t) => enumsNotDescribed(t.schema).map((m) => `${t.name}.${m}`));
   check(`${host}: enum values named in descriptions (item 2)`, undescribed.length === 0, undescribed.join("; "));
-  const appOnly = ours.filter((t) => t.name.endsWith("cut_timeline"));
-  // A host that declares MCP Apps is told about the app-only tool and must keep it from the model itself.
-  check(`${host}: app-only cut_timeline kept from the model (item 10)${appsHost ? " [MCP Apps host: its own job]" : ""}`, appOnly.length === 0 || appsHost, appOnly.map((t) => t.name).join(", "));
+  const appOnly = ours.filter((t) => t.name.endsWith("cut_timeline") || t.name.endsWith("cut_audio"));
+  // A host that declares MCP Apps is told about the app-only tools and must keep them from the model itself.
+  check(`${host}: app-only cut_timeline and cut_audio kept from the model (item 10)${appsHost ? " [MCP Apps host: its own job]" : ""}`, appOnly.length === 0 || appsHost, appOnly.map((t) => t.name).join(", "));
   // Hosts prefix with the server's name (mcp__roughy__, mcp_roughy_, roughy_): what counts is the tool's own name.
   const anchor = ours.find((t) => t.name.endsWith("estimate_cost"));
   const prefix = anchor ? anchor.name.slice(0, anchor.name.length - "estimate_cost".length) : "";

@@ -1,7 +1,7 @@
 // Serves the cut timeline view (an MCP App, SEP-1865): one self-contained HTML file built from ui/ by vite
 // at package build time, read once and served as `ui://roughy/cut-timeline.html`. Hosts without MCP Apps
 // support never read it and keep getting the cut tools' text and structured results as before.
-// The app owns no protocol method: it contributes one tool (to the tools owner) and one fixed resource (to
+// The app owns no protocol method: it contributes its tools (to the tools owner) and one fixed resource (to
 // the resources owner), described with ext-apps' constants.
 
 import { existsSync, readFileSync } from "node:fs";
@@ -11,13 +11,14 @@ import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/server";
 import type { AnyToolDefinition } from "../tools/define-tool.js";
 import type { FixedResource } from "../resources/register-resources.js";
 import { cutTimeline } from "./cut-timeline-tool.js";
+import { cutAudio } from "./cut-audio-tool.js";
 import { CUT_TIMELINE_URI } from "../vocabulary/uris.js";
 import { ProtocolError, ProtocolErrorCode } from "../vocabulary/errors.js";
 
 export { CUT_TIMELINE_URI, CUT_TIMELINE_META } from "../vocabulary/uris.js";
 
 /** Tools only the view calls; served with the others so that the one wrapper handles them. */
-export const APP_TOOLS: readonly AnyToolDefinition[] = [cutTimeline];
+export const APP_TOOLS: readonly AnyToolDefinition[] = [cutTimeline, cutAudio];
 
 // Built next to this module (dist/app/); from the sources (tests, tsx) the built copy in dist/app/.
 const CANDIDATES = [new URL("./cut-timeline.html", import.meta.url), new URL("../../dist/app/cut-timeline.html", import.meta.url)];

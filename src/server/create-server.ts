@@ -8,7 +8,7 @@ import { Server, type LoggingLevel, type McpRequestContext } from "@modelcontext
 import { getUiCapability } from "@modelcontextprotocol/ext-apps/server";
 import { describeToolchain } from "../media-tools/index.js";
 import { TOOL_LIST } from "../tools/index.js";
-import type { AnyToolDefinition, ToolContext } from "../tools/define-tool.js";
+import { isAppOnly, type AnyToolDefinition, type ToolContext } from "../tools/define-tool.js";
 import { createFileAccess, parseAllowedDirsEnv, type FileAccess, type RootsAnswer } from "../files/allowed-dirs.js";
 import { redactingLogger } from "../secrets.js";
 import { JobManager } from "../jobs/manager.js";
@@ -81,12 +81,6 @@ function instructions(mode: Backend["mode"], remoteCaller: boolean, limitedTo: r
     ...(limitedTo ? [`This server is limited (--toolsets / --read-only) to: ${limitedTo.join(", ")}.`] : []),
     ...(remoteCaller ? ["This server runs remotely: it cannot read or write your files. upload_media returns a command that uploads the file from your machine; exports come back inline. cut_to_script then takes the asset_id and answers exports inline (or as roughy:// resources) and the render as a download URL; continue it with roughy_wait kind=job."] : []),
   ].join("\n");
-}
-
-/** A tool only an MCP App view calls (`ui.visibility: ["app"]`): not one the model is told about. */
-function isAppOnly(tool: AnyToolDefinition): boolean {
-  const ui = tool._meta?.ui as { visibility?: unknown } | undefined;
-  return Array.isArray(ui?.visibility) && !ui.visibility.includes("model");
 }
 
 export function createServer(options: CreateServerOptions = {}): RoughyServer {

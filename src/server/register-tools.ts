@@ -6,7 +6,7 @@
 
 import { z } from "zod";
 import type { CallToolResult, Server, ServerContext, Task, Tool } from "@modelcontextprotocol/server";
-import type { AnyToolDefinition, ToolContext, ToolOutput } from "../tools/define-tool.js";
+import { isAppOnly, type AnyToolDefinition, type ToolContext, type ToolOutput } from "../tools/define-tool.js";
 import type { JobTaskStore } from "../jobs/task-store.js";
 import { createTaskResult, declaresTasks } from "../jobs/tasks-extension.js";
 import { createProgressSink } from "../progress/sink.js";
@@ -25,7 +25,7 @@ function withNextStep(shape: z.ZodRawShape): z.ZodRawShape {
   return "next_step" in shape ? shape : { ...shape, next_step: z.string() };
 }
 
-/** No answer goes over this many characters (text plus structured content): agents pay for every one. */
+/** No answer a model reads goes over this many characters (text plus structured content): agents pay for every one. */
 export const MAX_RESULT_CHARS = 20_000;
 
 export type ContextFactory = (extra: Extra, parts: Pick<ToolContext, "progress" | "signal" | "progressToken">) => ToolContext;
@@ -165,10 +165,9 @@ export function registerTools(server: Server, allTools: readonly AnyToolDefiniti
       options.logInternal?.(`tool ${tool.name} returned data that does not match its output schema`, checked.error);
       return errorResult("The tool produced an invalid answer (a server bug); the server log has the details.");
     }
-    return capResult({
-      content: [{ type: "text", text: output.summary }, ...(output.content ?? [])],
-      structuredContent: data,
-    });
+    const result: CallToolResult = { content: [{ type: "text", text: output.summary }, ...(output.content ?? [])], structuredContent: data };
+    // The cap protects a model's context; an app-only tool answers its view (cut_audio's 1 MiB audio chunks).
+    return isAppOnly(tool) ? result : capResult(result);
   };
 
   const failure = async (tool: AnyToolDefinition, error: unknown, args: Record<string, unknown>, ctx: ToolContext): Promise<CallToolResult> => {

@@ -95,6 +95,12 @@ export interface ToolDefinition<I extends z.ZodRawShape = z.ZodRawShape, O exten
   };
 }
 
+/** A tool only an MCP App view calls (`ui.visibility` without "model"): not one the model is told about. */
+export function isAppOnly(tool: Pick<AnyToolDefinition, "_meta">): boolean {
+  const ui = tool._meta?.ui as { visibility?: unknown } | undefined;
+  return Array.isArray(ui?.visibility) && !ui.visibility.includes("model");
+}
+
 /** Identity helper: lets TypeScript infer the handler's argument and result types from the schemas. */
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   definition: ToolDefinition<I, O>,

@@ -35,6 +35,7 @@ it("every tool's answer carries next_step as a field, and its text ends with the
   await call("roughy_get", { kind: "cut", id: cutId });
   await call("roughy_list", { kind: "assets" });
   await call("cut_timeline", { cut_id: cutId });
+  await call("cut_audio", { cut_id: cutId });
   const hook = (await call("create_webhook", { url: "http://127.0.0.1:9/hook", events: ["cut.completed"] })).webhook as { id: string };
   await call("roughy_delete", { kind: "webhook", id: hook.id });
   // A held render is certainly still running when it is canceled.
