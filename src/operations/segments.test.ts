@@ -1,5 +1,7 @@
 // The OTIO reader: clips become kept segments, gaps and transitions are skipped, rates and schema versions
 // vary, and anything that is not a timeline is an error with a short reason.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { segmentsFromOtio } from "./segments.js";
 
@@ -11,9 +13,10 @@ const clip = (start: number, dur: number, rate = 25, schema = "Clip.2") => ({
   media_reference: { OTIO_SCHEMA: "ExternalReference.1", available_range: { start_time: rt(0, rate), duration: rt(60 * rate, rate) } },
 });
 
-function timeline(children: unknown[], kind = "Video", extra: unknown[] = []) {
+function timeline(children: unknown[], kind = "Video", extra: unknown[] = [], metadata: unknown = {}) {
   return JSON.stringify({
     OTIO_SCHEMA: "Timeline.1",
+    metadata,
     tracks: { OTIO_SCHEMA: "Stack.1", children: [{ OTIO_SCHEMA: "Track.1", kind, children }, ...extra] },
   });
 }
@@ -67,5 +70,42 @@ describe("segments are seconds from the file's start", () => {
     expect(s.segments).toEqual([{ start: 1, end: 3 }]);
     expect(s.source_timecode).toEqual({ seconds: 3600, frames: 90000, rate: 25 });
     expect(segmentsFromOtio(timeline([clip(1, 2)])).source_timecode).toBeNull();
+  });
+});
+
+describe("dropped words", () => {
+  // The checked reference example (written by OpenTimelineIO 0.18) sits beside the repository in development.
+  const reference = fileURLToPath(new URL("../../../shared/reference/examples/cut.otio", import.meta.url));
+  it.skipIf(!existsSync(reference))("are absent (null: reasons not given) in OpenTimelineIO's own file of a cut", () => {
+    const s = segmentsFromOtio(readFileSync(reference, "utf8"));
+    expect(s.count).toBe(2);
+    expect(s.dropped).toBeNull();
+  });
+
+  it("are absent (null) when the timeline's metadata has no list of ours", () => {
+    expect(segmentsFromOtio(timeline([clip(1, 2)])).dropped).toBeNull();
+    expect(segmentsFromOtio(timeline([clip(1, 2)], "Video", [], { fcp_xml: { x: 1 } })).dropped).toBeNull();
+    expect(segmentsFromOtio(timeline([clip(1, 2)], "Video", [], { roughy: {} })).dropped).toBeNull();
+  });
+
+  it("are read by start; malformed entries are skipped, unknown reasons pass through, none is an empty list", () => {
+    const dropped_words = [
+      { start: 4, end: 4.5, text: "sorry", reason: "aside" },
+      { start: 1.00049, end: 1.3, text: "um", reason: "filler" },
+      { start: 5, end: 5.2, text: "cough", reason: "noise" },
+      { start: "6", end: 6.2, text: "x", reason: "filler" },
+      { start: 7, end: 6.9, text: "x", reason: "filler" },
+      { start: 8, end: 8.2, reason: "filler" },
+      { start: 9, end: 9.2, text: "x" },
+      null,
+      "um",
+    ];
+    const s = segmentsFromOtio(timeline([clip(2, 1)], "Video", [], { roughy: { dropped_words } }));
+    expect(s.dropped).toEqual([
+      { start: 1, end: 1.3, text: "um", reason: "filler" },
+      { start: 4, end: 4.5, text: "sorry", reason: "aside" },
+      { start: 5, end: 5.2, text: "cough", reason: "noise" },
+    ]);
+    expect(segmentsFromOtio(timeline([clip(2, 1)], "Video", [], { roughy: { dropped_words: [] } })).dropped).toEqual([]);
   });
 });

@@ -7,6 +7,12 @@ export type KeptSegment = { start: number; end: number };
 /** The media's own timecode at its first frame: `frames` counted at `rate`, and that as `seconds`. */
 export type SourceTimecode = { seconds: number; frames: number; rate: number };
 
+/**
+ * A word the cut leaves out and why, seconds from the file's start: "filler", "restart", "aside", "doubtful" from
+ * the sandbox, or whatever reason a service writes (passed through as given).
+ */
+export type DroppedWord = { start: number; end: number; text: string; reason: string };
+
 export type CutSegments = {
   count: number;
   kept_seconds: number;
@@ -16,6 +22,11 @@ export type CutSegments = {
   segments: KeptSegment[];
   /** Set when the media carries a timecode: segment + `seconds` is the time on that timecode. */
   source_timecode: SourceTimecode | null;
+  /**
+   * The words the cut leaves out, by start, from the timeline's `metadata.roughy.dropped_words` (the sandbox writes
+   * it); null when the export does not say (another service's OTIO): reasons unknown, not "none dropped".
+   */
+  dropped: DroppedWord[] | null;
 };
 
 type Json = Record<string, unknown>;
@@ -47,6 +58,20 @@ function tracksOf(doc: Json): Json[] {
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** The timeline's dropped-word list, tolerant: an entry without finite times or a text and reason is skipped. */
+function droppedWords(doc: Json): DroppedWord[] | null {
+  const ours = isObj(doc.metadata) ? doc.metadata.roughy : undefined;
+  if (!isObj(ours) || !Array.isArray(ours.dropped_words)) return null;
+  const out: DroppedWord[] = [];
+  for (const d of ours.dropped_words) {
+    if (!isObj(d) || typeof d.text !== "string" || typeof d.reason !== "string") continue;
+    const { start, end } = d;
+    if (typeof start !== "number" || typeof end !== "number" || !Number.isFinite(start) || !Number.isFinite(end) || end < start) continue;
+    out.push({ start: round(start), end: round(end), text: d.text, reason: d.reason });
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
 
 /** Parses OTIO JSON text; throws an Error with a short reason when it is not a timeline with clips. */
 export function segmentsFromOtio(text: string): CutSegments {
@@ -85,5 +110,5 @@ export function segmentsFromOtio(text: string): CutSegments {
     segments.push({ start: round(r.start - origin), end: round(r.start - origin + r.duration) });
   }
   const kept = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
-  return { count: segments.length, kept_seconds: round(kept), source_seconds: source, source_timecode: timecode, segments };
+  return { count: segments.length, kept_seconds: round(kept), source_seconds: source, source_timecode: timecode, segments, dropped: droppedWords(doc) };
 }

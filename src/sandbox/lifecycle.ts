@@ -3,10 +3,10 @@
 // that was in flight when the process stopped (it resumes: every step is idempotent). See README.md.
 import fs from "node:fs";
 import type { App } from "./app.js";
-import { CutFailure, computeCut } from "./engine/plan.js";
+import { CutFailure, computeCut, type CutPlan } from "./engine/plan.js";
 import { timedOut } from "./jobs.js";
 import { MediaError, mediaTimeoutMs, probeMedia } from "./media/probe.js";
-import type { MediaInfo, Segment, Word } from "./media/types.js";
+import type { MediaInfo, Word } from "./media/types.js";
 import { joinInside } from "./safe-path.js";
 import { assetView, cutView, renderView } from "./serialize.js";
 import { nowIso } from "./store/db.js";
@@ -142,7 +142,7 @@ async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<voi
   app.store.updateCut(cutId, { state: "processing", started_at: nowIso() });
   publishCut(app, cutId);
   await app.cutHold.pass(signal);
-  let plan: { segments: Segment[]; words: Word[]; warnings?: Array<{ code: string; message: string }> };
+  let plan: CutPlan;
   try {
     plan = await computeCut({
       mediaPath: assetMediaPath(app, asset.id),
@@ -171,6 +171,7 @@ async function runCut(app: App, cutId: string, signal: AbortSignal): Promise<voi
     state: "completed",
     segments_json: JSON.stringify(plan.segments),
     words_json: JSON.stringify(plan.words),
+    dropped_json: JSON.stringify(plan.dropped),
     warnings_json: plan.warnings?.length ? JSON.stringify(plan.warnings) : null,
     completed_at: nowIso(),
   });

@@ -56,7 +56,9 @@ export async function readSegments(client: RoughyClient, cut: Cut, signal: Abort
   }
   const removed = parsed.source_seconds ? 1 - parsed.kept_seconds / parsed.source_seconds : null;
   const coverage = await readCoverage(client, cut, removed, signal);
-  return { ...parsed, segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS), truncated: parsed.segments.length > MAX_LISTED_SEGMENTS, coverage };
+  // The dropped words are for the timeline view (cut_timeline), not for the agent's answer.
+  const { dropped: _forTheView, ...kept } = parsed;
+  return { ...kept, segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS), truncated: parsed.segments.length > MAX_LISTED_SEGMENTS, coverage };
 }
 
 /**

@@ -38,6 +38,29 @@ describe("scripted cut from an attached transcript", () => {
   });
 });
 
+describe("what was dropped and why, against how the fixture was built", () => {
+  // Each spoken piece of the fixture has a kind (script, filler, restart, aside) from its recipe.
+  const kindOf = (w: { start: number; end: number }) => truth.pieces.find((p) => p.start <= w.start && w.end <= p.end && p.kind !== "pause")?.kind;
+  const said = (kinds: string[]) => truth.pieces.filter((p) => kinds.includes(p.kind)).flatMap((p) => (p.words ?? []).map((w) => `${w.word}@${w.start}:${p.kind}`));
+
+  it("scripted: exactly the fillers, the abandoned take and the aside, each with its kind", async () => {
+    const plan = await computeCut({ mediaPath, info, script, transcript: truth.words, transcriber: null });
+    expect(plan.dropped.map((d) => `${d.word}@${d.start}:${d.reason}`)).toEqual(said(["filler", "restart", "aside"]));
+    for (const d of plan.dropped) expect(d.reason).toBe(kindOf(d));
+  });
+
+  it("scriptless: the fillers and the abandoned take; the aside stays", async () => {
+    const plan = await computeCut({ mediaPath, info, script: null, transcript: truth.words, transcriber: null });
+    expect(plan.dropped.map((d) => `${d.word}@${d.start}:${d.reason}`)).toEqual(said(["filler", "restart"]));
+  });
+
+  it("from pauses alone: no word is dropped for a reason of its own", async () => {
+    const plan = await computeCut({ mediaPath, info, script: null, transcript: null, transcriber: null });
+    expect(plan.dropped).toEqual([]);
+    expect(plan.segments.length).toBeGreaterThan(1);
+  });
+});
+
 describe("scriptless cut", () => {
   it("from the transcript: drops fillers, the abandoned take and long pauses, keeps all speech otherwise", async () => {
     const plan = await computeCut({ mediaPath, info, script: null, transcript: truth.words, transcriber: null });

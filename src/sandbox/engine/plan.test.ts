@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Word } from "../media/types.js";
-import { cutAfter, cutBefore, DEFAULT_PLAN, findDoubtful, findFillers, findRestarts, inRuns, keepGlued, otherWritingSystem, planFromPauses, planScripted, planScriptless, recognisableLanguage, sayable, segmentsFromWords, type SoundMap } from "./plan.js";
+import { cutAfter, cutBefore, DEFAULT_PLAN, droppedWords, findDoubtful, findFillers, findRestarts, inRuns, keepGlued, otherWritingSystem, planFromPauses, planScripted, planScriptless, planScriptlessCut, recognisableLanguage, sayable, segmentsFromWords, type SoundMap } from "./plan.js";
 
 /** Words from "text@start-end" specs. */
 const W = (...specs: string[]): Word[] =>
@@ -90,6 +90,61 @@ describe("planScripted / planScriptless / planFromPauses", () => {
   it("works from speech regions alone", () => {
     expect(planFromPauses([{ start: 1, end: 2 }, { start: 2.3, end: 3 }, { start: 6, end: 6.05 }, { start: 7, end: 8 }], 10))
       .toEqual([{ start: 0.75, end: 3.25 }, { start: 6.75, end: 8.25 }]);
+  });
+});
+
+describe("what was dropped and why", () => {
+  // Built so that each word's fate is known: a filler, an abandoned take, an aside, a long pause, the script.
+  const words = W(
+    "Thanks@0.5-0.9", "for@0.9-1.1", "having@1.1-1.4", "me@1.4-1.6",
+    "um@2-2.4",
+    "today@3-3.4", "our@3.4-3.6", "tool@3.6-3.9", "takes@3.9-4.2",
+    "today@5-5.4", "our@5.4-5.6", "tool@5.6-5.9", "turns@5.9-6.2", "hours@6.2-6.6",
+    "sorry@8-8.4", "where@8.4-8.6", "was@8.6-8.8", "I@8.8-9",
+    "it@12-12.2", "works@12.2-12.6",
+  );
+  const script = "Thanks for having me. Today our tool turns hours. It works.";
+  const reasons = (d: Array<{ word: string; reason: string }>) => d.map((x) => `${x.word}:${x.reason}`);
+
+  it("scripted: every word outside the kept segments, with the reason the plan let it go; the pause is no word", () => {
+    const plan = planScripted(words, script, 14);
+    expect(reasons(plan.dropped)).toEqual(["um:filler", "today:restart", "our:restart", "tool:restart", "takes:restart", "sorry:aside", "where:aside", "was:aside", "I:aside"]);
+    for (const d of plan.dropped) {
+      const mid = (d.start + d.end) / 2;
+      expect(plan.segments.some((s) => s.start <= mid && mid <= s.end)).toBe(false);
+    }
+    // and every word not listed is heard: inside a kept segment
+    const listed = new Set(plan.dropped.map((d) => d.start));
+    for (const w of words.filter((x) => !listed.has(x.start))) expect(plan.segments.some((s) => s.start <= w.start && w.end <= s.end)).toBe(true);
+  });
+
+  it("scriptless: fillers and the abandoned take go, the aside is speech like any other", () => {
+    const plan = planScriptlessCut(words, 14);
+    expect(reasons(plan.dropped)).toEqual(["um:filler", "today:restart", "our:restart", "tool:restart", "takes:restart"]);
+    expect(plan.segments).toEqual(planScriptless(words, 14));
+  });
+
+  it("names a lone unsure word doubtful, and lists a dropped filler glued inside a kept span nowhere", () => {
+    const w = W("we@0-0.3", "them@1-1.3", "go@2-2.3", "uh@2.3-2.4", "now@2.4-2.7");
+    w[1]!.confidence = 0.1;
+    const segs = [{ start: 0, end: 0.55 }, { start: 1.75, end: 2.95 }];
+    expect(reasons(droppedWords(w, segs, (i) => (i === 1 ? "doubtful" : "filler"), false))).toEqual(["them:doubtful"]);
+    expect(reasons(planScriptlessCut(w, 3).dropped)).toEqual(["them:doubtful"]);
+  });
+
+  it("names a kept word doubtful when its span was too short to stand alone", () => {
+    const w = W("um@0-0.4", "so@0.42-0.5", "uh@0.52-0.9");
+    const plan = planScriptlessCut(w, 2);
+    expect(plan.segments).toEqual([]);
+    expect(reasons(plan.dropped)).toEqual(["um:filler", "so:doubtful", "uh:filler"]);
+  });
+
+  it("leaves out recogniser fillers the subtitle leaves out (breaths), not transcript ones", () => {
+    const w = W("we@0-0.3", "uh@1-1.08", "um@2-2.4", "go@3-3.3");
+    w[2]!.confidence = 0.9;
+    const none = { start: 0, end: 0 };
+    expect(reasons(droppedWords(w, [none], () => "filler", true))).toEqual(["we:filler", "um:filler", "go:filler"]);
+    expect(reasons(droppedWords(w, [none], () => "filler", false))).toHaveLength(4);
   });
 });
 

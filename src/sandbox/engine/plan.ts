@@ -71,11 +71,28 @@ export interface CutWarning {
   message: string;
 }
 
+/**
+ * Why the plan left a word out: a hesitation, an abandoned take, speech that does not carry the script, or a
+ * word the recogniser probably invented (or a fragment too short to stand as a span of its own). A removed
+ * stretch that holds no dropped word is a pause; readers derive that, so it is not a reason here.
+ */
+export type DropReason = "filler" | "restart" | "aside" | "doubtful";
+
+/** A word outside every kept segment, in source seconds, as recognised (or as the transcript has it). */
+export interface DroppedWord {
+  word: string;
+  start: number;
+  end: number;
+  reason: DropReason;
+}
+
 export interface CutPlan {
   segments: Segment[];
   warnings?: CutWarning[];
   /** All known words of the source, in source time (script spellings where the aligner recognised a mishearing). */
   words: Word[];
+  /** The known words the segments leave out, with why, in source order; none for a plan made from pauses. */
+  dropped: DroppedWord[];
 }
 
 export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
@@ -85,7 +102,7 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
   const duration = info.duration;
   if (!info.has_audio) {
     if (script) throw new CutFailure("no_audio", "This asset has no audio track, so there is no speech to match the script against.");
-    return { segments: duration > 0 ? [{ start: 0, end: duration }] : [], words: [] };
+    return { segments: duration > 0 ? [{ start: 0, end: duration }] : [], words: [], dropped: [] };
   }
 
   const warnings: CutWarning[] = [];
@@ -160,13 +177,14 @@ export async function computeCut(input: ComputeCutInput): Promise<CutPlan> {
     }
   }
   if (words && words.length > 0 && (!fromRecogniser || confidentEnough(words, speech.speech))) {
-    const segments = planScriptless(words, duration, opts, sound);
-    if (segments.length > 0 || speech.speech.length === 0) return done({ segments, words: fromRecogniser ? sayable(words) : words });
+    const plan = planScriptlessCut(words, duration, opts, sound);
+    if (plan.segments.length > 0 || speech.speech.length === 0) return done(plan);
   }
   if (fromRecogniser && words && words.length > 0) {
     warnings.push({ code: "recognition_unreliable", message: "The recogniser was not confident about the words in this recording, so the cut was made from pauses: long pauses are shortened and all speech is kept." });
   }
-  return done({ segments: planFromPauses(speech.speech, duration, opts), words: fromRecogniser && words ? sayable(words) : (words ?? []) });
+  // Pauses decided this cut, not words: no word was dropped for a reason of its own.
+  return done({ segments: planFromPauses(speech.speech, duration, opts), words: fromRecogniser && words ? sayable(words) : (words ?? []), dropped: [] });
 }
 
 /** Script text as sentences of spoken-form tokens, for the recogniser's language model. */
@@ -351,12 +369,53 @@ export function findRestarts(words: Word[], skip: Set<number> = new Set(), keepI
 }
 
 export function planScriptless(words: Word[], duration: number, opts: PlanOptions = DEFAULT_PLAN, sound: SoundMap | null = null): Segment[] {
-  const drop = findFillers(words);
-  for (const i of findDoubtful(words)) drop.add(i);
-  for (const i of findRestarts(words, drop)) drop.add(i);
+  return planScriptlessCut(words, duration, opts, sound).segments;
+}
+
+/** A scriptless plan whole: segments, the words (recogniser breaths left out, as with `sound`), what was dropped and why. */
+export function planScriptlessCut(words: Word[], duration: number, opts: PlanOptions = DEFAULT_PLAN, sound: SoundMap | null = null): CutPlan {
+  const fillers = findFillers(words);
+  const doubtful = findDoubtful(words);
+  const drop = new Set([...fillers, ...doubtful]);
+  const restarts = findRestarts(words, drop);
+  for (const i of restarts) drop.add(i);
   let keep = words.map((_, i) => !drop.has(i));
   if (sound) keep = keepGlued(words, keep, sound.silences);
-  return segmentsFromWords(words, keep, duration, opts, sound);
+  const segments = segmentsFromWords(words, keep, duration, opts, sound);
+  const why = { fillers, restarts, doubtful };
+  return {
+    segments,
+    words: sound ? sayable(words) : words,
+    dropped: droppedWords(words, segments, (i) => dropReason(i, why, "doubtful"), sound !== null),
+  };
+}
+
+/**
+ * Why the plan let word i go. An abandoned take is named first (its words may be fillers or doubtful too, but
+ * the take is what went), then a hesitation, then a doubtful word; anything else dropped is `otherwise`.
+ */
+export function dropReason(i: number, why: { fillers: Set<number>; restarts: Set<number>; doubtful: Set<number> }, otherwise: DropReason): DropReason {
+  if (why.restarts.has(i)) return "restart";
+  if (why.fillers.has(i)) return "filler";
+  if (why.doubtful.has(i)) return "doubtful";
+  return otherwise;
+}
+
+/**
+ * The words the segments leave out, with why. The segments are the last word on it: a word is dropped when its
+ * middle lies outside every kept segment, so a dropped filler glued inside a kept span (heard in the output) is
+ * not listed, and a kept word whose span was too short to stand alone is. With recogniser words (`fromRecogniser`),
+ * fillers that were probably breaths or clicks are left out, as the subtitle leaves them out (`sayable`).
+ */
+export function droppedWords(words: Word[], segments: Segment[], reasonOf: (i: number) => DropReason, fromRecogniser: boolean): DroppedWord[] {
+  const out: DroppedWord[] = [];
+  words.forEach((w, i) => {
+    const mid = (w.start + w.end) / 2;
+    if (segments.some((s) => s.start <= mid && mid <= s.end)) return;
+    if (fromRecogniser && sayable([w]).length === 0) return;
+    out.push({ word: w.word, start: w.start, end: w.end, reason: reasonOf(i) });
+  });
+  return out;
 }
 
 /**
@@ -391,6 +450,9 @@ export function keepGlued(words: Word[], keep: boolean[], silences: Segment[] | 
   return out;
 }
 
+/** Under the script's language model, a lone dropped word at or below this confidence is doubtful, not an aside. */
+const SCRIPTED_DOUBT = 0.5;
+
 /** A pair at least this similar is a match; below, a substitution. */
 const MATCHED = 0.5;
 /** An anchor: a word heard as the script has it (or nearly). */
@@ -404,7 +466,8 @@ export function planScripted(words: Word[], script: string, duration: number, op
   const scriptTokens = scriptToks.map((t) => t.token);
   const joined = ` ${scriptTokens.join(" ")} `;
   // An abandoned take is taken out before aligning, unless the script says the same words twice itself.
-  const restarts = findRestarts(words, findFillers(words), (start) => {
+  const fillers = findFillers(words);
+  const restarts = findRestarts(words, fillers, (start) => {
     const needle = ` ${start.join(" ")} `;
     const at = joined.indexOf(needle);
     return at >= 0 && joined.indexOf(needle, at + 1) >= 0;
@@ -437,9 +500,17 @@ export function planScripted(words: Word[], script: string, duration: number, op
   keepTok.forEach((k, t) => {
     if (k) keep[owner[t] as number] = true;
   });
+  const planned = keep;
   if (sound) keep = keepGlued(words, keep, sound.silences);
   const outWords = scriptSpelling(words, owner, aligned, keepTok, scriptToks, written, sound !== null);
-  return { segments: segmentsFromWords(words, keep, duration, opts, sound), words: outWords };
+  const segments = segmentsFromWords(words, keep, duration, opts, sound);
+  // Speech the alignment did not take is an aside unless it is a filler, a take started over or a doubtful word;
+  // a word it took that still fell out had a span too short to stand alone. The script's language model lifts
+  // the recogniser's confidence in what it forces a hesitation into ("um" heard as "them": 0.33 here, 0.03 in
+  // free recognition of the flite fixture), so a lone word counts as doubtful up to 0.5.
+  const why = { fillers, restarts, doubtful: findDoubtful(words, 0.25, SCRIPTED_DOUBT) };
+  const dropped = droppedWords(words, segments, (i) => dropReason(i, why, planned[i] ? "doubtful" : "aside"), sound !== null);
+  return { segments, words: outWords, dropped };
 }
 
 /**

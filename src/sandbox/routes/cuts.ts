@@ -5,7 +5,7 @@ import type { App } from "../app.js";
 import { ApiError, notFound } from "../errors.js";
 import { body, pageReply, pagination, query, type RequestContext, type Router } from "../http.js";
 import { deleteCut, startCut } from "../lifecycle.js";
-import { EXPORT_FORMATS, FRAME_BASED_FORMATS, exportSourceOf, isExportFormat, rateProblem, renderExport } from "../media/exports/index.js";
+import { type DroppedWord, EXPORT_FORMATS, FRAME_BASED_FORMATS, exportSourceOf, isExportFormat, rateProblem, renderExport } from "../media/exports/index.js";
 import { cutGrid } from "../media/cut-grid.js";
 import type { FrameRate } from "../media/timecode.js";
 import type { MediaInfo, Segment } from "../media/types.js";
@@ -140,6 +140,7 @@ export function registerCuts(router: Router, app: App): void {
     if (rateRefused) throw new ApiError("unsupported_format", rateRefused);
     const file = renderExport(q.format, {
       segments: JSON.parse(cut.segments_json ?? "[]") as Segment[],
+      dropped: cut.dropped_json ? (JSON.parse(cut.dropped_json) as DroppedWord[]) : null,
       source: exportSourceOf(info, asset.filename ?? `${base}.${info.media_type === "video" ? "mp4" : "m4a"}`),
       frameRate,
       title: `${base} rough cut`,

@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { Store } from "./db.js";
-import { availableDrivers, pickDriver, type SqliteDriver } from "./sqlite.js";
+import { availableDrivers, openDatabase, pickDriver, type SqliteDriver } from "./sqlite.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const DRIVERS = availableDrivers();
@@ -148,6 +148,27 @@ describe.each(DRIVERS)("the store on %s", (driver: SqliteDriver) => {
     expect(store.getBalance()).toBe(15);
     expect(store.listLedger(10, 0).items.map((r) => r.balance_after)).toEqual([15]);
     store.close();
+  });
+
+  it("opens a data dir from before cut warnings and drop reasons: the columns are added, the old cut reads as not given", () => {
+    const file = dbFile();
+    // the cuts table as the first sandbox versions made it, with a completed cut in it
+    const old = openDatabase(file, driver);
+    old.exec(`CREATE TABLE cuts (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, asset_id TEXT NOT NULL,
+      state TEXT NOT NULL, script TEXT, error_code TEXT, error_message TEXT, created_at TEXT NOT NULL, started_at TEXT,
+      completed_at TEXT, segments_json TEXT, words_json TEXT, captions_json TEXT);
+      INSERT INTO cuts (id, asset_id, state, created_at, segments_json) VALUES ('c1', 'a1', 'completed', '2026-01-01T00:00:00.000Z', '[]');`);
+    old.close();
+    const store = new Store(file, driver);
+    expect(store.getCut("c1")).toMatchObject({ state: "completed", segments_json: "[]", warnings_json: null, dropped_json: null });
+    const dropped = JSON.stringify([{ word: "um", start: 1, end: 1.3, reason: "filler" }]);
+    store.updateCut("c1", { dropped_json: dropped });
+    store.close();
+    const again = new Store(file, driver);
+    expect(again.getCut("c1")?.dropped_json).toBe(dropped);
+    const cols = (again.db.prepare("PRAGMA table_info(cuts)").all() as Array<{ name: string }>).map((c) => c.name);
+    expect(cols.filter((c) => c === "dropped_json" || c === "warnings_json")).toEqual(["warnings_json", "dropped_json"]);
+    again.close();
   });
 
   it("opens a file the other engines wrote, WAL or not", () => {

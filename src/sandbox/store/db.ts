@@ -52,6 +52,11 @@ export interface CutRow {
   captions_json: string | null;
   /** JSON array of {code, message}: how the engine fell back (engine CutWarning); null when it did not. */
   warnings_json?: string | null;
+  /**
+   * JSON array of {word, start, end, reason}: the words the segments leave out and why (engine DroppedWord);
+   * null for a cut made before the sandbox recorded them, whose exports then give no reasons.
+   */
+  dropped_json?: string | null;
 }
 
 export interface RenderRow {
@@ -114,7 +119,7 @@ CREATE INDEX IF NOT EXISTS assets_project ON assets(project_id);
 CREATE TABLE IF NOT EXISTS cuts (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, asset_id TEXT NOT NULL, state TEXT NOT NULL,
   script TEXT, error_code TEXT, error_message TEXT, created_at TEXT NOT NULL, started_at TEXT, completed_at TEXT,
-  segments_json TEXT, words_json TEXT, captions_json TEXT, warnings_json TEXT);
+  segments_json TEXT, words_json TEXT, captions_json TEXT, warnings_json TEXT, dropped_json TEXT);
 CREATE INDEX IF NOT EXISTS cuts_asset ON cuts(asset_id);
 CREATE TABLE IF NOT EXISTS renders (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, asset_id TEXT NOT NULL, cut_id TEXT,
@@ -149,9 +154,11 @@ export class Store {
   constructor(file: string, driver?: SqliteDriver) {
     this.db = openDatabase(file, driver);
     this.db.exec(SCHEMA);
-    // data dirs made before cut warnings existed
+    // data dirs made before cut warnings, and before drop reasons, existed
     const cutColumns = this.db.prepare("PRAGMA table_info(cuts)").all() as Array<{ name: string }>;
-    if (!cutColumns.some((c) => c.name === "warnings_json")) this.db.exec("ALTER TABLE cuts ADD COLUMN warnings_json TEXT");
+    for (const column of ["warnings_json", "dropped_json"]) {
+      if (!cutColumns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE cuts ADD COLUMN ${column} TEXT`);
+    }
   }
 
   /** Which SQLite engine holds the data ("node:sqlite" or "wasm"). */

@@ -58,9 +58,19 @@ export function exportSourceOf(info: MediaInfo, filename: string): ExportSource 
   };
 }
 
+/** A word the cut leaves out and why (the engine's DroppedWord), seconds from the file's start. */
+export interface DroppedWord {
+  word: string;
+  start: number;
+  end: number;
+  reason: string;
+}
+
 export interface ExportInput {
   /** Kept spans on the source timeline, seconds, end exclusive, in record order. */
   segments: Segment[];
+  /** The words the cut leaves out, with why; null or absent when the cut did not record them. */
+  dropped?: DroppedWord[] | null;
   source: ExportSource;
   /** The rate to write: the cut's grid (cut-grid.ts), or the user's `frame_rate` for audio-only media. */
   frameRate: number | FrameRate;
@@ -75,6 +85,8 @@ export interface ExportFile {
 
 export interface ExportPlan {
   rate: FrameRate;
+  /** The words the cut leaves out, by start; null when not recorded (OTIO alone carries them). */
+  dropped: DroppedWord[] | null;
   events: FramedSegment[];
   /** Media length in frames. */
   mediaFrames: number;
@@ -142,6 +154,7 @@ export function planExport(input: ExportInput): ExportPlan {
   const dot = filename.lastIndexOf(".");
   return {
     rate,
+    dropped: input.dropped ? [...input.dropped].sort((a, b) => a.start - b.start) : null,
     events,
     mediaFrames,
     recordFrames: events.reduce((n, e) => n + (e.recOut - e.recIn), 0),

@@ -151,6 +151,32 @@ describe("renderExport", () => {
     expect(otio.tracks.children[0].children[0].media_references.DEFAULT_MEDIA.target_url).toBe("file:///a%26b%20%3Cc%3E.mp4");
   });
 
+  it("OTIO carries the dropped words in the timeline's metadata: by start, ms, file seconds even with a timecode", () => {
+    const dropped = [
+      { word: "sorry", start: 2.6004, end: 3.1, reason: "aside" },
+      { word: "um", start: 0.2, end: 0.55549, reason: "filler" },
+      { word: "\uE000double:7", start: 7, end: 7.2, reason: "doubtful" },
+    ];
+    const input: ExportInput = { ...VIDEO, source: { ...VIDEO.source, start_timecode: "10:00:00:00" }, dropped };
+    const otio = JSON.parse(renderExport("otio", input).body) as Loose;
+    expect(otio.metadata).toEqual({
+      roughy: {
+        dropped_words: [
+          { start: 0.2, end: 0.555, text: "um", reason: "filler" },
+          { start: 2.6, end: 3.1, text: "sorry", reason: "aside" },
+          { start: 7, end: 7.2, text: "double:7", reason: "doubtful" },
+        ],
+      },
+    });
+    // the clips still start at the media's timecode: only the words are on the file's clock
+    expect(otio.tracks.children[0].children[0].source_range.start_time.value).toBe(10 * 3600 * 25 + 25);
+    // none dropped is said, not left out; not recorded leaves the metadata as OTIO writes it
+    expect(JSON.parse(renderExport("otio", { ...VIDEO, dropped: [] }).body).metadata).toEqual({ roughy: { dropped_words: [] } });
+    expect(JSON.parse(renderExport("otio", { ...VIDEO, dropped: null }).body).metadata).toEqual({});
+    expect(JSON.parse(renderExport("otio", VIDEO).body).metadata).toEqual({});
+    for (const f of FRAME_BASED_FORMATS) expect(renderExport(f, { ...VIDEO, dropped }).body).toBe(renderExport(f, VIDEO).body);
+  });
+
   it("clamps segments to the media and drops slivers", () => {
     const input: ExportInput = { ...VIDEO, segments: [{ start: 2, end: 2.01 }, { start: 9, end: 12 }] };
     expect(parseExport("otio", renderExport("otio", input).body)).toEqual([{ start: 9, end: 10 }]);

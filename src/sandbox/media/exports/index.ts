@@ -7,7 +7,7 @@ import { renderOtio } from "./otio.js";
 import { renderXmeml } from "./xmeml.js";
 import { type FrameRate, toFrameRate } from "../timecode.js";
 
-export type { ExportFile, ExportFormat, ExportInput, ExportSource } from "./common.js";
+export type { DroppedWord, ExportFile, ExportFormat, ExportInput, ExportSource } from "./common.js";
 export { parseExport } from "./parse.js";
 
 export const EXPORT_FORMATS: readonly ExportFormat[] = ["edl", "xmeml", "fcpxml", "otio"];

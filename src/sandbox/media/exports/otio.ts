@@ -5,6 +5,9 @@
 // track per source audio stream (a stereo stream is one stereo track, two mono streams two mono tracks), each
 // clip naming the stream and channels it plays in `Resolve_OTIO.Channels`, and picture and sound of one event
 // sharing a `Link Group ID`. An importer that ignores the metadata still plays each stream once, on its own track.
+// What the cut left out, and why, rides in the timeline's metadata under our own key, as OTIO adapters keep
+// their applications' data (`fcp_xml`, `cmx_3600`, `Resolve_OTIO`): `roughy.dropped_words`, seconds from the
+// file's start (the API's segment clock, not the timecode). Absent when the cut did not record them.
 import { type ExportPlan, encodeFileName } from "./common.js";
 
 // OTIO stores times as doubles and writes them with a decimal point ("30.0"); JSON.stringify would
@@ -82,10 +85,15 @@ export function renderOtio(plan: ExportPlan): string {
       })
     : [];
   const tracks = [...video, ...audio];
+  const ms = (t: number) => Math.round(t * 1000) / 1000;
+  const untagged = (text: string) => text.replace(/\uE000/g, "");
+  const metadata = plan.dropped
+    ? { roughy: { dropped_words: plan.dropped.map((d) => ({ start: ms(d.start), end: ms(d.end), text: untagged(d.word), reason: untagged(d.reason) })) } }
+    : {};
   const timeline = {
     OTIO_SCHEMA: "Timeline.1",
-    name: plan.title.replace(/\uE000/g, ""),
-    metadata: {},
+    name: untagged(plan.title),
+    metadata,
     global_start_time: rt(plan.recordStartFrames),
     tracks: {
       OTIO_SCHEMA: "Stack.1",
