@@ -13,7 +13,7 @@ import { connect, startTestSandbox, type Connected, type TestSandbox } from "../
 import { startWorkspace, type Workspace } from "../helpers/workspace.js";
 import { buildView, serveHost, type TestHostServer } from "./host.js";
 
-export const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
+const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 
