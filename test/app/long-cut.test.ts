@@ -3,34 +3,21 @@
 // script. Truth comes from outside the view: the segments from the OTIO export and the words from the VTT,
 // both read over the REST API and parsed here, and the words the plan put into the recording.
 
-import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type BrowserContext } from "playwright-core";
-import { RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
+import type { BrowserContext } from "playwright-core";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/client";
-import { connect, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
-import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
-import { buildView, newHostLog, openView, serveHost, type HostLog, type TestHostServer } from "./host.js";
-import { makeLongCut, planLongCut, type LongCutPlan } from "./long-cut.js";
+import { textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { uploadAndCut } from "../helpers/workspace.js";
+import { newHostLog, openView, type HostLog, type TestHostServer } from "./host.js";
+import { makeLongCut, otioSegments, planLongCut, readApi, shownRows, vttWords, type LongCutPlan } from "./long-cut.js";
+import { HAVE_CHROMIUM, startViewRig, type ViewRig } from "./view-rig.js";
 import { clock } from "../../ui/src/model.js";
 
-const CHROMIUM = process.env.ROUGHY_CHROMIUM ?? "/usr/bin/chromium";
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
-
-type Segment = { start: number; end: number };
-// The project compiles without DOM types; what the page callbacks touch is typed here.
-type DOMTokenListLike = { contains(name: string): boolean };
 type Made = { assetId: string; cutId: string; cut: CallToolResult };
 
+let rig: ViewRig;
 let sb: TestSandbox;
 let conn: Connected;
-let ws: Workspace;
-let outDir: string;
-let profile: string;
 let context: BrowserContext | null = null;
 let hostServer: TestHostServer | null = null;
 let tools: Tool[] = [];
@@ -46,55 +33,17 @@ async function until(done: () => boolean): Promise<void> {
 }
 
 /** A REST read of the sandbox, as any API user makes it: the export files are the truth the view is held to. */
-async function api(pathname: string): Promise<string> {
-  const r = await fetch(`${sb.sandbox.baseUrl}${pathname}`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } });
-  expect(r.status, pathname).toBe(200);
-  return r.text();
-}
-
-/** Kept segments from OTIO JSON: the clips of the first track, their source ranges in seconds. */
-function otioSegments(text: string): { segments: Segment[]; source: number } {
-  type Time = { value: number; rate: number };
-  type Range = { start_time: Time; duration: Time };
-  type Clip = { OTIO_SCHEMA: string; source_range: Range; media_references: Record<string, { available_range: Range }>; active_media_reference_key: string };
-  const doc = JSON.parse(text) as { tracks: { children: { children: Clip[] }[] } };
-  const clips = doc.tracks.children[0]!.children.filter((c) => c.OTIO_SCHEMA.startsWith("Clip."));
-  const sec = (t: Time): number => t.value / t.rate;
-  const available = clips[0]!.media_references[clips[0]!.active_media_reference_key]!.available_range;
-  const origin = sec(available.start_time);
-  return {
-    segments: clips.map((c) => ({ start: sec(c.source_range.start_time) - origin, end: sec(c.source_range.start_time) - origin + sec(c.source_range.duration) })),
-    source: sec(available.duration),
-  };
-}
-
-/** The words of a WebVTT file, cue by cue, without the karaoke stamps. */
-function vttWords(text: string): string[] {
-  const cues = text.replace(/\r\n?/g, "\n").split(/\n\n+/).filter((block) => block.includes("-->"));
-  return cues.flatMap((cue) => cue.split("\n").slice(cue.split("\n").findIndex((l) => l.includes("-->")) + 1).join(" ").replace(/<[^>]*>/g, " ").split(/\s+/).filter(Boolean));
-}
+const api = (pathname: string): Promise<string> => readApi(sb, pathname);
 
 beforeAll(async () => {
-  outDir = await mkdtemp(path.join(tmpdir(), "roughy-mcp-view-"));
-  sb = await startTestSandbox();
-  ws = await startWorkspace("roughy-mcp-long-");
-  conn = await connect({ sandbox: sb.sandbox, allowDirs: [ws.dir], capabilities: { extensions: { "io.modelcontextprotocol/ui": { mimeTypes: [RESOURCE_MIME_TYPE] } } } });
+  rig = await startViewRig("roughy-mcp-long-");
+  ({ sb, conn, tools, context, hostServer } = rig);
   plan = planLongCut(447);
-  long = await makeLongCut(conn, sb, ws.dir, plan);
-  short = await uploadAndCut(conn, sb, ws.media);
-  tools = (await conn.client.listTools()).tools;
-  if (HAVE_CHROMIUM) {
-    hostServer = await serveHost(await buildView(outDir));
-    profile = await mkdtemp(path.join(tmpdir(), "roughy-mcp-chromium-"));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
-  }
+  long = await makeLongCut(conn, sb, rig.ws.dir, plan);
+  short = await uploadAndCut(conn, sb, rig.ws.media);
 });
 
-afterAll(async () => {
-  await context?.close().catch(() => {});
-  for (const open of [hostServer, conn, sb, ws]) await open?.close();
-  for (const dir of [outDir, profile]) if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => rig?.close());
 
 describe("the long cut itself", () => {
   it("is 447 segments from a script over 18,000 characters, and create_cut lists only a first page of them", async () => {
@@ -143,9 +92,7 @@ describe("script coverage in create_cut and roughy_get", () => {
 });
 
 describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chromium)", () => {
-  /** The words of each row of the "What stays" list, without its time label and its button. */
-  const rows = async (view: import("playwright-core").Frame): Promise<string[][]> =>
-    view.locator(".words p").evaluateAll((ps) => ps.map((p) => [...p.childNodes].filter((n) => !["time", "toggle"].some((c) => (n as { classList?: DOMTokenListLike }).classList?.contains(c))).map((n) => n.textContent ?? "").join(" ").split(/\s+/).filter(Boolean)));
+  const rows = shownRows;
   const words = async (view: import("playwright-core").Frame): Promise<string[]> => (await rows(view)).flat();
 
   it("draws every span to scale with the whole cut's totals, and every word of the VTT in its span", async () => {

@@ -7,6 +7,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect } from "vitest";
+import type { Frame } from "playwright-core";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { ffmpegBinary } from "../../src/sandbox/media/ffmpeg.js";
 import { textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
@@ -75,10 +76,16 @@ export function planLongCut(sentences: number): LongCutPlan {
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
-/** A tone as long as the plan (the transcript supplies the words; the engine only needs audio to exist). */
+/**
+ * A tone as long as the plan (the transcript supplies the words; the engine only needs audio to exist). A minute
+ * is encoded and then repeated by copying its packets: encoding an hour of AAC takes tens of seconds, copying none.
+ */
 export async function writeLongSource(dir: string, seconds: number): Promise<string> {
+  const minute = path.join(dir, "tone-minute.m4a");
   const file = path.join(dir, "long-talk.m4a");
-  await promisify(execFile)(ffmpegBinary(), ["-v", "error", "-y", "-f", "lavfi", "-i", `sine=frequency=220:sample_rate=16000:duration=${seconds}`, "-ac", "1", "-c:a", "aac", "-b:a", "24k", file]);
+  const run = promisify(execFile);
+  await run(ffmpegBinary(), ["-v", "error", "-y", "-f", "lavfi", "-i", `sine=frequency=220:sample_rate=16000:duration=${Math.min(60, seconds)}`, "-ac", "1", "-c:a", "aac", "-b:a", "24k", minute]);
+  await run(ffmpegBinary(), ["-v", "error", "-y", "-stream_loop", "-1", "-i", minute, "-t", String(seconds), "-c", "copy", file]);
   return file;
 }
 
@@ -104,4 +111,41 @@ export async function makeLongCut(conn: Connected, sb: TestSandbox, dir: string,
     cut = await conn.call("roughy_get", { kind: "cut", id: cutId });
   }
   return { assetId, cutId, cut };
+}
+
+/** A REST read of the sandbox, as any API user makes it: the export files are the truth the view is held to. */
+export async function readApi(sb: TestSandbox, pathname: string): Promise<string> {
+  const r = await fetch(`${sb.sandbox.baseUrl}${pathname}`, { headers: { authorization: `Bearer ${sb.sandbox.apiKey}` } });
+  expect(r.status, pathname).toBe(200);
+  return r.text();
+}
+
+/** Kept segments from OTIO JSON: the clips of the first track, their source ranges in seconds. */
+export function otioSegments(text: string): { segments: { start: number; end: number }[]; source: number } {
+  type Time = { value: number; rate: number };
+  type Range = { start_time: Time; duration: Time };
+  type Clip = { OTIO_SCHEMA: string; source_range: Range; media_references: Record<string, { available_range: Range }>; active_media_reference_key: string };
+  const doc = JSON.parse(text) as { tracks: { children: { children: Clip[] }[] } };
+  const clips = doc.tracks.children[0]!.children.filter((c) => c.OTIO_SCHEMA.startsWith("Clip."));
+  const sec = (t: Time): number => t.value / t.rate;
+  const available = clips[0]!.media_references[clips[0]!.active_media_reference_key]!.available_range;
+  const origin = sec(available.start_time);
+  return {
+    segments: clips.map((c) => ({ start: sec(c.source_range.start_time) - origin, end: sec(c.source_range.start_time) - origin + sec(c.source_range.duration) })),
+    source: sec(available.duration),
+  };
+}
+
+/** The words of a WebVTT file, cue by cue, without the karaoke stamps. */
+export function vttWords(text: string): string[] {
+  const cues = text.replace(/\r\n?/g, "\n").split(/\n\n+/).filter((block) => block.includes("-->"));
+  return cues.flatMap((cue) => cue.split("\n").slice(cue.split("\n").findIndex((l) => l.includes("-->")) + 1).join(" ").replace(/<[^>]*>/g, " ").split(/\s+/).filter(Boolean));
+}
+
+// The project compiles without DOM types; what the page callback touches is typed here.
+type DOMTokenListLike = { contains(name: string): boolean };
+
+/** The words of each row of the view's "What stays" list, without its time label and its button. */
+export async function shownRows(view: Frame): Promise<string[][]> {
+  return view.locator(".words p").evaluateAll((ps) => ps.map((p) => [...p.childNodes].filter((n) => !["time", "toggle"].some((c) => (n as { classList?: DOMTokenListLike }).classList?.contains(c))).map((n) => n.textContent ?? "").join(" ").split(/\s+/).filter(Boolean)));
 }

@@ -4,7 +4,8 @@
 
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, ticks, timecode, totals, diffRows, droppedByGap, reasonRuns, removedByReason, wordDiff, wordsBySpan, type Dropped, type Span, type Word } from "./model.js";
+import { zoomable } from "./zoom.js";
+import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, timecode, totals, diffRows, droppedByGap, reasonRuns, removedByReason, wordDiff, wordsBySpan, type Dropped, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -84,7 +85,8 @@ function applyContext(ctx: McpUiHostContext | undefined): void {
 // ---- drawing -----------------------------------------------------------------------------------
 
 function pct(t: number, length: number): string {
-  return `${((t / length) * 100).toFixed(4)}%`;
+  // Six places: the zoomed bar can be a million pixels wide, and a span must still land within a pixel.
+  return `${((t / length) * 100).toFixed(6)}%`;
 }
 
 function drawTimeline(c: CutState): HTMLElement {
@@ -138,15 +140,9 @@ function drawTimeline(c: CutState): HTMLElement {
     next.focus();
   });
 
-  const ruler = el("div", { class: "ruler", "aria-hidden": "true" });
-  const width = Math.max(200, root.clientWidth || 600);
-  for (const t of ticks(length, width)) {
-    const tick = el("span", { class: "tick" }, clock(t, false));
-    tick.style.left = pct(t, length);
-    if (t / length > 0.92) tick.classList.add("end");
-    ruler.append(tick);
-  }
-  return el("section", { class: "timeline" }, bar, ruler, el("div", { class: "detail", id: "detail" }, "Hover or tap a kept span for its times and words."), gotoForm(c));
+  // The bar in a scrolling viewport with zoom, and the ruler of the visible stretch (zoom.ts).
+  const zoom = zoomable(bar, { key: c.id, segments: c.segments, length, width: Math.max(200, root.clientWidth || 600), announce });
+  return el("section", { class: "timeline" }, ...zoom, el("div", { class: "detail", id: "detail" }, "Hover or tap a kept span for its times and words."), gotoForm(c));
 }
 
 function showDetail(index: number | null, select: boolean): void {

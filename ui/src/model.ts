@@ -37,12 +37,15 @@ export function gaps(segments: readonly Span[], length: number): Span[] {
 
 const STEPS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
 
-/** Ruler marks: the smallest round step that leaves about `minPx` between labels. */
-export function ticks(length: number, widthPx: number, minPx = 64): number[] {
-  if (!(length > 0) || !(widthPx > 0)) return [0];
-  const step = STEPS.find((s) => (s / length) * widthPx >= minPx) ?? STEPS[STEPS.length - 1]!;
+/**
+ * Ruler marks for the stretch `from` to `to` seconds drawn `widthPx` wide (the whole source by default; a zoomed
+ * bar's visible part): the smallest round step that leaves about `minPx` between labels.
+ */
+export function ticks(to: number, widthPx: number, minPx = 64, from = 0): number[] {
+  if (!(to - from > 0) || !(widthPx > 0)) return [from];
+  const step = STEPS.find((s) => (s / (to - from)) * widthPx >= minPx) ?? STEPS[STEPS.length - 1]!;
   const out: number[] = [];
-  for (let t = 0; t <= length + 1e-9; t += step) out.push(Math.round(t * 1000) / 1000);
+  for (let k = Math.ceil(from / step - 1e-9); k * step <= to + 1e-9; k++) out.push(Math.round(k * step * 1000) / 1000 || 0); // || 0: no -0 from a start at zero
   return out;
 }
 
