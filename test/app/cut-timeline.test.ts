@@ -620,6 +620,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
       const spanWords = await v.locator(`.words p[data-index="${k}"] .w`).count();
       expect(await v.locator(`.words p[data-index="${k}"] .w`).nth(spanWords - 1).getAttribute("aria-current")).toBe("true");
 
+      await opened.page.locator("#view").screenshot({ path: path.join(ARTIFACTS, "cut-timeline-listen.png") });
       // A resize redraws the view; the audio stays, loaded once.
       const audioCalls = own.calls.filter((c) => c.name === "cut_audio").length;
       opened.bridge.setHostContext({ containerDimensions: { width: 560, maxHeight: 6000 } });
