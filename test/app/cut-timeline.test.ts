@@ -641,6 +641,25 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     }
   });
 
+  it("says in place when the audio cannot be had (a server without cut_audio), and Listen can be tried again", async () => {
+    const own = newHostLog();
+    // The host refuses a tool its server does not list, as it would for an older roughy-mcp.
+    const older = tools.filter((t) => t.name !== "cut_audio");
+    const opened = await openView({ context: context!, host: hostServer!, client: conn.client, tools: older, width: 720, theme: "light", log: own });
+    try {
+      await opened.bridge.sendToolResult(cutResult as never);
+      await opened.view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+      await opened.view.locator("#listen").click();
+      await opened.view.locator("#listen-status.error").waitFor();
+      expect(await opened.view.locator("#listen-status").textContent()).toMatch(/^The audio could not be loaded: .*cut_audio/);
+      expect(await opened.view.locator("#live").textContent()).toBe(await opened.view.locator("#listen-status").textContent());
+      expect(await opened.view.locator("#listen").isEnabled()).toBe(true);
+      expect(await opened.view.locator("#listen-audio").count()).toBe(0);
+    } finally {
+      await opened.page.close();
+    }
+  });
+
   it("draws a re-cut for the same asset against the cut it replaces, words added and removed marked", async () => {
     await page.close();
     const messages: string[] = [];
