@@ -299,10 +299,14 @@ function drawWords(c: CutState): HTMLElement {
     mark(i);
     // Each word is its own element so a click can seek to it and playback can mark it; its record time rides along.
     const from = recordStart(c.segments, i, 0);
-    const said = groups[i]!.flatMap((w) => [el("span", { class: "w", "data-rec": (from + Math.min(s.end - s.start, Math.max(0, w.start - s.start))).toFixed(3) }, w.text), " "]);
+    const said = groups[i]!.flatMap((w) => [el("span", { class: "w", tabindex: "-1", "data-rec": (from + Math.min(s.end - s.start, Math.max(0, w.start - s.start))).toFixed(3) }, w.text), " "]);
     const p = el("p", { "data-index": String(i), tabindex: "-1" }, el("span", { class: "time" }, clock(s.start)), " ", ...(said.length ? said.slice(0, -1) : ["(no words)"]));
     p.addEventListener("click", () => showDetail(i, true));
-    p.append(" ", reviewToggle(c, "span", i, `span ${i + 1}`, p));
+    const toggle = reviewToggle(c, "span", i, `span ${i + 1}`, p);
+    // Reached with the arrows from its row, not with Tab: a long cut would otherwise put a tab stop per row
+    // between the bar and Export.
+    toggle.tabIndex = -1;
+    p.append(" ", toggle);
     section.append(p);
   });
   mark(c.segments.length);
@@ -317,7 +321,15 @@ function drawWords(c: CutState): HTMLElement {
   section.addEventListener("keydown", (e) => {
     const rows = [...section.querySelectorAll<HTMLElement>("p[data-index]")];
     const active = document.activeElement as HTMLElement;
+    // Inside a row, Left and Right walk its words and then its Leave out button; Enter on a word seeks there.
+    const inRow = active.closest<HTMLElement>("p[data-index]");
+    if (inRow && inRow !== active && rowKey(e, inRow, active, c)) return;
     const at = rows.indexOf(active);
+    if (at >= 0 && e.key === "ArrowRight") {
+      e.preventDefault();
+      rowItems(active)[0]?.focus();
+      return;
+    }
     if (at >= 0 && (e.key === "Enter" || e.key === " ")) {
       e.preventDefault();
       showDetail(at, true);
@@ -330,6 +342,46 @@ function drawWords(c: CutState): HTMLElement {
     rows[Math.max(0, Math.min(rows.length - 1, to))]!.focus();
   });
   return section;
+}
+
+/** A kept row's stops for the arrows: each word, then the row's Leave out button (none is a Tab stop). */
+function rowItems(row: HTMLElement): HTMLElement[] {
+  return [...row.querySelectorAll<HTMLElement>(".w, button.toggle")];
+}
+
+/** Keys on a word or button inside a row; true when handled (the button's own Enter and Space click it). */
+function rowKey(e: KeyboardEvent, row: HTMLElement, active: HTMLElement, c: CutState): boolean {
+  const items = rowItems(row);
+  const at = items.indexOf(active);
+  if (at < 0) return false;
+  const rows = [...row.parentElement!.querySelectorAll<HTMLElement>("p[data-index]")];
+  const r = rows.indexOf(row);
+  const go = (node: HTMLElement | undefined): true => {
+    e.preventDefault();
+    node?.focus();
+    return true;
+  };
+  switch (e.key) {
+    case "ArrowRight":
+      return go(items[Math.min(items.length - 1, at + 1)]);
+    case "ArrowLeft":
+      return go(at === 0 ? row : items[at - 1]);
+    case "Escape":
+      return go(row);
+    case "ArrowDown":
+      return go(rows[Math.min(rows.length - 1, r + 1)]);
+    case "ArrowUp":
+      return go(rows[Math.max(0, r - 1)]);
+    case "Enter":
+    case " ":
+      if (!active.classList.contains("w")) return false;
+      e.preventDefault();
+      if (listen?.cutId === c.id && listen.audio) seek(listen, Number(active.dataset.rec));
+      else showDetail(r, true);
+      return true;
+    default:
+      return false;
+  }
 }
 
 // ---- what was removed, and why -------------------------------------------------------------------
