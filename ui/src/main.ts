@@ -5,6 +5,8 @@
 import { App, applyDocumentTheme, applyHostFonts, applyHostStyleVariables, type McpUiHostContext } from "@modelcontextprotocol/ext-apps";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { zoomable } from "./zoom.js";
+// The server numbers the missing sentences with this split; the view must count them the same way.
+import { scriptSentences } from "../../src/operations/coverage.js";
 import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, timecode, totals, diffRows, droppedByGap, reasonRuns, removedByReason, wordDiff, wordsBySpan, type Dropped, type Span, type Word } from "./model.js";
 
 type CutState = {
@@ -503,7 +505,7 @@ const wordKey = (w: string): string => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu
  */
 function adjustedScript(c: CutState, r: Review): string {
   const rows = groupsOf(c).map((g) => g.map((w) => w.text));
-  const sentences = (c.script ?? "").split(/(?<=[.!?…])\s+|\n+/u).map((x) => x.trim()).filter(Boolean);
+  const sentences = scriptSentences(c.script ?? "");
   const missing = new Set(c.missing.map((m) => m.n));
   const after = new Map<number, string[]>();
   let from = 0;

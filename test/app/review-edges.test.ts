@@ -1,0 +1,64 @@
+// The review loop and Listen at their edges, in the test host (headless Chromium, CSP, second origin,
+// AppBridge to the real server) over real cuts of the fixture made in the sandbox.
+
+import { readFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CallToolResult } from "@modelcontextprotocol/client";
+import { FIXTURE_SCRIPT, textOf } from "../helpers/mcp-harness.js";
+import { uploadAndCut } from "../helpers/workspace.js";
+import { newHostLog, openView } from "./host.js";
+import { HAVE_CHROMIUM, startViewRig, type ViewRig } from "./view-rig.js";
+
+let rig: ViewRig;
+let assetId = "";
+let script = "";
+
+beforeAll(async () => {
+  rig = await startViewRig("roughy-mcp-edges-");
+  ({ assetId } = await uploadAndCut(rig.conn, rig.sb, rig.ws.media));
+  script = await readFile(FIXTURE_SCRIPT, "utf8");
+});
+
+afterAll(() => rig?.close());
+
+const words = (text: string): string[] => text.split(/\s+/).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "")).filter(Boolean);
+
+async function cutOf(s: string): Promise<CallToolResult> {
+  const made = await rig.conn.call("create_cut", { asset_id: assetId, script: s, wait_seconds: 50 });
+  expect(made.isError, textOf(made)).toBeFalsy();
+  return made;
+}
+
+describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium)", () => {
+  it("puts a missing sentence back after the sentence before it, also when that one ends in a closing quote", async () => {
+    const invented = "Nobody in this recording ever talks about penguins.";
+    const lines = script.trim().split("\n");
+    // The script's first line with its second sentence quoted, then a sentence nobody said.
+    lines[0] = lines[0]!.replace(/So we started the company in 2019\./, `So we started "the company in 2019." ${invented}`);
+    const made = await cutOf(lines.join("\n"));
+    const coverage = (made.structuredContent as { segments: { coverage: { missing: { n: number; text: string }[] } } }).segments.coverage;
+    expect(coverage.missing).toEqual([{ n: 3, text: invented }]);
+    const log = newHostLog();
+    const messages: string[] = [];
+    const { page, view, bridge } = await openView({
+      context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log,
+      hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } },
+    });
+    bridge.onmessage = async (params) => {
+      messages.push((params.content as { text?: string }[]).map((c) => c.text ?? "").join("\n"));
+      return {};
+    };
+    bridge.onupdatemodelcontext = async () => ({});
+    await bridge.sendToolResult(made as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    await view.locator('[data-review="sentence-3"]').click();
+    await view.locator("#recut").click();
+    await expect.poll(() => messages.length).toBe(1);
+    const asked = words(messages[0]!.slice(messages[0]!.indexOf("this script:") + "this script:".length));
+    // The sentence goes back where the script had it: after "... in 2019", before the next line's words.
+    const at = asked.indexOf("nobody");
+    expect(asked.slice(at - 2, at + words(invented).length)).toEqual(["in", "2019", ...words(invented)]);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
+});
