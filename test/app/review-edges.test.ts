@@ -12,10 +12,11 @@ import { HAVE_CHROMIUM, startViewRig, type ViewRig } from "./view-rig.js";
 let rig: ViewRig;
 let assetId = "";
 let script = "";
+let first: CallToolResult;
 
 beforeAll(async () => {
   rig = await startViewRig("roughy-mcp-edges-");
-  ({ assetId } = await uploadAndCut(rig.conn, rig.sb, rig.ws.media));
+  ({ assetId, cut: first } = await uploadAndCut(rig.conn, rig.sb, rig.ws.media));
   script = await readFile(FIXTURE_SCRIPT, "utf8");
 });
 
@@ -58,6 +59,44 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     // The sentence goes back where the script had it: after "... in 2019", before the next line's words.
     const at = asked.indexOf("nobody");
     expect(asked.slice(at - 2, at + words(invented).length)).toEqual(["in", "2019", ...words(invented)]);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("still opens the re-cut beside the old cut when the agent's first attempt failed", async () => {
+    const log = newHostLog();
+    const messages: string[] = [];
+    const { page, view, bridge } = await openView({
+      context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log,
+      hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } },
+    });
+    bridge.onmessage = async (params) => {
+      messages.push((params.content as { text?: string }[]).map((c) => c.text ?? "").join("\n"));
+      return {};
+    };
+    bridge.onupdatemodelcontext = async () => ({});
+    const idOf = (r: CallToolResult): string => (r.structuredContent as { cut: { id: string } }).cut.id;
+    await bridge.sendToolResult(first as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    await view.locator('[data-review="span-1"]').click();
+    await view.locator("#recut").click();
+    await expect.poll(() => messages.length).toBe(1);
+    await view.locator("#recut-note", { hasText: "Asked the assistant to re-cut." }).waitFor();
+    // The agent's first attempt carries a script nobody said: the service fails that cut.
+    const failed = await rig.conn.call("create_cut", { asset_id: assetId, script: "Penguins never talk about pizza on the moon.", wait_seconds: 50 });
+    expect((failed.structuredContent as { cut: { state: string } }).cut.state).toBe("failed");
+    await bridge.sendToolResult(failed as never);
+    await expect.poll(() => view.locator("code.id").textContent()).toBe(idOf(failed));
+    await view.locator("#pending", { hasText: "failed" }).waitFor();
+    // The second attempt, with the script the view asked for, is the re-cut: drawn against the cut it replaces.
+    const asked = messages[0]!.slice(messages[0]!.indexOf("this script:") + "this script:".length).trim();
+    const made = await cutOf(asked);
+    await bridge.sendToolResult(made as never);
+    await expect.poll(() => view.locator("code.id").textContent()).toBe(idOf(made));
+    await view.locator(".words p").first().waitFor({ timeout: 0 });
+    expect(await view.locator("#diff-summary").textContent()).toContain(idOf(made));
+    expect(await view.locator("#diff-old h3").textContent()).toBe(`Previous cut ${idOf(first)}`);
+    expect(await view.locator("#diff-new h3").textContent()).toBe(`This cut ${idOf(made)}`);
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   });

@@ -868,7 +868,10 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     missing: cut!.missing,
     timecode: cut!.timecode,
   };
-  if (state === "completed") announce(`Cut loaded: ${segments.length} kept segments, ${words.length} words.`);
+  if (state === "completed") {
+    if (previous && previous === recutAsked) recutAsked = null;
+    announce(`Cut loaded: ${segments.length} kept segments, ${words.length} words.`);
+  }
   draw();
   // A cut still being made updates itself.
   if (PROCESSING.includes(state)) {
@@ -1170,10 +1173,9 @@ app.ontoolresult = (result) => {
     listen.audio?.pause();
     listen = null;
   }
-  if (recutAsked && found.assetId === recutAsked.assetId && found.id !== recutAsked.id) {
-    previous = recutAsked;
-    recutAsked = null;
-  } else if (found.id !== cut?.id) previous = null;
+  // recutAsked stays until a re-cut completes: a failed first attempt does not end the comparison.
+  if (recutAsked && found.assetId === recutAsked.assetId && found.id !== recutAsked.id) previous = recutAsked;
+  else if (found.id !== cut?.id) previous = null;
   cut = found;
   selected = null;
   draw();
