@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CallToolResult } from "@modelcontextprotocol/client";
 import { FIXTURE_SCRIPT, textOf } from "../helpers/mcp-harness.js";
 import { uploadAndCut } from "../helpers/workspace.js";
-import { newHostLog, openView } from "./host.js";
+import { newHostLog, openView, type HostLog, type OpenedView } from "./host.js";
 import { HAVE_CHROMIUM, startViewRig, type ViewRig } from "./view-rig.js";
 
 let rig: ViewRig;
@@ -30,6 +30,22 @@ async function cutOf(s: string): Promise<CallToolResult> {
   return made;
 }
 
+/** The view in a host that takes ui/message and model context updates, keeping the messages it was sent. */
+async function openReviewHost(): Promise<OpenedView & { log: HostLog; messages: string[] }> {
+  const log = newHostLog();
+  const messages: string[] = [];
+  const opened = await openView({
+    context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log,
+    hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } },
+  });
+  opened.bridge.onmessage = async (params) => {
+    messages.push((params.content as { text?: string }[]).map((c) => c.text ?? "").join("\n"));
+    return {};
+  };
+  opened.bridge.onupdatemodelcontext = async () => ({});
+  return { ...opened, log, messages };
+}
+
 describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium)", () => {
   it("puts a missing sentence back after the sentence before it, also when that one ends in a closing quote", async () => {
     const invented = "Nobody in this recording ever talks about penguins.";
@@ -39,17 +55,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     const made = await cutOf(lines.join("\n"));
     const coverage = (made.structuredContent as { segments: { coverage: { missing: { n: number; text: string }[] } } }).segments.coverage;
     expect(coverage.missing).toEqual([{ n: 3, text: invented }]);
-    const log = newHostLog();
-    const messages: string[] = [];
-    const { page, view, bridge } = await openView({
-      context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log,
-      hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } },
-    });
-    bridge.onmessage = async (params) => {
-      messages.push((params.content as { text?: string }[]).map((c) => c.text ?? "").join("\n"));
-      return {};
-    };
-    bridge.onupdatemodelcontext = async () => ({});
+    const { page, view, bridge, log, messages } = await openReviewHost();
     await bridge.sendToolResult(made as never);
     await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
     await view.locator('[data-review="sentence-3"]').click();
@@ -64,17 +70,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
   });
 
   it("still opens the re-cut beside the old cut when the agent's first attempt failed", async () => {
-    const log = newHostLog();
-    const messages: string[] = [];
-    const { page, view, bridge } = await openView({
-      context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log,
-      hostCapabilities: { message: { text: {} }, updateModelContext: { text: {} } },
-    });
-    bridge.onmessage = async (params) => {
-      messages.push((params.content as { text?: string }[]).map((c) => c.text ?? "").join("\n"));
-      return {};
-    };
-    bridge.onupdatemodelcontext = async () => ({});
+    const { page, view, bridge, log, messages } = await openReviewHost();
     const idOf = (r: CallToolResult): string => (r.structuredContent as { cut: { id: string } }).cut.id;
     await bridge.sendToolResult(first as never);
     await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
@@ -93,7 +89,8 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     const made = await cutOf(asked);
     await bridge.sendToolResult(made as never);
     await expect.poll(() => view.locator("code.id").textContent()).toBe(idOf(made));
-    await view.locator(".words p").first().waitFor({ timeout: 0 });
+    await view.locator(".words p[data-index]").first().waitFor({ timeout: 0 });
+    expect(await view.locator("#diff").count()).toBe(1);
     expect(await view.locator("#diff-summary").textContent()).toContain(idOf(made));
     expect(await view.locator("#diff-old h3").textContent()).toBe(`Previous cut ${idOf(first)}`);
     expect(await view.locator("#diff-new h3").textContent()).toBe(`This cut ${idOf(made)}`);
