@@ -97,4 +97,35 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it("drops the first cut's audio load for a second result without telling the second cut's listener it was cancelled", async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({
+      context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log,
+      hold: (call) => (call.name === "cut_audio" ? held : Promise.resolve()),
+    });
+    await bridge.sendToolResult(first as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    // Everything the status region says from here on.
+    await view.evaluate(`(() => { window.__said = []; const live = document.getElementById("live"); new MutationObserver(() => window.__said.push(live.textContent)).observe(live, { childList: true, characterData: true, subtree: true }); })()`);
+    await view.locator("#listen").click();
+    await expect.poll(() => log.appCalls.filter((n) => n === "cut_audio").length).toBe(1);
+    // While cut A's audio is on its way, cut B arrives.
+    const other = await cutOf(script.trim().split("\n").slice(0, 2).join("\n"));
+    const otherId = (other.structuredContent as { cut: { id: string } }).cut.id;
+    await bridge.sendToolResult(other as never);
+    await expect.poll(() => view.locator("code.id").textContent()).toBe(otherId);
+    await view.locator(".words p[data-index]").first().waitFor({ timeout: 0 });
+    release();
+    await log.calls.find((c) => c.name === "cut_audio")!.answered;
+    // B's Listen is its own: not loading, no audio of A's, nothing said about A's load.
+    expect(await view.locator("#listen").isEnabled()).toBe(true);
+    expect(await view.locator("#listen-status").textContent()).toBe("");
+    expect(await view.locator("#listen-audio").count()).toBe(0);
+    const said = (await view.evaluate("window.__said")) as string[];
+    expect(said.filter((x) => /audio/i.test(x))).toEqual([]);
+    await page.close();
+  });
 });

@@ -959,6 +959,8 @@ async function loadAudio(c: CutState, state: Listening, button: HTMLElement, can
       offset = next;
     }
   } catch (error) {
+    // Another cut's result dropped this load: its view has its own Listen, and nothing to hear about this one.
+    if (listen !== state) return;
     const cancelled = controller.signal.aborted;
     note.className = cancelled ? "note" : "error";
     note.textContent = cancelled ? "Loading the audio was cancelled." : `The audio could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
