@@ -33,6 +33,9 @@ export default defineConfig({
     // dist/app also holds the compiled server side of the app (tsc): never empty it.
     emptyOutDir: false,
     target: "es2022",
+    // Browsers with light-dark(): lowered for older ones, it follows the OS preference (prefers-color-scheme),
+    // not the color-scheme the host's theme sets, and a dark host got the light theme's text colours.
+    cssTarget: ["chrome123", "edge123", "firefox120", "safari17.5"],
     reportCompressedSize: false,
     rollupOptions: {
       input: here("cut-timeline.html"),
