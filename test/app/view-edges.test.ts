@@ -1,4 +1,4 @@
-// The review loop and Listen at their edges, in the test host (headless Chromium, CSP, second origin,
+// The review loop, Listen and the narrow layout at their edges, in the test host (headless Chromium, CSP, second origin,
 // AppBridge to the real server) over real cuts of the fixture made in the sandbox.
 
 import { readFile } from "node:fs/promises";
@@ -126,6 +126,20 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     expect(await view.locator("#listen-audio").count()).toBe(0);
     const said = (await view.evaluate("window.__said")) as string[];
     expect(said.filter((x) => /audio/i.test(x))).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps a long mistyped time in Go to inside a 360 px frame", async () => {
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({ context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 360, theme: "light", log });
+    await bridge.sendToolResult(first as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    const typed = "0".repeat(90);
+    await view.locator("#goto-time").fill(typed);
+    await view.locator("#goto").click();
+    await view.locator("#goto-note", { hasText: typed }).waitFor();
+    expect(await view.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);
+    expect(log.consoleErrors).toEqual([]);
     await page.close();
   });
 });
