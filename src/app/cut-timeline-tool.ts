@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineTool } from "../tools/define-tool.js";
 import { uuid } from "../tools/shared-params.js";
-import { segmentsFromOtio, type DroppedWord, type KeptSegment } from "../operations/segments.js";
+import { otioFrameRate, segmentsFromOtio, type DroppedWord, type KeptSegment } from "../operations/segments.js";
 import { parseVttWords, toSourceTime, type SpanWord } from "../operations/vtt-words.js";
 import { CUT_TIMELINE_URI } from "../vocabulary/uris.js";
 import { nextStep } from "../vocabulary/kinds.js";
@@ -16,7 +16,7 @@ const BUDGET_CHARS = 16_000;
 
 const id = (what: string) => uuid(`must be a ${what} id (UUID)`);
 
-type Parsed = { segments: KeptSegment[]; source: number | null; words: SpanWord[]; dropped: DroppedWord[] | null };
+type Parsed = { segments: KeptSegment[]; source: number | null; rate: number | null; words: SpanWord[]; dropped: DroppedWord[] | null };
 
 // A completed cut never changes, and the view pages through it: read its OTIO and VTT once, not once per
 // page (a long cut's OTIO is about 1 MB). Keyed by client, so one backend's cuts are never another's.
@@ -31,7 +31,7 @@ function parsedCut(client: RoughyClient, cutId: string, signal: AbortSignal): Pr
   const read = (async (): Promise<Parsed> => {
     const [otio, vtt] = await Promise.all([client.cuts.export(cutId, "otio", { signal }), client.cuts.exportSubtitle(cutId, "vtt", { signal })]);
     const parsed = segmentsFromOtio(otio.content);
-    return { segments: parsed.segments, source: parsed.source_seconds, words: toSourceTime(parseVttWords(vtt.content), parsed.segments), dropped: parsed.dropped };
+    return { segments: parsed.segments, source: parsed.source_seconds, rate: otioFrameRate(otio.content), words: toSourceTime(parseVttWords(vtt.content), parsed.segments), dropped: parsed.dropped };
   })();
   byCut.set(cutId, read);
   read.catch(() => byCut.delete(cutId));
@@ -80,6 +80,7 @@ export const cutTimeline = defineTool({
     next_dropped: z.number().nullable(),
     segment_count: z.number(),
     word_count: z.number(),
+    frame_rate: z.number().nullable(),
     // null when the export gives no reasons (a service whose OTIO does not carry them)
     dropped_count: z.number().nullable(),
   },
@@ -95,6 +96,7 @@ export const cutTimeline = defineTool({
       args.render_id ? client.renders.get(args.render_id, o) : Promise.resolve(null),
     ]);
     let source: number | null = typeof asset?.duration_seconds === "number" ? asset.duration_seconds : null;
+    let rate: number | null = null;
     // Four cursors, filled in this order under one budget: the script (sent once, in pieces when long),
     // the segments, the kept words, then the dropped words. The view calls again with every cursor that is not
     // null. A first call names none and starts every section; a later one names the sections still open (at 0
@@ -115,6 +117,7 @@ export const cutTimeline = defineTool({
     if (cut.state === "completed") {
       const parsed = await parsedCut(client, cut.id, ctx.signal);
       source ??= parsed.source;
+      rate = parsed.rate;
       segments = parsed.segments;
       const dropped = parsed.dropped ?? [];
       counts = { segments: parsed.segments.length, words: parsed.words.length, kept: parsed.segments.reduce((n, s) => n + s.end - s.start, 0), dropped: parsed.dropped ? dropped.length : null };
@@ -148,6 +151,8 @@ export const cutTimeline = defineTool({
       script_from: scriptFrom,
       next_script: nextScript,
       source_seconds: source,
+      // The rate the exports count frames at: the view's timecodes must be theirs.
+      frame_rate: rate,
       kept_seconds: Math.round(counts.kept * 1000) / 1000,
       segment_count: counts.segments,
       segments_from: args.segments_from ?? 0,

@@ -112,3 +112,12 @@ export function segmentsFromOtio(text: string): CutSegments {
   const kept = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
   return { count: segments.length, kept_seconds: round(kept), source_seconds: source, source_timecode: timecode, segments, dropped: droppedWords(doc) };
 }
+
+/** The frame rate the OTIO counts its first clip in (the media's, as every export uses it), or null. */
+export function otioFrameRate(text: string): number | null {
+  const doc: unknown = JSON.parse(text);
+  const track = isObj(doc) ? tracksOf(doc).find((t) => Array.isArray(t.children)) : undefined;
+  const clip = (track?.children as unknown[] | undefined)?.find((c): c is Json => isObj(c) && schemaName(c) === "Clip");
+  const rate = clip && isObj(clip.source_range) && isObj(clip.source_range.duration) ? Number(clip.source_range.duration.rate) : NaN;
+  return Number.isFinite(rate) && rate > 0 ? rate : null;
+}

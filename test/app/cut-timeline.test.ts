@@ -484,20 +484,23 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
   it("offers each span's timecode to copy, and goes to a typed record or source time", async () => {
     // Frames counted here, apart from the view: whole frames at the rate, HH:MM:SS:FF.
     const tcInfo = (cutResult.structuredContent as { segments: { source_timecode: { seconds: number; rate: number } | null } }).segments.source_timecode;
-    const rate = tcInfo?.rate ?? 25;
+    // The media's rate: from its timecode, else the rate the exports count in (29.97 for the fixture).
+    const rate = tcInfo?.rate ?? ((await conn.call("cut_timeline", { cut_id: cutId })).structuredContent as { frame_rate: number }).frame_rate;
     const origin = tcInfo?.seconds ?? 0;
-    const tc = (t: number): string => {
-      const f = Math.round(t * rate);
-      const fps = Math.round(rate);
+    const fps = Math.round(rate);
+    const frames = (t: number): number => Math.round(t * rate);
+    // The record timeline in whole frames from 01:00:00:00 (108,000 frames at 29.97, not 3,600 s).
+    const recFrames = (i: number): number => segments.slice(0, i).reduce((n, x) => n + frames(x.end) - frames(x.start), 3600 * fps);
+    const tc = (t: number): string => tcOf(frames(t));
+    const tcOf = (f: number): string => {
       const s = Math.floor(f / fps);
       return [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60, f % fps].map((n) => String(n).padStart(2, "0")).join(":");
     };
     const k = segments.length > 1 ? 1 : 0;
-    const keptBefore = segments.slice(0, k).reduce((n, x) => n + x.end - x.start, 0);
     const s = segments[k]!;
     await view.locator(`.bar .span[data-index="${k}"]`).click();
     expect(await view.locator("#tc-source").textContent()).toBe(`${tc(origin + s.start)}–${tc(origin + s.end)}`);
-    const record = `${tc(3600 + keptBefore)}–${tc(3600 + keptBefore + s.end - s.start)}`;
+    const record = `${tcOf(recFrames(k))}–${tcOf(recFrames(k + 1))}`;
     expect(await view.locator("#tc-record").textContent()).toBe(record);
     // The test host grants the sandboxed view no clipboard: the view selects the timecode and says so.
     await view.locator("#copy-record").click();
@@ -523,9 +526,8 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
 
     // Go to a record timecode in the middle of the last span: that span is selected, focused and its row in view.
     const last = segments.length - 1;
-    const lastRec = 3600 + segments.slice(0, last).reduce((n, x) => n + x.end - x.start, 0);
     await view.locator("#goto-clock").selectOption("record");
-    await view.locator("#goto-time").fill(tc(lastRec + (segments[last]!.end - segments[last]!.start) / 2));
+    await view.locator("#goto-time").fill(tcOf(Math.round((recFrames(last) + recFrames(last + 1)) / 2)));
     await view.locator("#goto-time").press("Enter");
     expect(await view.locator(`.bar .span[data-index="${last}"]`).getAttribute("aria-pressed")).toBe("true");
     expect(await view.evaluate("document.activeElement.dataset.index")).toBe(String(last));
@@ -546,7 +548,7 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.locator(`.bar .span[data-index="${k}"]`).getAttribute("aria-pressed")).toBe("true");
     // Past the end, and not a time at all: said, nothing selected anew.
     await view.locator("#goto-clock").selectOption("record");
-    await view.locator("#goto-time").fill(tc(3600 + segments.reduce((n, x) => n + x.end - x.start, 0) + 5));
+    await view.locator("#goto-time").fill(tcOf(recFrames(segments.length) + 5 * fps));
     await view.locator("#goto").click();
     expect(await view.locator("#goto-note").textContent()).toContain("outside the cut");
     await view.locator("#goto-time").fill("soon");

@@ -13,10 +13,11 @@ let rig: ViewRig;
 let assetId = "";
 let script = "";
 let first: CallToolResult;
+let firstId = "";
 
 beforeAll(async () => {
   rig = await startViewRig("roughy-mcp-edges-");
-  ({ assetId, cut: first } = await uploadAndCut(rig.conn, rig.sb, rig.ws.media));
+  ({ assetId, cutId: firstId, cut: first } = await uploadAndCut(rig.conn, rig.sb, rig.ws.media));
   script = await readFile(FIXTURE_SCRIPT, "utf8");
 });
 
@@ -139,6 +140,30 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     await view.locator("#goto").click();
     await view.locator("#goto-note", { hasText: typed }).waitFor();
     expect(await view.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(360);
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it("gives each span's source and record timecode as the EDL export has it, at the media's rate (29.97 here)", async () => {
+    // The EDL over REST, as an editor would import it: event k is span k, source in/out then record in/out.
+    const r = await fetch(`${rig.sb.sandbox.baseUrl}/v1/cuts/${firstId}/export?format=edl`, { headers: { authorization: `Bearer ${rig.sb.sandbox.apiKey}` } });
+    expect(r.status).toBe(200);
+    const events = [...(await r.text()).matchAll(/^\d{3} .* (\d\d:\d\d:\d\d:\d\d) (\d\d:\d\d:\d\d:\d\d) (\d\d:\d\d:\d\d:\d\d) (\d\d:\d\d:\d\d:\d\d)$/gm)].map((m) => m.slice(1));
+    expect(events.length).toBeGreaterThan(2);
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({ context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log });
+    await bridge.sendToolResult(first as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    for (const [k, [srcIn, srcOut, recIn, recOut]] of events.entries()) {
+      await view.locator(`.bar .span[data-index="${k}"]`).click();
+      expect(await view.locator("#tc-source").textContent(), `span ${k + 1} source`).toBe(`${srcIn}–${srcOut}`);
+      expect(await view.locator("#tc-record").textContent(), `span ${k + 1} record`).toBe(`${recIn}–${recOut}`);
+    }
+    // Going to the last event's record in selects its span.
+    await view.locator("#goto-clock").selectOption("record");
+    await view.locator("#goto-time").fill(events.at(-1)![2]!);
+    await view.locator("#goto").click();
+    expect(await view.locator(`.bar .span[data-index="${events.length - 1}"]`).getAttribute("aria-pressed")).toBe("true");
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   });

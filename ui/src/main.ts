@@ -7,7 +7,7 @@ import type { CallToolResult } from "@modelcontextprotocol/client";
 import { zoomable } from "./zoom.js";
 // The server numbers the missing sentences with this split; the view must count them the same way.
 import { scriptSentences } from "../../src/operations/coverage.js";
-import { clock, drawnLength, duration, gaps, parseTime, playableUrl, recordStart, spanAtRecord, spanAtSource, timecode, totals, diffRows, droppedByGap, reasonRuns, removedByReason, wordDiff, wordsBySpan, type Dropped, type Span, type Word } from "./model.js";
+import { clock, drawnLength, duration, frameTimecode, gaps, parseTime, recordFrames, playableUrl, recordStart, spanAtRecord, spanAtSource, timecode, totals, diffRows, droppedByGap, reasonRuns, removedByReason, wordDiff, wordsBySpan, type Dropped, type Span, type Word } from "./model.js";
 
 type CutState = {
   id: string;
@@ -171,7 +171,8 @@ function showDetail(index: number | null, select: boolean): void {
   const origin = cut.timecode?.seconds ?? 0;
   const rec = recordStart(cut.segments, index);
   const src = `${timecode(origin + s.start, rate)}–${timecode(origin + s.end, rate)}`;
-  const recTc = `${timecode(rec, rate)}–${timecode(rec + s.end - s.start, rate)}`;
+  const recIn = recordFrames(cut.segments, index, rate);
+  const recTc = `${frameTimecode(recIn, rate)}–${frameTimecode(recIn + Math.round(s.end * rate) - Math.round(s.start * rate), rate)}`;
   detail.replaceChildren(
     el("strong", {}, `Span ${index + 1} of ${cut.segments.length}`),
     ` ${clock(s.start)} – ${clock(s.end)} (${duration(s.end - s.start)}) `,
@@ -213,9 +214,9 @@ function goTo(c: CutState, text: string, clockOf: "record" | "source", out: HTML
     note = `“${text}” is not a time: type HH:MM:SS:FF (frames at ${rate} fps) or seconds.`;
   } else if (clockOf === "record") {
     // A record timecode counts from the timeline's start (01:00:00:00); plain seconds count from the cut's start.
-    const into = t.timecode ? t.seconds - recordStart([], 0) : t.seconds;
+    const into = t.timecode ? t.seconds - recordFrames([], 0, rate) / rate : t.seconds;
     index = spanAtRecord(c.segments, into);
-    note = index < 0 ? `${text} is outside the cut (record ${timecode(recordStart([], 0), rate)} to ${timecode(recordStart(c.segments, c.segments.length), rate)}).` : `Record ${text} is in span ${index + 1}.`;
+    note = index < 0 ? `${text} is outside the cut (record ${frameTimecode(recordFrames([], 0, rate), rate)} to ${frameTimecode(recordFrames(c.segments, c.segments.length, rate), rate)}).` : `Record ${text} is in span ${index + 1}.`;
   } else {
     const into = t.timecode ? t.seconds - (c.timecode?.seconds ?? 0) : t.seconds;
     const at = spanAtSource(c.segments, into);
@@ -866,7 +867,8 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     truncated: false,
     dropped: droppedCount === null ? null : dropped,
     missing: cut!.missing,
-    timecode: cut!.timecode,
+    // Without a timecode of its own the media still has a rate: the exports count frames at it from zero.
+    timecode: cut!.timecode ?? (num(first.frame_rate) ? { seconds: 0, rate: num(first.frame_rate)! } : null),
   };
   if (state === "completed") {
     if (previous && previous === recutAsked) recutAsked = null;

@@ -97,12 +97,21 @@ export function playableUrl(url: string | null): { ok: true; url: string } | { o
 
 /** Whole frames at `rate` as HH:MM:SS:FF (non-drop-frame: frames counted at the nominal rounded rate). */
 export function timecode(seconds: number, rate: number): string {
+  return frameTimecode(Math.round(seconds * rate), rate);
+}
+
+/** A frame count as non-drop-frame HH:MM:SS:FF, counted at the rate's whole number of frames a second (30 at 29.97). */
+export function frameTimecode(total: number, rate: number): string {
   const fps = Math.round(rate);
-  const total = Math.round(seconds * rate);
   const ff = total % fps;
   const s = Math.floor(total / fps);
   const two = (n: number): string => String(n).padStart(2, "0");
   return `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}:${two(ff)}`;
+}
+
+/** The record timeline's frames: 01:00:00:00, then each span before `index` in whole frames, as the exports count it. */
+export function recordFrames(segments: readonly Span[], index: number, rate: number): number {
+  return segments.slice(0, index).reduce((n, s) => n + Math.round(s.end * rate) - Math.round(s.start * rate), 3600 * Math.round(rate));
 }
 
 /** Where span `index` sits on the record timeline: the kept time before it, after the timeline's start. */
@@ -121,7 +130,8 @@ export function parseTime(text: string, rate: number): { seconds: number; timeco
   if (frames) {
     const [h, m, s, f] = frames.slice(1).map(Number) as [number, number, number, number];
     if (m > 59 || s > 59 || f >= Math.round(rate)) return null;
-    return { seconds: h * 3600 + m * 60 + s + f / rate, timecode: true };
+    // Frames at the nominal rate (30 at 29.97): 01:00:00:00 is 108,000 frames, 3,603.6 s.
+    return { seconds: ((h * 3600 + m * 60 + s) * Math.round(rate) + f) / rate, timecode: true };
   }
   const clockLike = /^(?:(\d+):)?(\d{1,2}):(\d{2}(?:\.\d+)?)$/.exec(t);
   if (clockLike) {
