@@ -167,4 +167,41 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     expect(log.consoleErrors).toEqual([]);
     await page.close();
   });
+
+  it("keeps a long removed stretch's fold out of the Tab order and opens it from its row with the arrows and Enter", async () => {
+    // The fixture cut to its first and last lines: the two lines between go as one removed stretch of over 12 words.
+    const lines = script.trim().split("\n");
+    const made = await cutOf([lines[0], lines.at(-1)].join("\n"));
+    const cut = (made.structuredContent as { cut: { id: string } }).cut.id;
+    // The OTIO over REST: the dropped words of the longest removed stretch are the truth the fold is held to.
+    const r = await fetch(`${rig.sb.sandbox.baseUrl}/v1/cuts/${cut}/export?format=otio`, { headers: { authorization: `Bearer ${rig.sb.sandbox.apiKey}` } });
+    const dropped = (JSON.parse(await r.text()) as { metadata: { roughy: { dropped_words: { text: string }[] } } }).metadata.roughy.dropped_words;
+    const log = newHostLog();
+    const { page, view, bridge } = await openView({ context: rig.context!, host: rig.hostServer!, client: rig.conn.client, tools: rig.tools, width: 720, theme: "light", log });
+    await bridge.sendToolResult(made as never);
+    await view.locator("#live", { hasText: "Cut loaded" }).waitFor({ timeout: 0 });
+    expect(await view.locator(".dropped-fold").count()).toBe(1);
+    // Tab from the words box leaves it.
+    await view.locator(".words").focus();
+    await page.keyboard.press("Tab");
+    expect(await view.evaluate("document.activeElement.closest('.words') === null")).toBe(true);
+    // Down from the box, row by row, reaches the stretch's row; Enter opens its fold.
+    await view.locator(".words").focus();
+    let steps = 0;
+    while (!(await view.evaluate("document.activeElement.matches('.cutmark') && document.activeElement.querySelector('details') !== null"))) {
+      await page.keyboard.press("ArrowDown");
+      expect(++steps).toBeLessThan(20);
+    }
+    await page.keyboard.press("Enter");
+    expect(await view.locator(".dropped-fold").evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
+    const shown = (await view.locator(".cutmark del").allInnerTexts()).join(" ").split(/\s+/).filter(Boolean);
+    expect(shown).toEqual(dropped.map((w) => w.text));
+    // Enter on a kept row after it still selects that row's own span.
+    await page.keyboard.press("ArrowDown");
+    const index = await view.evaluate("document.activeElement.dataset.index");
+    await page.keyboard.press("Enter");
+    expect(await view.locator(`.bar .span[data-index="${index}"]`).getAttribute("aria-pressed")).toBe("true");
+    expect(log.consoleErrors).toEqual([]);
+    await page.close();
+  });
 });

@@ -322,7 +322,7 @@ function drawWords(c: CutState): HTMLElement {
   });
   if (listen?.cutId === c.id && listen.audio) queueMicrotask(() => listen && markHeard(listen));
   section.addEventListener("keydown", (e) => {
-    const rows = [...section.querySelectorAll<HTMLElement>("p[data-index]")];
+    const rows = [...section.querySelectorAll<HTMLElement>(ROWS)];
     const active = document.activeElement as HTMLElement;
     // Inside a row, Left and Right walk its words and then its Leave out button; Enter on a word seeks there.
     const inRow = active.closest<HTMLElement>("p[data-index]");
@@ -335,7 +335,9 @@ function drawWords(c: CutState): HTMLElement {
     }
     if (at >= 0 && (e.key === "Enter" || e.key === " ")) {
       e.preventDefault();
-      showDetail(at, true);
+      const fold = active.querySelector("details");
+      if (fold) fold.open = !fold.open;
+      else showDetail(Number(active.dataset.index), true);
       return;
     }
     if (at < 0 && active !== section) return;
@@ -347,6 +349,9 @@ function drawWords(c: CutState): HTMLElement {
   return section;
 }
 
+/** The words box's rows for Up and Down: each kept span's, and each removed stretch's that folds words away. */
+const ROWS = "p[data-index], .cutmark[tabindex]";
+
 /** A kept row's stops for the arrows: each word, then the row's Leave out button (none is a Tab stop). */
 function rowItems(row: HTMLElement): HTMLElement[] {
   return [...row.querySelectorAll<HTMLElement>(".w, button.toggle")];
@@ -357,7 +362,7 @@ function rowKey(e: KeyboardEvent, row: HTMLElement, active: HTMLElement, c: CutS
   const items = rowItems(row);
   const at = items.indexOf(active);
   if (at < 0) return false;
-  const rows = [...row.parentElement!.querySelectorAll<HTMLElement>("p[data-index]")];
+  const rows = [...row.parentElement!.querySelectorAll<HTMLElement>(ROWS)];
   const r = rows.indexOf(row);
   const go = (node: HTMLElement | undefined): true => {
     e.preventDefault();
@@ -380,7 +385,7 @@ function rowKey(e: KeyboardEvent, row: HTMLElement, active: HTMLElement, c: CutS
       if (!active.classList.contains("w")) return false;
       e.preventDefault();
       if (listen?.cutId === c.id && listen.audio) seek(listen, Number(active.dataset.rec));
-      else showDetail(r, true);
+      else showDetail(Number(row.dataset.index), true);
       return true;
     default:
       return false;
@@ -441,7 +446,9 @@ function gapRow(known: boolean, key: number, g: Span, words: Dropped[]): HTMLEle
   const shown = words.length > FOLD_DROPPED ? words.slice(0, 8) : words;
   for (const run of reasonRuns(shown)) row.append(droppedRun(run), " ");
   if (shown.length < words.length) {
-    const rest = el("details", { class: "dropped-fold" }, el("summary", {}, `${words.length - shown.length} more removed words`));
+    // The fold is opened from its row (arrows, then Enter), so its summary is not one more Tab stop per stretch.
+    row.tabIndex = -1;
+    const rest = el("details", { class: "dropped-fold" }, el("summary", { tabindex: "-1" }, `${words.length - shown.length} more removed words`));
     for (const run of reasonRuns(words.slice(shown.length))) rest.append(droppedRun(run), " ");
     row.append(rest);
   }
