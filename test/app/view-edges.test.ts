@@ -196,9 +196,19 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     expect(await view.locator(".dropped-fold").evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(true);
     const shown = (await view.locator(".cutmark del").allInnerTexts()).join(" ").split(/\s+/).filter(Boolean);
     expect(shown).toEqual(dropped.map((w) => w.text));
-    // Enter on a kept row after it still selects that row's own span.
+    // From a word inside a row, End and Home go to the last and the first row, as they do from a row.
     await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowRight");
+    expect(await view.evaluate("document.activeElement.classList.contains('w')")).toBe(true);
+    await page.keyboard.press("End");
+    expect(await view.evaluate("document.activeElement === [...document.querySelectorAll('.words p[data-index], .words .cutmark[tabindex]')].at(-1)")).toBe(true);
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Home");
+    expect(await view.evaluate("document.activeElement === document.querySelector('.words p[data-index], .words .cutmark[tabindex]')")).toBe(true);
+    // Enter on the last kept row, after the fold's row, selects that row's own span (not the row's place in the list).
+    await page.keyboard.press("End");
     const index = await view.evaluate("document.activeElement.dataset.index");
+    expect(index).toBe(String((await view.locator(".bar .span").count()) - 1));
     await page.keyboard.press("Enter");
     expect(await view.locator(`.bar .span[data-index="${index}"]`).getAttribute("aria-pressed")).toBe("true");
     expect(log.consoleErrors).toEqual([]);

@@ -380,6 +380,10 @@ function rowKey(e: KeyboardEvent, row: HTMLElement, active: HTMLElement, c: CutS
       return go(rows[Math.min(rows.length - 1, r + 1)]);
     case "ArrowUp":
       return go(rows[Math.max(0, r - 1)]);
+    case "Home":
+      return go(rows[0]);
+    case "End":
+      return go(rows.at(-1));
     case "Enter":
     case " ":
       if (!active.classList.contains("w")) return false;
