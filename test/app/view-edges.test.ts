@@ -83,13 +83,13 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     const failed = await rig.conn.call("create_cut", { asset_id: assetId, script: "Penguins never talk about pizza on the moon.", wait_seconds: 50 });
     expect((failed.structuredContent as { cut: { state: string } }).cut.state).toBe("failed");
     await bridge.sendToolResult(failed as never);
-    await expect.poll(() => view.locator("code.id").textContent()).toBe(idOf(failed));
+    await expect.poll(() => view.locator("header code.id").textContent()).toBe(idOf(failed));
     await view.locator("#pending", { hasText: "failed" }).waitFor();
     // The second attempt, with the script the view asked for, is the re-cut: drawn against the cut it replaces.
     const asked = messages[0]!.slice(messages[0]!.indexOf("this script:") + "this script:".length).trim();
     const made = await cutOf(asked);
     await bridge.sendToolResult(made as never);
-    await expect.poll(() => view.locator("code.id").textContent()).toBe(idOf(made));
+    await expect.poll(() => view.locator("header code.id").textContent()).toBe(idOf(made));
     await view.locator(".words p[data-index]").first().waitFor({ timeout: 0 });
     expect(await view.locator("#diff").count()).toBe(1);
     expect(await view.locator("#diff-summary").textContent()).toContain(idOf(made));
@@ -117,7 +117,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the review loop at its edges (headless Chromium
     const other = await cutOf(script.trim().split("\n").slice(0, 2).join("\n"));
     const otherId = (other.structuredContent as { cut: { id: string } }).cut.id;
     await bridge.sendToolResult(other as never);
-    await expect.poll(() => view.locator("code.id").textContent()).toBe(otherId);
+    await expect.poll(() => view.locator("header code.id").textContent()).toBe(otherId);
     await view.locator(".words p[data-index]").first().waitFor({ timeout: 0 });
     release();
     await log.calls.find((c) => c.name === "cut_audio")!.answered;
