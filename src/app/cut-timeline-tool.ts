@@ -56,7 +56,7 @@ export const cutTimeline = defineTool({
   name: "cut_timeline",
   title: "Cut timeline",
   // Kept short: app-only tools still cost tools/list bytes. The answer also carries asset_id, error,
-  // script, source_seconds and render ({id, output, state, progress, url, error} or null).
+  // script, source_seconds, media_type and render ({id, output, state, progress, url, error} or null).
   description: "For the cut timeline view only: segments, kept words, dropped words with reasons (source time), script, paged by cursors; render state with render_id.",
   inputSchema: {
     cut_id: id("cut"),
@@ -151,6 +151,8 @@ export const cutTimeline = defineTool({
       script_from: scriptFrom,
       next_script: nextScript,
       source_seconds: source,
+      // "audio" asks the view for a frame rate before an EDL/XML export (the contract's frame_rate is for audio-only media).
+      media_type: asset?.media_type ?? null,
       // The rate the exports count frames at: the view's timecodes must be theirs.
       frame_rate: rate,
       kept_seconds: Math.round(counts.kept * 1000) / 1000,

@@ -7,14 +7,14 @@ import { CallToolResultSchema } from "@modelcontextprotocol/core";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Frame, type Page } from "playwright-core";
 import { type AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE_MIME_TYPE } from "@modelcontextprotocol/ext-apps/app-bridge";
 import { type CallToolResult, type Tool } from "@modelcontextprotocol/client";
-import { connect, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
+import { connect, FIXTURE_M4A, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
 import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXNode, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
@@ -365,6 +365,41 @@ describe.skipIf(!HAVE_CHROMIUM)("cut timeline app in a sandboxed iframe (headles
     expect(await view.locator("#export-summary").textContent()).toContain(`edl export of cut ${cutId}`);
     expect(await view.locator("#export-preview").textContent()).toMatch(/^TITLE:/);
     expect(appCalls).toContain("export_cut");
+  });
+
+  it("asks for a frame rate before an NLE export of an audio-only source, never of a video", async () => {
+    // The contract's frame_rate is for audio-only media; a video's exports count its own frames.
+    const exportCalls = (): Record<string, unknown>[] => log.calls.filter((c) => c.name === "export_cut").map((c) => c.arguments);
+    await view.locator("#export-format").selectOption("edl");
+    expect(await view.locator("label.rate").isHidden()).toBe(true);
+    const before = exportCalls().length;
+    await view.locator("#export").click();
+    await view.locator("#export-summary", { hasText: "edl export" }).waitFor();
+    expect(exportCalls().slice(before).map((a) => "frame_rate" in a)).toEqual([false]);
+    expect(await view.locator("#export-preview").textContent()).toBe((await service(`/v1/cuts/${cutId}/export?format=edl`)).slice(0, (await view.locator("#export-preview").textContent())!.length));
+
+    // The same fixture's sound alone: the view offers the rate, sends it, and the file is the service's at that rate.
+    const audioFile = path.join(ws!.dir, "interview.m4a");
+    await copyFile(FIXTURE_M4A, audioFile);
+    const audio = await uploadAndCut(conn, sb, audioFile);
+    const own = newHostLog();
+    const opened = await openView({ context: context!, host: hostServer!, client: conn.client, tools, width: 720, theme: "light", log: own });
+    try {
+      const v = opened.view;
+      await opened.bridge.sendToolResult(audio.cut as never);
+      await v.locator(".words p").first().waitFor();
+      await v.locator("#export-format").selectOption("edl");
+      expect(await v.locator("label.rate").isVisible()).toBe(true);
+      await v.locator("#frame-rate").selectOption("29.97");
+      await v.locator("#export").click();
+      await v.locator("#export-summary", { hasText: "edl export" }).waitFor();
+      expect(own.calls.filter((c) => c.name === "export_cut").map((c) => c.arguments.frame_rate)).toEqual([29.97]);
+      const edl = await service(`/v1/cuts/${audio.cutId}/export?format=edl&frame_rate=29.97`);
+      expect(edl).toContain("FCM: NON-DROP FRAME");
+      expect(await v.locator("#export-preview").textContent()).toBe(edl.slice(0, (await v.locator("#export-preview").textContent())!.length));
+    } finally {
+      await opened.page.close();
+    }
   });
 
   it("renders through create_render, follows it, and says why a sandbox URL gets no player", async () => {

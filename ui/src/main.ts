@@ -27,6 +27,8 @@ type CutState = {
   dropped: Dropped[] | null;
   /** The source's frame rate and timecode origin (segments.source_timecode); null when the media has none. */
   timecode: { seconds: number; rate: number } | null;
+  /** The asset's media_type from cut_timeline ("video", "audio"); null until read or when the service does not say. */
+  mediaType: string | null;
   /** Script sentences the cut misses (create_cut/get's segments.coverage): n counts from 1. */
   missing: { n: number; text: string }[];
 };
@@ -42,7 +44,7 @@ let selected: number | null = null;
 // cut's pages never land in a second cut's view.
 let generation = 0;
 // The actions (selects, export answer, a render in progress) live across redraws of the same cut.
-let actions: { cutId: string; node: HTMLElement } | null = null;
+let actions: { cutId: string; node: HTMLElement; refresh: () => void } | null = null;
 
 const app = new App({ name: "roughy-cut-timeline", version: "0.1.0" }, {}, { autoResize: true });
 
@@ -674,21 +676,27 @@ const NEEDS_RATE = ["edl", "xmeml", "fcpxml"];
 const FRAME_RATES = ["23.976", "24", "25", "29.97", "30", "50", "59.94", "60"];
 
 function drawActions(c: CutState): HTMLElement {
-  if (actions?.cutId === c.id) return actions.node;
+  if (actions?.cutId === c.id) {
+    actions.refresh();
+    return actions.node;
+  }
   const canCall = Boolean(app.getHostCapabilities()?.serverTools);
   const exportSel = select("export-format", EXPORT_FORMATS, "Export format");
   // An audio-only source has no frame rate of its own; the NLE formats need one (frame_rate_required).
   const rateSel = select("frame-rate", FRAME_RATES, "Frame rate for an audio-only source");
   rateSel.value = "25";
   const rateLabel = el("label", { class: "rate" }, "fps ", rateSel);
-  const showRate = (): void => void (rateLabel.hidden = !NEEDS_RATE.includes(exportSel.value));
+  // Asked only of audio-only media: a video's exports count its own frames, and the contract's frame_rate is for
+  // audio. Until cut_timeline has said which (or when the service does not say), it stays on offer.
+  const needsRate = (): boolean => NEEDS_RATE.includes(exportSel.value) && (cut?.id === c.id ? cut.mediaType : c.mediaType) !== "video";
+  const showRate = (): void => void (rateLabel.hidden = !needsRate());
   exportSel.addEventListener("change", showRate);
   showRate();
   const exportBtn = el("button", { type: "button", id: "export" }, "Export");
   const renderSel = select("render-output", RENDER_OUTPUTS, "Render output");
   const renderBtn = el("button", { type: "button", id: "render" }, "Render");
   const out = el("div", { class: "result", id: "action-result" });
-  exportBtn.addEventListener("click", () => void runExport(c, exportSel.value, NEEDS_RATE.includes(exportSel.value) ? Number(rateSel.value) : null, out, exportBtn));
+  exportBtn.addEventListener("click", () => void runExport(c, exportSel.value, needsRate() ? Number(rateSel.value) : null, out, exportBtn));
   renderBtn.addEventListener("click", () => {
     if (renderBtn.hasAttribute("disabled")) return;
     void runRender(c, renderSel.value, out, renderBtn);
@@ -701,7 +709,7 @@ function drawActions(c: CutState): HTMLElement {
     out.textContent = "This cut keeps nothing, so there is nothing to render; ask the assistant to re-cut with a looser script.";
   }
   const node = el("section", { class: "actions" }, el("div", { class: "row" }, exportSel, rateLabel, exportBtn, renderSel, renderBtn), out);
-  actions = { cutId: c.id, node };
+  actions = { cutId: c.id, node, refresh: showRate };
   return node;
 }
 
@@ -798,6 +806,7 @@ function cutFromResult(result: CallToolResult): CutState | string {
     error: str(item.error),
     segments: spansFrom(seg?.segments),
     source: num(seg?.source_seconds),
+    mediaType: null,
     script: null,
     words: null,
     wordsNote: null,
@@ -870,6 +879,7 @@ async function loadTimeline(cutId: string, gen: number): Promise<void> {
     error: str(first.error),
     segments,
     source: num(first.source_seconds),
+    mediaType: str(first.media_type),
     script: script || null,
     words,
     wordsNote: null,
