@@ -117,7 +117,7 @@ describe("RenderAudioCache", () => {
     expect(await readdir(parent)).toEqual([]);
   });
 
-  it("reports an m4a's duration as ffprobe reads it, and none for a file that is not mp4", async () => {
+  it("reports an m4a's duration as ffprobe reads it, and none for a file that is not media", async () => {
     const cache = cacheOf(4, 1e8);
     const probed = Number(execFileSync("ffprobe", ["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", FIXTURE_M4A], { encoding: "utf8" }).trim());
     const m4a = await cache.lease("m4a", (dest) => copyFile(FIXTURE_M4A, dest), live);

@@ -11,7 +11,7 @@
 import { mkdtemp, open, rm, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { mp4DurationSeconds } from "./mp4-duration.js";
+import { probeFile } from "../media-tools/index.js";
 
 export type CacheLimits = { maxFiles: number; maxBytes: number };
 
@@ -108,13 +108,15 @@ export class RenderAudioCache {
     try {
       const dest = path.join(dir, "render.audio");
       await fetch(dest);
+      // Read with the project's media tools while the file still has a name; unknown (null) when they cannot.
+      const durationSeconds = await probeFile(dest).then((probed) => probed.duration, () => null);
       const file = await open(dest, "r");
       try {
         // The name goes now; the open file stays readable (POSIX, and Windows, where Node opens files with
         // FILE_SHARE_DELETE) until it is closed, and its space is freed then or when the process ends.
         await rm(dir, { recursive: true, force: true }).catch(() => {});
         const { size } = await file.stat();
-        return { file, bytes: size, durationSeconds: await mp4DurationSeconds(file, size).catch(() => null), readers: 0, evicted: false };
+        return { file, bytes: size, durationSeconds, readers: 0, evicted: false };
       } catch (error) {
         await file.close();
         throw error;
