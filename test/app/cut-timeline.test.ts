@@ -16,7 +16,7 @@ import { type AppBridge, getToolUiResourceUri, isToolVisibilityAppOnly, RESOURCE
 import { type CallToolResult, type Tool } from "@modelcontextprotocol/client";
 import { connect, FIXTURE_M4A, FIXTURE_SCRIPT, FIXTURE_TRUTH, startTestSandbox, textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { startWorkspace, uploadAndCut, type Workspace } from "../helpers/workspace.js";
-import { accessibilityTree, buildView, newHostLog, openView, serveHost, type AXNode, type TestHostServer } from "./host.js";
+import { accessibilityTree, buildView, newHostLog, openView, serveHost, until, type AXNode, type TestHostServer } from "./host.js";
 import { clock } from "../../ui/src/model.js";
 import { normalizeWord } from "../../src/sandbox/engine/normalize.js";
 import { ffprobeBinary } from "../../src/sandbox/media/ffmpeg.js";
@@ -36,11 +36,6 @@ const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const CHROMIUM_ARGS = ["--autoplay-policy=no-user-gesture-required", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"];
 const ARTIFACTS = path.resolve("test/.tmp/app");
 const UI_URI = "ui://roughy/cut-timeline.html";
-
-/** Waits for something the host records or the view shows (no time bound: the test's own timeout is the only one). */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 if (!HAVE_CHROMIUM) console.warn(`cut timeline app tests skipped: no Chromium at ${CHROMIUM} (install Debian's chromium or set ROUGHY_CHROMIUM)`);
 

@@ -99,6 +99,11 @@ export class PageRelayTransport implements Transport {
 }
 
 /** What a test sees of the host while a view is open: the app's tool calls, console errors, size requests. */
+/** Waits for something the host records or the view shows (no time bound: the test's own timeout is the only one). */
+export async function until(done: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 export type HostLog = {
   appCalls: string[];
   /** Each call the view made, with its arguments and a promise settled when its answer went back. */

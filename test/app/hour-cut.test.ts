@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Frame, Page } from "playwright-core";
 import type { AppBridge } from "@modelcontextprotocol/ext-apps/app-bridge";
 import type { CallToolResult } from "@modelcontextprotocol/client";
-import { accessibilityTree, newHostLog, openView, type AXNode, type HostLog } from "./host.js";
+import { accessibilityTree, newHostLog, openView, until, type AXNode, type HostLog } from "./host.js";
 import { makeLongCut, otioSegments, planLongCut, readApi, shownRows, vttWords, type LongCutPlan } from "./long-cut.js";
 import { HAVE_CHROMIUM, startViewRig, type ViewRig } from "./view-rig.js";
 import { clock, parseTime } from "../../ui/src/model.js";
@@ -25,11 +25,6 @@ let made: { assetId: string; cutId: string; cut: CallToolResult };
 let otio: ReturnType<typeof otioSegments>;
 
 const say = (line: string): void => void process.stdout.write(`[hour-cut] ${line}\n`);
-
-/** Waits for a condition in the page or the host (no time bound: the test's own timeout is the only one). */
-async function until(done: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 beforeAll(async () => {
   const t0 = performance.now();

@@ -8,7 +8,7 @@ import type { BrowserContext } from "playwright-core";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/client";
 import { textOf, type Connected, type TestSandbox } from "../helpers/mcp-harness.js";
 import { uploadAndCut } from "../helpers/workspace.js";
-import { newHostLog, openView, type HostLog, type TestHostServer } from "./host.js";
+import { newHostLog, openView, until, type HostLog, type TestHostServer } from "./host.js";
 import { makeLongCut, otioSegments, planLongCut, readApi, shownRows, vttWords, type LongCutPlan } from "./long-cut.js";
 import { HAVE_CHROMIUM, startViewRig, type ViewRig } from "./view-rig.js";
 import { clock } from "../../ui/src/model.js";
@@ -26,11 +26,6 @@ let long: Made;
 let short: Made;
 /** The long source cut to five of its sentences with an invented one third (made by the coverage test). */
 let gapped: { result: CallToolResult; said: string[]; invented: string } | null = null;
-
-/** Waits for something the host records (no time bound: the test's own timeout is the only one). */
-async function until(done: () => boolean): Promise<void> {
-  while (!done()) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 /** A REST read of the sandbox, as any API user makes it: the export files are the truth the view is held to. */
 const api = (pathname: string): Promise<string> => readApi(sb, pathname);
@@ -300,10 +295,7 @@ describe.skipIf(!HAVE_CHROMIUM)("the view with a 447-segment cut (headless Chrom
     await view.locator("#listen").click();
     await view.locator("#listen-audio").waitFor({ state: "attached", timeout: 0 });
     const audio = (what: string): Promise<unknown> => view.evaluate(`document.getElementById('listen-audio').${what}`);
-    for (;;) {
-      if (Number(await audio("readyState")) >= 1 && Number.isFinite(Number(await audio("duration")))) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(async () => Number(await audio("readyState")) >= 1 && Number.isFinite(Number(await audio("duration"))));
     // The joined file, its length the OTIO's record length within a frame.
     const otio = otioSegments(await api(`/v1/cuts/${long.cutId}/export?format=otio`));
     const kept = otio.segments.reduce((n, s) => n + s.end - s.start, 0);
