@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { defineTool } from "../tools/define-tool.js";
 import { uuid } from "../tools/shared-params.js";
-import { otioFrameRate, segmentsFromOtio, type DroppedWord, type KeptSegment } from "../operations/segments.js";
+import { segmentsFromOtio, type DroppedWord, type KeptSegment } from "../operations/segments.js";
 import { parseVttWords, toSourceTime, type SpanWord } from "../operations/vtt-words.js";
 import { CUT_TIMELINE_URI } from "../vocabulary/uris.js";
 import { nextStep } from "../vocabulary/kinds.js";
@@ -31,7 +31,7 @@ function parsedCut(client: RoughyClient, cutId: string, signal: AbortSignal): Pr
   const read = (async (): Promise<Parsed> => {
     const [otio, vtt] = await Promise.all([client.cuts.export(cutId, "otio", { signal }), client.cuts.exportSubtitle(cutId, "vtt", { signal })]);
     const parsed = segmentsFromOtio(otio.content);
-    return { segments: parsed.segments, source: parsed.source_seconds, rate: otioFrameRate(otio.content), words: toSourceTime(parseVttWords(vtt.content), parsed.segments), dropped: parsed.dropped };
+    return { segments: parsed.segments, source: parsed.source_seconds, rate: parsed.frame_rate, words: toSourceTime(parseVttWords(vtt.content), parsed.segments), dropped: parsed.dropped };
   })();
   byCut.set(cutId, read);
   read.catch(() => byCut.delete(cutId));

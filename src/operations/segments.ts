@@ -22,6 +22,8 @@ export type CutSegments = {
   segments: KeptSegment[];
   /** Set when the media carries a timecode: segment + `seconds` is the time on that timecode. */
   source_timecode: SourceTimecode | null;
+  /** The rate the clips count frames in (the media's, as every export uses it); null when the export gives none. */
+  frame_rate: number | null;
   /**
    * The words the cut leaves out, by start, from the timeline's `metadata.roughy.dropped_words` (the sandbox writes
    * it); null when the export does not say (another service's OTIO): reasons unknown, not "none dropped".
@@ -89,10 +91,15 @@ export function segmentsFromOtio(text: string): CutSegments {
   const segments: KeptSegment[] = [];
   let source: number | null = null;
   let timecode: SourceTimecode | null = null;
+  let frameRate: number | null = null;
   for (const item of Array.isArray(track.children) ? track.children : []) {
     if (!isObj(item) || schemaName(item) !== "Clip") continue;
     const r = range(item.source_range);
     if (!r || r.duration <= 0) continue;
+    if (frameRate === null && isObj(item.source_range) && isObj(item.source_range.duration)) {
+      const rate = Number(item.source_range.duration.rate);
+      if (Number.isFinite(rate) && rate > 0) frameRate = rate;
+    }
     const refs = [item.media_reference, ...(isObj(item.media_references) ? Object.values(item.media_references) : [])];
     // OTIO source ranges are in the media's own time, which starts at its timecode (the available range's
     // start): taken off, segments are seconds from the file's start whatever the media carries.
@@ -110,14 +117,5 @@ export function segmentsFromOtio(text: string): CutSegments {
     segments.push({ start: round(r.start - origin), end: round(r.start - origin + r.duration) });
   }
   const kept = segments.reduce((sum, s) => sum + (s.end - s.start), 0);
-  return { count: segments.length, kept_seconds: round(kept), source_seconds: source, source_timecode: timecode, segments, dropped: droppedWords(doc) };
-}
-
-/** The frame rate the OTIO counts its first clip in (the media's, as every export uses it), or null. */
-export function otioFrameRate(text: string): number | null {
-  const doc: unknown = JSON.parse(text);
-  const track = isObj(doc) ? tracksOf(doc).find((t) => Array.isArray(t.children)) : undefined;
-  const clip = (track?.children as unknown[] | undefined)?.find((c): c is Json => isObj(c) && schemaName(c) === "Clip");
-  const rate = clip && isObj(clip.source_range) && isObj(clip.source_range.duration) ? Number(clip.source_range.duration.rate) : NaN;
-  return Number.isFinite(rate) && rate > 0 ? rate : null;
+  return { count: segments.length, kept_seconds: round(kept), source_seconds: source, source_timecode: timecode, frame_rate: frameRate, segments, dropped: droppedWords(doc) };
 }

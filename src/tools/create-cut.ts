@@ -56,9 +56,16 @@ export async function readSegments(client: RoughyClient, cut: Cut, signal: Abort
   }
   const removed = parsed.source_seconds ? 1 - parsed.kept_seconds / parsed.source_seconds : null;
   const coverage = await readCoverage(client, cut, removed, signal);
-  // The dropped words are for the timeline view (cut_timeline), not for the agent's answer.
-  const { dropped: _forTheView, ...kept } = parsed;
-  return { ...kept, segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS), truncated: parsed.segments.length > MAX_LISTED_SEGMENTS, coverage };
+  // Named field by field: what else the export gives (dropped words, the frame rate) is the timeline view's.
+  return {
+    count: parsed.count,
+    kept_seconds: parsed.kept_seconds,
+    source_seconds: parsed.source_seconds,
+    segments: parsed.segments.slice(0, MAX_LISTED_SEGMENTS),
+    source_timecode: parsed.source_timecode,
+    truncated: parsed.segments.length > MAX_LISTED_SEGMENTS,
+    coverage,
+  };
 }
 
 /**
